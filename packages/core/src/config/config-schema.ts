@@ -1,0 +1,100 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import type { PluginRegistry } from './plugin-registry.js';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** Keys a destination owns itself; everything else is the transport's (flat) or a formatter's (nested). */
+export const DESTINATION_KEYS = ['protocol', 'format', 'sources'] as const;
+
+/**
+ * The root config schema (DESIGN §7), composed from the registered plugins:
+ * - `sources.<id>`: a union on `type` of every source's own options;
+ * - `destinations.<id>`: a union on `protocol` of every transport's options (flat keys: address, port, framing,
+ *   tls…), plus `format` (one of the formatters) and that formatter's options nested under its name
+ *   (`cef: { prefix: rfc5424 }`).
+ */
+export const composeConfigSchema = (registry: PluginRegistry) => {
+  const sourceDefs = registry.list('source');
+  const transportDefs = registry.list('transport');
+  const formatterDefs = registry.list('formatter');
+  const formatTypes = formatterDefs.map((f) => f.type);
+
+  const sourceSchemas = sourceDefs.map((def) => def.options.extend({ type: z.literal(def.type) }));
+  const formatterOptionShapes = Object.fromEntries(formatterDefs.map((f) => [f.type, f.options.optional()]));
+  const destinationSchemas = transportDefs.map((def) =>
+    def.options.extend({
+      protocol: z.literal(def.type),
+      format: (formatTypes.length > 0 ? z.enum(formatTypes as [string, ...string[]]) : z.string())
+        .default(formatTypes.includes('cef') ? 'cef' : (formatTypes[0] ?? 'cef'))
+        .describe('Message format: ' + formatTypes.join(' | ')),
+      sources: z
+        .array(z.string())
+        .min(1)
+        .optional()
+        .describe('Source ids this destination receives; default: all'),
+      ...formatterOptionShapes,
+    }),
+  );
+
+  const oneOf = <T extends z.ZodObject>(schemas: T[], key: string, what: string) => {
+    if (schemas.length === 0) return z.never({ error: `no ${what} plugins are registered` });
+    if (schemas.length === 1) return schemas[0] as T;
+    return z.discriminatedUnion(key, schemas as unknown as [T, T, ...T[]]);
+  };
+
+  return z
+    .strictObject({
+      instance: z
+        .string()
+        .min(1)
+        .max(255)
+        .default(() => hostname())
+        .describe('Shown as the syslog HOSTNAME / sensor name; default: the machine host name'),
+      stateDir: z.string().min(1).default('./data').describe('Folder of the journal, cursors and checkpoints'),
+      plugins: z.array(z.string().min(1)).default([]).describe('Extra plugin packages or paths to load'),
+      logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      sources: z
+        .record(z.string().regex(ID, 'ids are letters, digits, - and _'), oneOf(sourceSchemas, 'type', 'source'))
+        .refine((s) => Object.keys(s).length > 0, { message: 'at least one source is required; add one under `sources:`' }),
+      destinations: z
+        .record(z.string().regex(ID, 'ids are letters, digits, - and _'), oneOf(destinationSchemas, 'protocol', 'transport'))
+        .refine((d) => Object.keys(d).length > 0, {
+          message: 'at least one destination is required; add one under `destinations:`',
+        }),
+    })
+    .superRefine((config, ctx) => {
+      const known = new Set(Object.keys(config.sources));
+      for (const [id, destination] of Object.entries(config.destinations)) {
+        const wanted = (destination as { sources?: readonly string[] }).sources ?? [];
+        wanted.forEach((source, index) => {
+          if (!known.has(source)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['destinations', id, 'sources', index],
+              message: `"${source}" is not a configured source; use one of ${[...known].join(', ') || '(none)'}`,
+            });
+          }
+        });
+      }
+    });
+};
+
+export type ConfigSchema = ReturnType<typeof composeConfigSchema>;
+
+/** A validated config, with every default applied. Plugin options stay loosely typed here: each plugin owns its own. */
+export interface ConnectorConfig {
+  readonly instance: string;
+  readonly stateDir: string;
+  readonly plugins: readonly string[];
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly sources: Readonly<Record<string, { readonly type: string } & Readonly<Record<string, unknown>>>>;
+  readonly destinations: Readonly<
+    Record<
+      string,
+      { readonly protocol: string; readonly format: string; readonly sources?: readonly string[] } & Readonly<
+        Record<string, unknown>
+      >
+    >
+  >;
+}

@@ -1,0 +1,84 @@
+import { describeError, SyslogConnectorError } from '../errors.js';
+import type { Journal } from '../journal.js';
+import type { Clock, Logger } from '../services.js';
+import type { Source } from '../source.js';
+
+export interface SourceStats {
+  readonly source: string;
+  polls: number;
+  fetched: number;
+  stored: number;
+  duplicates: number;
+  errors: number;
+  lastPollAt: number | undefined;
+  lastError: string | undefined;
+}
+
+/**
+ * Polls one source forever: from the journal's checkpoint, stores each batch with its checkpoint in one
+ * transaction, then waits the source's poll interval. A failed poll is logged and retried with capped backoff;
+ * an authentication error is logged once per change, not in a tight loop.
+ */
+export class SourceRunner {
+  readonly stats: SourceStats;
+  readonly #id: string;
+  readonly #source: Source;
+  readonly #journal: Journal;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #onStored: () => void;
+
+  constructor(id: string, source: Source, journal: Journal, clock: Clock, logger: Logger, onStored: () => void) {
+    this.#id = id;
+    this.#source = source;
+    this.#journal = journal;
+    this.#clock = clock;
+    this.#logger = logger;
+    this.#onStored = onStored;
+    this.stats = { source: id, polls: 0, fetched: 0, stored: 0, duplicates: 0, errors: 0, lastPollAt: undefined, lastError: undefined };
+  }
+
+  /** One poll: reads every batch the source has now. */
+  async pollOnce(signal: AbortSignal): Promise<void> {
+    const from = await this.#journal.checkpoint(this.#id);
+    for await (const batch of this.#source.read(from, signal)) {
+      // Store even an empty batch: its checkpoint moves the window forward.
+      const result = await this.#journal.append(this.#id, batch.events, batch.checkpoint);
+      this.stats.fetched += batch.events.length;
+      this.stats.stored += result.appended;
+      this.stats.duplicates += result.duplicates;
+      if (result.appended > 0) this.#onStored();
+    }
+    this.stats.polls += 1;
+    this.stats.lastPollAt = this.#clock.now();
+    this.stats.lastError = undefined;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      let wait = this.#source.pollIntervalMs;
+      try {
+        await this.pollOnce(signal);
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) break;
+        failures += 1;
+        this.stats.errors += 1;
+        const message = describeError(error);
+        if (message !== this.stats.lastError) {
+          this.#logger.error({ source: this.#id, error: message }, 'Source poll failed.');
+        }
+        this.stats.lastError = message;
+        const auth = SyslogConnectorError.hasCode(error, 'SOURCE_AUTH');
+        // Auth errors wait a full interval (never a tight loop); others back off 1s, 2s, 4s … up to the interval.
+        wait = auth ? Math.max(this.#source.pollIntervalMs, 60_000) : Math.min(this.#source.pollIntervalMs, 1_000 * 2 ** Math.min(failures - 1, 10));
+      }
+      try {
+        await this.#clock.sleep(wait, signal);
+      } catch {
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { Formatter } from './formatter.js';
+import type { DepRefs, ResolvedDeps } from './service-ref.js';
+import type { Source } from './source.js';
+import type { Transport } from './transport.js';
+
+export type PluginKind = 'source' | 'formatter' | 'transport';
+
+export interface PluginMeta {
+  /** One line, shown by `validate --list`. */
+  readonly summary: string;
+  readonly stability: 'experimental' | 'beta' | 'stable';
+  /** What a transport promises: UDP is best-effort, stream transports at-least-once. */
+  readonly delivery?: 'best-effort' | 'at-least-once';
+}
+
+export interface PluginContext<O extends z.ZodObject, D extends DepRefs> {
+  /** The user's key: `sources.<id>` or `destinations.<id>`. */
+  readonly id: string;
+  /** Validated, with defaults applied. */
+  readonly options: z.output<O>;
+  readonly deps: ResolvedDeps<D>;
+  /** Aborted when the host shuts down. */
+  readonly signal: AbortSignal;
+}
+
+interface KindInstance {
+  source: Source;
+  formatter: Formatter;
+  transport: Transport;
+}
+
+const brand = '@syslog-connector/PluginDefinition';
+
+export interface PluginDefinition<K extends PluginKind, O extends z.ZodObject, D extends DepRefs> {
+  readonly $$type: typeof brand;
+  readonly version: 1;
+  readonly kind: K;
+  /** kebab-case; equals the config's `type:` (sources), `format:` or `protocol:` (destinations). */
+  readonly type: string;
+  readonly meta: PluginMeta;
+  /** A strict zod object: the plugin's whole config surface, with defaults and descriptions. */
+  readonly options: O;
+  readonly deps: D;
+  create(context: PluginContext<O, D>): KindInstance[K] | Promise<KindInstance[K]>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds definitions of any option shape
+export type AnyPluginDefinition = PluginDefinition<PluginKind, z.ZodObject, DepRefs>;
+export type SourceDefinition = PluginDefinition<'source', z.ZodObject, DepRefs>;
+export type FormatterDefinition = PluginDefinition<'formatter', z.ZodObject, DepRefs>;
+export type TransportDefinition = PluginDefinition<'transport', z.ZodObject, DepRefs>;
+
+interface DefinitionInput<K extends PluginKind, O extends z.ZodObject, D extends DepRefs> {
+  readonly type: string;
+  readonly meta: PluginMeta;
+  readonly options: O;
+  readonly deps: D;
+  create(context: PluginContext<O, D>): KindInstance[K] | Promise<KindInstance[K]>;
+}
+
+const TYPE_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+const define =
+  <K extends PluginKind>(kind: K) =>
+  <O extends z.ZodObject, D extends DepRefs>(input: DefinitionInput<K, O, D>): PluginDefinition<K, O, D> => {
+    if (!TYPE_PATTERN.test(input.type)) {
+      throw new TypeError(`Plugin type "${input.type}" must be kebab-case (e.g. "vision-one-oat").`);
+    }
+    return Object.freeze({ $$type: brand, version: 1, kind, ...input });
+  };
+
+export const defineSource = define('source');
+export const defineFormatter = define('formatter');
+export const defineTransport = define('transport');
+
+const KINDS: ReadonlySet<string> = new Set<PluginKind>(['source', 'formatter', 'transport']);
+
+/** True for a value made by `defineSource` / `defineFormatter` / `defineTransport` of any copy of core. */
+export const isPluginDefinition = (value: unknown): value is AnyPluginDefinition => {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    v.$$type === brand &&
+    v.version === 1 &&
+    typeof v.kind === 'string' &&
+    KINDS.has(v.kind) &&
+    typeof v.type === 'string' &&
+    typeof v.create === 'function' &&
+    v.options instanceof z.ZodObject
+  );
+};

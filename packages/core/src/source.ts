@@ -1,0 +1,33 @@
+import type { JsonValue, SecurityEvent } from './security-event.js';
+
+/** Where a source resumes: opaque to everyone but the source, stored by the journal with the events it covers. */
+export type Checkpoint = { readonly [key: string]: JsonValue };
+
+/** A page of events and the checkpoint that is true once they are stored. */
+export interface SourceBatch {
+  readonly events: readonly SecurityEvent[];
+  readonly checkpoint: Checkpoint;
+}
+
+/** One step of a connection check (`test-connection`), with its duration and, on failure, a fix. */
+export interface CheckStep {
+  readonly step: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly hint?: string;
+  readonly durationMs: number;
+}
+
+/**
+ * A pull-based source. The host calls `read` once per poll, with the last stored checkpoint; the source yields
+ * batches in order. Each batch is stored with its checkpoint in one transaction, so a crash between batches
+ * neither skips nor re-reads a page.
+ */
+export interface Source {
+  /** How long the host waits between polls, in milliseconds. */
+  readonly pollIntervalMs: number;
+  read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch>;
+  /** Checks the API side (name resolution, auth) for `test-connection`. */
+  check?(signal: AbortSignal): AsyncIterable<CheckStep>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './syslog-receiver/index.js';
+export * from './vision-one-simulator/index.js';
+export * from './certificates/index.js';

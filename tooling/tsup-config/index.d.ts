@@ -1,0 +1,3 @@
+import type { Options } from 'tsup';
+export declare const library: Options;
+export declare const app: Options;

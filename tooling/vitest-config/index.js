@@ -1,0 +1,17 @@
+// The preset every package's vitest.config.ts re-exports: unit tests next to the code (src/**), integration
+// tests with real sockets and child processes under test/**, benchmarks under bench/** (run by `pnpm bench`).
+import { defineConfig } from 'vitest/config';
+
+export const preset = defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    passWithNoTests: false,
+    restoreMocks: true,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    benchmark: { include: ['bench/**/*.bench.ts'] },
+  },
+});
+
+export default preset;
