@@ -8,6 +8,9 @@ export const preset = defineConfig({
     pool: 'forks',
     passWithNoTests: false,
     restoreMocks: true,
+    // The JSON report feeds tooling/repo-checks/test-summary.mjs (one closing 'N passed, N failed' line).
+    reporters: ['default', 'json'],
+    outputFile: { json: '.test-results.json' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     benchmark: { include: ['bench/**/*.bench.ts'] },

@@ -17,3 +17,4 @@ export * from './config/load-config.js';
 export * from './pipeline/source-runner.js';
 export * from './pipeline/destination-runner.js';
 export * from './syslog-priority.js';
+export * from './in-memory-journal.js';

@@ -49,7 +49,8 @@ export const flattenIssues = (
           const what = given === undefined ? 'is required' : `${quote(given)} is not one of`;
           return [
             {
-              path: formatPath([...issue.path, discriminator]),
+              // zod 4 puts the discriminator in the path already; older shapes did not.
+              path: formatPath(issue.path.at(-1) === discriminator ? issue.path : [...issue.path, discriminator]),
               message: given === undefined ? `${what}; use one of ${options.join(', ')}` : `${what} ${options.join(', ')}`,
             },
           ];

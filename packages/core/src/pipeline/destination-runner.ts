@@ -37,6 +37,7 @@ export class DestinationRunner {
   readonly #options: DestinationRunnerOptions;
   #wake: (() => void) | undefined;
   #pending = false;
+  #drainUntil: number | undefined;
 
   constructor(
     id: string,
@@ -108,18 +109,23 @@ export class DestinationRunner {
     return entries.length;
   }
 
-  /** Delivers until the signal aborts; `idleMs` is how often an idle destination looks at the journal anyway. */
-  async run(signal: AbortSignal, idleMs = 1_000): Promise<void> {
+  /**
+   * Delivers until the signal aborts, or — once `requestDrain` was called — until the journal is delivered or the
+   * drain deadline passes. Resolves true if it stopped caught up. `idleMs` is how often an idle destination looks
+   * at the journal anyway.
+   */
+  async run(signal: AbortSignal, idleMs = 1_000): Promise<boolean> {
     let failures = 0;
     while (!signal.aborted) {
+      if (this.#drainUntil !== undefined && this.#clock.now() >= this.#drainUntil) return false;
       try {
         this.#pending = false;
         const moved = await this.deliverOnce(signal);
         if (failures > 0) this.#logger.info({ destination: this.#id }, 'Destination delivering again.');
         failures = 0;
         this.stats.lastError = undefined;
-        if (moved > 0) continue;
-        if (this.#pending) continue;
+        if (moved > 0 || this.#pending) continue;
+        if (this.#drainUntil !== undefined) return true;
         await this.#idle(idleMs, signal);
       } catch (error) {
         if (signal.aborted) break;
@@ -134,26 +140,18 @@ export class DestinationRunner {
         }
         this.stats.lastError = message;
         const jitter = 0.5 + Math.random() / 2;
-        const wait = Math.min(this.#options.maxRetryDelayMs, 250 * 2 ** Math.min(failures - 1, 8)) * jitter;
-        try {
-          await this.#clock.sleep(wait, signal);
-        } catch {
-          break;
-        }
-      }
-    }
-  }
-
-  /** Delivers everything already in the journal, stopping at the deadline; true if it caught up. */
-  async drain(deadline: number, signal: AbortSignal): Promise<boolean> {
-    while (this.#clock.now() < deadline && !signal.aborted) {
-      try {
-        if ((await this.deliverOnce(signal)) === 0) return true;
-      } catch {
-        await this.#clock.sleep(100, signal).catch(() => undefined);
+        let wait = Math.min(this.#options.maxRetryDelayMs, 250 * 2 ** Math.min(failures - 1, 8)) * jitter;
+        if (this.#drainUntil !== undefined) wait = Math.min(wait, Math.max(0, this.#drainUntil - this.#clock.now()));
+        await this.#idle(wait, signal);
       }
     }
     return false;
+  }
+
+  /** Asks `run` to deliver what is journaled now and return, at the latest at `deadline` (graceful shutdown). */
+  requestDrain(deadline: number): void {
+    this.#drainUntil = deadline;
+    this.#wake?.();
   }
 
   async #idle(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,0 +1,82 @@
+import type { AppendResult, DestinationProgress, Journal, JournalEntry } from './journal.js';
+import type { SecurityEvent } from './security-event.js';
+import type { Checkpoint } from './source.js';
+
+/**
+ * A journal held in memory: same contract as the durable store, nothing survives a restart. For tests of the
+ * pipeline and as the in-memory baseline of the end-to-end benchmark.
+ */
+export class InMemoryJournal implements Journal {
+  readonly #entries: JournalEntry[] = [];
+  readonly #keys = new Set<string>();
+  readonly #checkpoints = new Map<string, Checkpoint>();
+  readonly #cursors = new Map<string, { cursor: number; delivered: number; deadLettered: number }>();
+  readonly deadLetters: Array<{ destination: string; entry: JournalEntry; reason: string }> = [];
+  #seq = 0;
+
+  checkpoint(source: string): Promise<Checkpoint | undefined> {
+    return Promise.resolve(this.#checkpoints.get(source));
+  }
+
+  append(source: string, events: readonly SecurityEvent[], checkpoint: Checkpoint): Promise<AppendResult> {
+    let appended = 0;
+    for (const event of events) {
+      const id = `${source}\u0000${event.key}`;
+      if (this.#keys.has(id)) continue;
+      this.#keys.add(id);
+      this.#seq += 1;
+      this.#entries.push({ seq: this.#seq, event });
+      appended += 1;
+    }
+    this.#checkpoints.set(source, checkpoint);
+    return Promise.resolve({ appended, duplicates: events.length - appended });
+  }
+
+  read(destination: string, options: { readonly limit: number; readonly sources?: readonly string[] }): Promise<readonly JournalEntry[]> {
+    const cursor = this.#cursor(destination).cursor;
+    const wanted = options.sources === undefined ? undefined : new Set(options.sources);
+    const result: JournalEntry[] = [];
+    for (const entry of this.#entries) {
+      if (result.length >= options.limit) break;
+      if (entry.seq <= cursor) continue;
+      if (wanted !== undefined && !wanted.has(entry.event.source)) continue;
+      result.push(entry);
+    }
+    return Promise.resolve(result);
+  }
+
+  ack(destination: string, seq: number, delivered: number): Promise<void> {
+    const state = this.#cursor(destination);
+    state.cursor = Math.max(state.cursor, seq);
+    state.delivered += delivered;
+    return Promise.resolve();
+  }
+
+  deadLetter(destination: string, entry: JournalEntry, reason: string): Promise<void> {
+    this.deadLetters.push({ destination, entry, reason });
+    this.#cursor(destination).deadLettered += 1;
+    return Promise.resolve();
+  }
+
+  head(): Promise<number> {
+    return Promise.resolve(this.#seq);
+  }
+
+  progress(destination: string): Promise<DestinationProgress> {
+    const state = this.#cursor(destination);
+    return Promise.resolve({ destination, ...state });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  #cursor(destination: string) {
+    let state = this.#cursors.get(destination);
+    if (state === undefined) {
+      state = { cursor: 0, delivered: 0, deadLettered: 0 };
+      this.#cursors.set(destination, state);
+    }
+    return state;
+  }
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { SyslogConnectorError, TransportError } from '../errors.js';
+import type { Formatter } from '../formatter.js';
+import { InMemoryJournal } from '../in-memory-journal.js';
+import type { SecurityEvent } from '../security-event.js';
+import type { Logger } from '../services.js';
+import type { Checkpoint, Source, SourceBatch } from '../source.js';
+import { systemClock } from '../system-clock.js';
+import type { Transport } from '../transport.js';
+import { DestinationRunner } from './destination-runner.js';
+import { SourceRunner } from './source-runner.js';
+
+const logged: string[] = [];
+const logger: Logger = {
+  debug: () => undefined,
+  info: (_f, m) => logged.push(m),
+  warn: (_f, m) => logged.push(m),
+  error: (_f, m) => logged.push(m),
+  child: () => logger,
+};
+
+const event = (source: string, n: number): SecurityEvent => ({
+  key: `${source}-${n}`,
+  source,
+  type: 'test',
+  time: n,
+  raw: { n },
+  record: { vendor: 'V', product: 'P', version: '1', signatureId: '1', name: `e${n}`, severity: 5, extensions: [] },
+});
+
+/** A source over a fixed list, paging by 2, resuming after the last index in its checkpoint. */
+const listSource = (events: SecurityEvent[]): Source & { froms: Array<Checkpoint | undefined> } => {
+  const froms: Array<Checkpoint | undefined> = [];
+  return {
+    froms,
+    pollIntervalMs: 10,
+    async *read(from): AsyncIterable<SourceBatch> {
+      froms.push(from);
+      let next = typeof from?.next === 'number' ? from.next : 0;
+      while (next < events.length) {
+        const page = events.slice(next, next + 2);
+        next += page.length;
+        yield { events: page, checkpoint: { next } };
+      }
+    },
+    close: async () => undefined,
+  };
+};
+
+/** Records what it was given; fails the next `send` after confirming `confirmFirst` messages when armed. */
+class RecordingTransport implements Transport {
+  readonly received: string[] = [];
+  failNext: { confirmFirst: number } | undefined;
+  async send(messages: readonly string[]) {
+    if (this.failNext !== undefined) {
+      const { confirmFirst } = this.failNext;
+      this.failNext = undefined;
+      this.received.push(...messages.slice(0, confirmFirst));
+      throw new TransportError('TRANSPORT_CLOSED', 'connection closed by the server', confirmFirst);
+    }
+    this.received.push(...messages);
+    return { written: messages.length };
+  }
+  async *check() {}
+  async close() {}
+}
+
+const nameFormatter: Formatter = {
+  format: (e) => {
+    if (e.record.name === 'e13') throw new SyslogConnectorError('FORMAT_REJECTED', 'extension key "bad key" is not valid');
+    return `${e.source}:${e.record.name}`;
+  },
+};
+
+describe('SourceRunner', () => {
+  it('stores each page with its checkpoint and resumes from the stored checkpoint', async () => {
+    const journal = new InMemoryJournal();
+    const source = listSource([1, 2, 3, 4, 5].map((n) => event('wb', n)));
+    const runner = new SourceRunner('wb', source, journal, systemClock, logger, () => undefined);
+    await runner.pollOnce(new AbortController().signal);
+    expect(await journal.checkpoint('wb')).toEqual({ next: 5 });
+    expect(await journal.head()).toBe(5);
+    await runner.pollOnce(new AbortController().signal);
+    expect(source.froms).toEqual([undefined, { next: 5 }]);
+    expect(runner.stats).toMatchObject({ polls: 2, fetched: 5, stored: 5, duplicates: 0 });
+  });
+
+  it('counts an overlapping event as a duplicate and stores it once', async () => {
+    const journal = new InMemoryJournal();
+    await journal.append('wb', [event('wb', 1)], {});
+    const runner = new SourceRunner('wb', listSource([event('wb', 1), event('wb', 2)]), journal, systemClock, logger, () => undefined);
+    await runner.pollOnce(new AbortController().signal);
+    expect(runner.stats).toMatchObject({ fetched: 2, stored: 1, duplicates: 1 });
+  });
+});
+
+describe('DestinationRunner', () => {
+  const setup = async (sources?: string[]) => {
+    const journal = new InMemoryJournal();
+    await journal.append('wb', [1, 2, 3, 4, 5].map((n) => event('wb', n)), {});
+    await journal.append('oat', [11, 12, 13].map((n) => event('oat', n)), {});
+    const transport = new RecordingTransport();
+    const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
+      batchSize: 3,
+      sources,
+      maxRetryDelayMs: 10,
+    });
+    return { journal, transport, runner };
+  };
+
+  it('delivers in journal order and advances the cursor only over what was sent', async () => {
+    const { journal, transport, runner } = await setup(['wb']);
+    const signal = new AbortController().signal;
+    expect(await runner.deliverOnce(signal)).toBe(3);
+    expect((await journal.progress('siem')).cursor).toBe(3);
+    expect(await runner.deliverOnce(signal)).toBe(2);
+    expect(await runner.deliverOnce(signal)).toBe(0);
+    expect(transport.received).toEqual(['wb:e1', 'wb:e2', 'wb:e3', 'wb:e4', 'wb:e5']);
+  });
+
+  it('after a failure part-way, re-sends exactly the unconfirmed rest', async () => {
+    const { journal, transport, runner } = await setup(['wb']);
+    const signal = new AbortController().signal;
+    transport.failNext = { confirmFirst: 2 };
+    await expect(runner.deliverOnce(signal)).rejects.toThrow('connection closed by the server');
+    expect(await journal.progress('siem')).toMatchObject({ cursor: 2, delivered: 2 });
+    while ((await runner.deliverOnce(signal)) > 0);
+    expect(transport.received).toEqual(['wb:e1', 'wb:e2', 'wb:e3', 'wb:e4', 'wb:e5']);
+  });
+
+  it('dead-letters an event the formatter rejects, counts it, and delivers the rest', async () => {
+    const { journal, transport, runner } = await setup(['oat']);
+    const signal = new AbortController().signal;
+    while ((await runner.deliverOnce(signal)) > 0);
+    expect(transport.received).toEqual(['oat:e11', 'oat:e12']);
+    expect(journal.deadLetters.map((d) => [d.entry.event.key, d.reason])).toEqual([['oat-13', 'extension key "bad key" is not valid']]);
+    expect(runner.stats).toMatchObject({ delivered: 2, deadLettered: 1 });
+  });
+
+  it('keeps retrying through failures in run() and stops caught up when asked to drain', async () => {
+    const { transport, runner } = await setup();
+    transport.failNext = { confirmFirst: 1 };
+    const controller = new AbortController();
+    const running = runner.run(controller.signal, 5);
+    runner.requestDrain(Date.now() + 5_000);
+    await expect(running).resolves.toBe(true);
+    expect(transport.received).toEqual(['wb:e1', 'wb:e2', 'wb:e3', 'wb:e4', 'wb:e5', 'oat:e11', 'oat:e12']);
+    expect(runner.stats.sendErrors).toBe(1);
+  });
+});
