@@ -1,4 +1,6 @@
 import { library } from '@syslog-connector/tsup-config';
 import { defineConfig } from 'tsup';
 
-export default defineConfig(library);
+// tsup strips the `node:` prefix by default, but `node:sqlite` exists only under its prefixed name (there is
+// no bare `sqlite` builtin): keep the prefix.
+export default defineConfig({ ...library, removeNodeProtocol: false });

@@ -8,6 +8,8 @@ export const library = {
   dts: true,
   sourcemap: true,
   clean: true,
+  // Keep 'node:' prefixes: node:sqlite (and node:test) exist only under that name.
+  removeNodeProtocol: false,
 };
 
 /** @type {import('tsup').Options} */

@@ -1,0 +1,30 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Clock, Logger } from '@syslog-connector/core';
+import { SqliteJournal } from './sqlite-journal.js';
+import { toStoreError } from './store-error.js';
+
+/** The database file inside the config's `stateDir`. */
+export const STORE_FILE_NAME = 'syslog-connector.db';
+
+export interface OpenStoreOptions {
+  readonly logger?: Logger;
+  readonly busyTimeoutMs?: number;
+  readonly clock?: Pick<Clock, 'now'>;
+}
+
+/**
+ * Opens the store of a connector: creates `stateDir` when missing (mode 0700: it holds security events and
+ * plugin secrets) and opens `<stateDir>/syslog-connector.db`. A relative `stateDir` is resolved against the
+ * working directory. The state store is `sqliteStateStore(journal)`.
+ */
+export const openStore = async (stateDir: string, options: OpenStoreOptions = {}): Promise<SqliteJournal> => {
+  const dir = resolve(stateDir);
+  const file = join(dir, STORE_FILE_NAME);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw toStoreError(error, file, `creating the folder ${dir}`);
+  }
+  return SqliteJournal.open({ path: file, ...options });
+};

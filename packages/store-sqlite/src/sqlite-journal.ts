@@ -1,0 +1,537 @@
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import {
+  SyslogConnectorError,
+  type AppendResult,
+  type Checkpoint,
+  type Clock,
+  type DestinationProgress,
+  type Journal,
+  type JournalEntry,
+  type Logger,
+  type SecurityEvent,
+} from '@syslog-connector/core';
+import {
+  countSchemaObjects,
+  migrateSchema,
+  readApplicationId,
+  readUserVersion,
+  SCHEMA_VERSION,
+  STORE_APPLICATION_ID,
+} from './schema-migrations.js';
+import { SqliteStateStore } from './sqlite-state-store.js';
+import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from './store-error.js';
+
+export interface SqliteJournalOptions {
+  /** The database file; created (mode 0600) when missing. Its folder must exist. */
+  readonly path: string;
+  readonly logger?: Logger;
+  /** How long a statement waits for a lock held by another connection before failing. Default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+  /** Timestamps of dead letters. Default: `Date.now`. */
+  readonly clock?: Pick<Clock, 'now'>;
+}
+
+/** The settings in force on the journal's connection (for `status` output and tests). */
+export interface StoreInfo {
+  readonly path: string;
+  readonly schemaVersion: number;
+  readonly journalMode: string;
+  /** `PRAGMA synchronous`: off, normal, full or extra. */
+  readonly synchronous: string;
+  readonly busyTimeoutMs: number;
+}
+
+const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'];
+
+/** An event a destination could not format, kept with the reason (never silently dropped). */
+export interface DeadLetter {
+  readonly id: number;
+  readonly destination: string;
+  readonly seq: number;
+  readonly source: string;
+  readonly key: string;
+  readonly reason: string;
+  readonly event: SecurityEvent;
+  /** When it was dead-lettered, epoch milliseconds. */
+  readonly at: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** WAL files are truncated to this size after a checkpoint, so a burst does not keep its disk space forever. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** https://sqlite.org/fileformat2.html#the_database_header: every database file starts with these 16 bytes. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+const SQLITE_HEADER_SIZE = 100;
+
+interface EventRow {
+  readonly seq: number;
+  readonly json: string;
+}
+
+interface CursorRow {
+  readonly seq: number;
+  readonly delivered: number;
+  readonly dead_lettered: number;
+}
+
+interface DeadLetterRow {
+  readonly id: number;
+  readonly seq: number;
+  readonly source: string;
+  readonly key: string;
+  readonly reason: string;
+  readonly event: string;
+  readonly at: number;
+}
+
+const bySeq = (a: EventRow, b: EventRow): number => a.seq - b.seq;
+
+/**
+ * Refuses, before SQLite touches it, a file that is not a SQLite database (SQLite would otherwise report it
+ * only at the first query, after creating -wal/-shm files next to it), and a file or folder this process cannot
+ * write. An empty file is a new database to SQLite.
+ */
+const inspectExistingFile = (file: string): void => {
+  let size: number;
+  try {
+    const stats = statSync(file);
+    if (!stats.isFile()) {
+      throw new SyslogConnectorError('STORE_UNAVAILABLE', `The store ${file} is not a file.`, {
+        path: STATE_DIR_CONFIG_PATH,
+        hint: `remove or rename ${file}, or point \`stateDir\` to another folder`,
+      });
+    }
+    size = stats.size;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return;
+    throw toStoreError(error, file, 'inspecting the file');
+  }
+  if (size > 0) {
+    const header = Buffer.alloc(SQLITE_HEADER_SIZE);
+    let read = 0;
+    try {
+      const fd = openSync(file, 'r');
+      try {
+        read = readSync(fd, header, 0, SQLITE_HEADER_SIZE, 0);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      throw toStoreError(error, file, 'reading the file header');
+    }
+    if (read < SQLITE_HEADER_SIZE || !header.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) {
+      throw new SyslogConnectorError('STORE_CORRUPT', `The store ${file} is not a SQLite database (its header is wrong).`, {
+        path: STATE_DIR_CONFIG_PATH,
+        hint: corruptHint(file),
+      });
+    }
+  }
+  try {
+    accessSync(file, constants.R_OK | constants.W_OK);
+    // WAL mode creates <file>-wal and <file>-shm beside the database.
+    accessSync(dirname(file), constants.W_OK);
+  } catch (error) {
+    throw toStoreError(error, file, 'checking permissions');
+  }
+};
+
+/** A new database file gets mode 0600: it holds security events and plugin secrets (tokens). */
+const createPrivateFile = (file: string): void => {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'EEXIST') return;
+    throw toStoreError(error, file, 'creating the file');
+  }
+};
+
+/**
+ * The durable journal (DESIGN §2) in an embedded SQLite database, through Node's built-in `node:sqlite`.
+ *
+ * Every method runs synchronously on one connection, so no two transactions of this process interleave; the
+ * promise API is the `Journal` contract's. Writes are `BEGIN IMMEDIATE … COMMIT` transactions in WAL mode with
+ * `synchronous=NORMAL`: a committed transaction survives the process being killed (SIGKILL, OOM, crash); only
+ * an operating-system crash or power loss can lose the last transactions, never corrupt the file.
+ */
+export class SqliteJournal implements Journal {
+  /** Absolute path of the database file. */
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #logger: Logger | undefined;
+  readonly #now: () => number;
+  readonly #warnedSources = new Set<string>();
+  #state: SqliteStateStore | undefined;
+
+  // Prepared once: node:sqlite compiles the SQL at prepare(), so the hot paths only bind and step.
+  readonly #insertEvent: StatementSync;
+  readonly #upsertCheckpoint: StatementSync;
+  readonly #selectCheckpoint: StatementSync;
+  readonly #selectCursor: StatementSync;
+  readonly #readAll: StatementSync;
+  readonly #readSource: StatementSync;
+  readonly #ack: StatementSync;
+  readonly #insertDeadLetter: StatementSync;
+  readonly #countDeadLetter: StatementSync;
+  readonly #selectDeadLetters: StatementSync;
+  readonly #selectHead: StatementSync;
+
+  private constructor(db: DatabaseSync, path: string, options: SqliteJournalOptions) {
+    this.#db = db;
+    this.path = path;
+    this.#logger = options.logger;
+    const clock = options.clock;
+    this.#now = clock === undefined ? Date.now : () => clock.now();
+    // OR IGNORE on UNIQUE (source, key) alone would still draw a seq for each ignored duplicate (SQLite allocates
+    // the AUTOINCREMENT value before the conflict), leaving gaps and a head no event has. The NOT EXISTS probe on
+    // the same unique index skips duplicates before any seq is drawn; OR IGNORE stays as the guarantee.
+    this.#insertEvent = db.prepare(
+      'INSERT OR IGNORE INTO events (source, key, type, time, json) SELECT ?1, ?2, ?3, ?4, ?5 ' +
+        'WHERE NOT EXISTS (SELECT 1 FROM events WHERE source = ?1 AND key = ?2)',
+    );
+    this.#upsertCheckpoint = db.prepare(
+      'INSERT INTO checkpoints (source, json) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET json = excluded.json',
+    );
+    this.#selectCheckpoint = db.prepare('SELECT json FROM checkpoints WHERE source = ?');
+    this.#selectCursor = db.prepare('SELECT seq, delivered, dead_lettered FROM cursors WHERE destination = ?');
+    this.#readAll = db.prepare('SELECT seq, json FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.#readSource = db.prepare('SELECT seq, json FROM events WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?');
+    // max(): an ack never moves a cursor backwards (a late or repeated ack is harmless).
+    this.#ack = db.prepare(
+      'INSERT INTO cursors (destination, seq, delivered) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (destination) DO UPDATE SET seq = max(seq, excluded.seq), delivered = delivered + excluded.delivered',
+    );
+    // UNIQUE (destination, seq) + OR IGNORE: a batch retried after a transport error dead-letters the same
+    // entry again; it is kept and counted once.
+    this.#insertDeadLetter = db.prepare(
+      'INSERT OR IGNORE INTO dead_letters (destination, seq, source, key, reason, event, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#countDeadLetter = db.prepare(
+      'INSERT INTO cursors (destination, dead_lettered) VALUES (?, 1) ' +
+        'ON CONFLICT (destination) DO UPDATE SET dead_lettered = dead_lettered + 1',
+    );
+    this.#selectDeadLetters = db.prepare(
+      'SELECT id, seq, source, key, reason, event, at FROM dead_letters WHERE destination = ? ORDER BY id LIMIT ?',
+    );
+    // AUTOINCREMENT keeps the highest seq ever used here, so the head never goes back even if rows are removed.
+    this.#selectHead = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+  }
+
+  /**
+   * Opens (or creates) the store at `options.path`, migrating its schema. Throws `STORE_UNAVAILABLE` when the
+   * file or its folder cannot be written, `STORE_CORRUPT` when the file is not an intact syslog-connector store;
+   * in both cases the file is left exactly as it was.
+   */
+  static async open(options: SqliteJournalOptions): Promise<SqliteJournal> {
+    const file = resolve(options.path);
+    inspectExistingFile(file);
+    createPrivateFile(file);
+    let db: DatabaseSync | undefined;
+    try {
+      db = new DatabaseSync(file, {
+        timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+        // SQLITE_DBCONFIG_DEFENSIVE: no statement can corrupt the file on purpose (writable_schema & co).
+        defensive: true,
+      });
+      // Read-only look first: only a file that is ours (or empty) is ever written to.
+      const applicationId = readApplicationId(db);
+      const version = readUserVersion(db);
+      const objects = countSchemaObjects(db);
+      if (applicationId !== STORE_APPLICATION_ID && (applicationId !== 0 || objects > 0)) {
+        throw new SyslogConnectorError('STORE_CORRUPT', `The file ${file} is a SQLite database of another application, not a syslog-connector store.`, {
+          path: STATE_DIR_CONFIG_PATH,
+          hint: 'point `stateDir` to a folder of its own; the connector never writes over a database it did not create',
+        });
+      }
+      if (version > SCHEMA_VERSION) {
+        throw new SyslogConnectorError(
+          'STORE_UNAVAILABLE',
+          `The store ${file} has schema version ${version}; this version of syslog-connector knows up to ${SCHEMA_VERSION}.`,
+          { path: STATE_DIR_CONFIG_PATH, hint: 'run the syslog-connector release that wrote this store, or a newer one' },
+        );
+      }
+      // WAL: readers never block the writer and a commit is one append to the -wal file.
+      // synchronous=NORMAL in WAL mode fsyncs at checkpoints, not at each commit: a commit is in the OS page cache
+      // when COMMIT returns, so it survives the process dying (SIGKILL, OOM); an OS crash or power loss may roll
+      // back the last commits, and the database stays consistent either way (https://sqlite.org/pragma.html#pragma_synchronous).
+      const mode = db.prepare('PRAGMA journal_mode = WAL').get()?.['journal_mode'];
+      if (mode !== 'wal') {
+        throw new SyslogConnectorError('STORE_UNAVAILABLE', `The store ${file} cannot use write-ahead logging (journal mode "${String(mode)}").`, {
+          path: STATE_DIR_CONFIG_PATH,
+          hint: 'put `stateDir` on a local file system (WAL needs shared memory; network file systems do not provide it)',
+        });
+      }
+      db.exec(`PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
+      const from = migrateSchema(db);
+      const journal = new SqliteJournal(db, file, options);
+      options.logger?.info(
+        { path: file, schemaVersion: SCHEMA_VERSION, ...(from === SCHEMA_VERSION ? {} : { migratedFrom: from }), head: journal.#headSync() },
+        'Store opened.',
+      );
+      return journal;
+    } catch (error) {
+      try {
+        db?.close();
+      } catch {
+        // The open failure is the error worth reporting.
+      }
+      throw toStoreError(error, file, 'opening');
+    }
+  }
+
+  /** The `StateStore` on this database; it lives and closes with the journal. */
+  get state(): SqliteStateStore {
+    this.#live();
+    this.#state ??= new SqliteStateStore(this.#db, this.path);
+    return this.#state;
+  }
+
+  async checkpoint(source: string): Promise<Checkpoint | undefined> {
+    this.#live();
+    let row: { json: string } | undefined;
+    try {
+      row = this.#selectCheckpoint.get(source) as { json: string } | undefined;
+    } catch (error) {
+      throw toStoreError(error, this.path, `reading the checkpoint of source "${source}"`);
+    }
+    return row === undefined ? undefined : (this.#parse(row.json, `checkpoint of source "${source}"`) as Checkpoint);
+  }
+
+  async append(source: string, events: readonly SecurityEvent[], checkpoint: Checkpoint): Promise<AppendResult> {
+    this.#live();
+    if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
+    try {
+      return this.#transaction(() => {
+        let appended = 0;
+        // Serialise inside the transaction, one event at a time: an event that cannot be stored rolls back the
+        // ones before it and the checkpoint, so the source re-reads the page from its previous checkpoint.
+        for (const event of events) {
+          const json = this.#serializeEvent(source, event);
+          // OR IGNORE on UNIQUE (source, key): a key already held — from an earlier batch or earlier in this one —
+          // is a duplicate from an overlapping poll window (DESIGN §2).
+          appended += Number(this.#insertEvent.run(source, event.key, event.type, Math.trunc(event.time), json).changes);
+        }
+        this.#upsertCheckpoint.run(source, this.#serializeCheckpoint(source, checkpoint));
+        return { appended, duplicates: events.length - appended };
+      });
+    } catch (error) {
+      throw toStoreError(error, this.path, `storing events of source "${source}"`);
+    }
+  }
+
+  async read(destination: string, options: { readonly limit: number; readonly sources?: readonly string[] }): Promise<readonly JournalEntry[]> {
+    this.#live();
+    const { limit, sources } = options;
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
+    if (limit === 0) return [];
+    let rows: EventRow[];
+    try {
+      const cursor = this.#cursorSync(destination).seq;
+      if (sources === undefined) {
+        rows = this.#readAll.all(cursor, limit) as unknown as EventRow[];
+      } else {
+        // One indexed range per source (events_by_source), merged by seq: a destination limited to some sources
+        // never scans the other sources' backlog.
+        rows = [];
+        for (const source of new Set(sources)) {
+          rows.push(...(this.#readSource.all(source, cursor, limit) as unknown as EventRow[]));
+        }
+        rows.sort(bySeq);
+        if (rows.length > limit) rows.length = limit;
+      }
+    } catch (error) {
+      throw toStoreError(error, this.path, `reading for destination "${destination}"`);
+    }
+    return rows.map((row) => ({ seq: row.seq, event: this.#parse(row.json, `event #${row.seq}`) as SecurityEvent }));
+  }
+
+  async ack(destination: string, seq: number, delivered: number): Promise<void> {
+    this.#live();
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`ack(): seq must be a non-negative integer, got ${seq}`);
+    if (!Number.isSafeInteger(delivered) || delivered < 0) {
+      throw new RangeError(`ack(): delivered must be a non-negative integer, got ${delivered}`);
+    }
+    try {
+      const head = this.#headSync();
+      // A cursor past the head would silently skip the events stored next: a caller bug, refused loudly.
+      if (seq > head) throw new RangeError(`ack(): seq ${seq} is past the journal head ${head}`);
+      this.#ack.run(destination, seq, delivered);
+    } catch (error) {
+      if (error instanceof RangeError) throw error;
+      throw toStoreError(error, this.path, `moving the cursor of destination "${destination}"`);
+    }
+  }
+
+  async deadLetter(destination: string, entry: JournalEntry, reason: string): Promise<void> {
+    this.#live();
+    const { event } = entry;
+    try {
+      this.#transaction(() => {
+        const json = JSON.stringify(event);
+        const { changes } = this.#insertDeadLetter.run(destination, entry.seq, event.source, event.key, reason, json, this.#now());
+        if (Number(changes) > 0) this.#countDeadLetter.run(destination);
+      });
+    } catch (error) {
+      throw toStoreError(error, this.path, `dead-lettering event #${entry.seq} for destination "${destination}"`);
+    }
+  }
+
+  /** The dead letters of a destination, oldest first. */
+  async deadLetters(destination: string, options: { readonly limit?: number } = {}): Promise<readonly DeadLetter[]> {
+    this.#live();
+    const limit = options.limit ?? 1_000;
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`deadLetters(): limit must be a non-negative integer, got ${limit}`);
+    let rows: DeadLetterRow[];
+    try {
+      rows = this.#selectDeadLetters.all(destination, limit) as unknown as DeadLetterRow[];
+    } catch (error) {
+      throw toStoreError(error, this.path, `reading dead letters of destination "${destination}"`);
+    }
+    return rows.map((row) => ({
+      id: row.id,
+      destination,
+      seq: row.seq,
+      source: row.source,
+      key: row.key,
+      reason: row.reason,
+      event: this.#parse(row.event, `dead letter #${row.id}`) as SecurityEvent,
+      at: row.at,
+    }));
+  }
+
+  async head(): Promise<number> {
+    this.#live();
+    try {
+      return this.#headSync();
+    } catch (error) {
+      throw toStoreError(error, this.path, 'reading the journal head');
+    }
+  }
+
+  async progress(destination: string): Promise<DestinationProgress> {
+    this.#live();
+    let row: CursorRow;
+    try {
+      row = this.#cursorSync(destination);
+    } catch (error) {
+      throw toStoreError(error, this.path, `reading the cursor of destination "${destination}"`);
+    }
+    return { destination, cursor: row.seq, delivered: row.delivered, deadLettered: row.dead_lettered };
+  }
+
+  async info(): Promise<StoreInfo> {
+    this.#live();
+    const pragma = (name: string): unknown => this.#db.prepare(`PRAGMA ${name}`).get()?.[name === 'busy_timeout' ? 'timeout' : name];
+    try {
+      const synchronous = Number(pragma('synchronous'));
+      return {
+        path: this.path,
+        schemaVersion: Number(pragma('user_version')),
+        journalMode: String(pragma('journal_mode')),
+        synchronous: SYNCHRONOUS_LEVELS[synchronous] ?? String(synchronous),
+        busyTimeoutMs: Number(pragma('busy_timeout')),
+      };
+    } catch (error) {
+      throw toStoreError(error, this.path, 'reading its settings');
+    }
+  }
+
+  /** Closes the database (SQLite checkpoints the WAL into the main file). Calling it again does nothing. */
+  async close(): Promise<void> {
+    if (!this.#db.isOpen) return;
+    try {
+      this.#db.close();
+    } catch (error) {
+      throw toStoreError(error, this.path, 'closing');
+    }
+    this.#logger?.info({ path: this.path }, 'Store closed.');
+  }
+
+  #live(): void {
+    if (!this.#db.isOpen) {
+      throw new SyslogConnectorError('STORE_UNAVAILABLE', `The store ${this.path} is closed.`, {
+        path: STATE_DIR_CONFIG_PATH,
+        hint: 'the host closed the store during shutdown; open it again to use it',
+      });
+    }
+  }
+
+  #headSync(): number {
+    const row = this.#selectHead.get() as { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  #cursorSync(destination: string): CursorRow {
+    return (this.#selectCursor.get(destination) as CursorRow | undefined) ?? { seq: 0, delivered: 0, dead_lettered: 0 };
+  }
+
+  /** BEGIN IMMEDIATE takes the write lock up front, so a busy database waits (busy_timeout) instead of failing mid-way. */
+  #transaction<T>(work: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      } catch {
+        // SQLite already rolled back (e.g. after SQLITE_FULL); the original error is the one to report.
+      }
+      throw error;
+    }
+  }
+
+  #serializeEvent(source: string, event: SecurityEvent): string {
+    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
+      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
+        path: `sources.${source}`,
+        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
+        ...(cause === undefined ? {} : { cause }),
+      });
+    if (typeof event !== 'object' || event === null) throw invalid('not an object');
+    if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
+    if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
+    if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
+    if (event.source !== source && !this.#warnedSources.has(source)) {
+      // The append's source is the authority (dedup, filters, checkpoint); the event is stored untouched.
+      this.#warnedSources.add(source);
+      this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
+    }
+    try {
+      return JSON.stringify(event);
+    } catch (error) {
+      throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
+    }
+  }
+
+  #serializeCheckpoint(source: string, checkpoint: Checkpoint): string {
+    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
+      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
+        path: `sources.${source}`,
+        hint: 'this is a bug in the source plugin; the batch was not stored',
+        ...(cause === undefined ? {} : { cause }),
+      });
+    if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
+    try {
+      return JSON.stringify(checkpoint);
+    } catch (error) {
+      throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
+    }
+  }
+
+  #parse(json: string, what: string): unknown {
+    try {
+      return JSON.parse(json) as unknown;
+    } catch (error) {
+      throw new SyslogConnectorError('STORE_CORRUPT', `The store ${this.path} holds a damaged ${what}.`, {
+        path: STATE_DIR_CONFIG_PATH,
+        hint: corruptHint(this.path),
+        cause: error,
+      });
+    }
+  }
+}
