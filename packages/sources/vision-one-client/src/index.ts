@@ -1,1 +1,15 @@
-export {};
+export { visionOneConnection, visionOneBaseUrl, type VisionOneConnectionOptions } from './vision-one-connection.js';
+export { VISION_ONE_REGIONS, VISION_ONE_REGION_NAMES, type VisionOneRegion } from './vision-one-regions.js';
+export {
+  VisionOneClient,
+  type VisionOneClientDeps,
+  type VisionOneClientTuning,
+  type VisionOneItem,
+  type VisionOneListOptions,
+  type VisionOnePage,
+  type VisionOneProbe,
+  type VisionOneQuery,
+} from './vision-one-client.js';
+export { DEFAULT_RETRY_POLICY, RetryAfterBackoff, parseRetryAfter, type RetryPolicy } from './retry-after-backoff.js';
+export { toVisionOneDateTime } from './vision-one-date-time.js';
+export { tmv1AnyOf } from './tmv1-filter.js';

@@ -1,0 +1,352 @@
+import { lookup } from 'node:dns/promises';
+import { performance } from 'node:perf_hooks';
+import {
+  describeError,
+  SyslogConnectorError,
+  z,
+  type CheckStep,
+  type Clock,
+  type JsonValue,
+  type Logger,
+} from '@syslog-connector/core';
+import { DEFAULT_RETRY_POLICY, RetryAfterBackoff, type RetryPolicy } from './retry-after-backoff.js';
+import { visionOneBaseUrl, type VisionOneConnectionOptions } from './vision-one-connection.js';
+
+export interface VisionOneClientDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Knobs for tests and special cases; the config does not expose them. */
+export interface VisionOneClientTuning {
+  readonly retry?: Partial<RetryPolicy>;
+  /** Jitter source, [0, 1); default Math.random. */
+  readonly random?: () => number;
+  readonly userAgent?: string;
+}
+
+export type VisionOneQuery = Readonly<Record<string, string | number | undefined>>;
+
+export interface VisionOneListOptions<T> {
+  readonly query: VisionOneQuery;
+  /** The `TMV1-Filter` header, sent with the first request and again with every nextLink (FACTS §B.2). */
+  readonly filter?: string | undefined;
+  /** Validates each item; an item that fails is handed back as invalid, never dropped. */
+  readonly itemSchema: z.ZodType<T>;
+  readonly signal: AbortSignal;
+}
+
+/** One item of a page: the vendor JSON untouched, and the validated value or a summary of what failed. */
+export type VisionOneItem<T> =
+  | { readonly valid: true; readonly value: T; readonly raw: JsonValue }
+  | { readonly valid: false; readonly raw: JsonValue; readonly issues: string };
+
+export interface VisionOnePage<T> {
+  /** 1-based. */
+  readonly page: number;
+  readonly items: readonly VisionOneItem<T>[];
+  readonly totalCount: number | undefined;
+  /** True on the page without a nextLink: the list is complete once it is handled. */
+  readonly last: boolean;
+}
+
+export interface VisionOneProbe {
+  readonly path: string;
+  readonly query: VisionOneQuery;
+  readonly filter?: string | undefined;
+}
+
+/** FACTS §B.1: the list envelope; `nextLink` is absent on the last page. */
+const envelopeSchema = z.object({
+  totalCount: z.number().optional(),
+  count: z.number().optional(),
+  items: z.array(z.unknown()),
+  nextLink: z.string().nullish(),
+});
+
+/** Trend's error body (PYTMV1 `core.py` `_validate` reads `error.code` / `error.message`). */
+const errorBodySchema = z.object({
+  error: z.object({ code: z.string().optional(), message: z.string().optional(), number: z.number().optional() }),
+});
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+const AUTH_HINT =
+  'create a new API key in Vision One (Administration → API Keys) with the needed role and set VISION_ONE_TOKEN';
+
+type Attempt =
+  | { readonly ok: true; readonly body: unknown }
+  /** A failure worth retrying; anything else is thrown. */
+  | { readonly ok: false; readonly reason: string; readonly retryAfter: string | null; readonly status: number | undefined };
+
+/**
+ * The Vision One API v3.0 client the Vision One sources share: bearer auth (FACTS §B.1), nextLink paging with the
+ * filter re-sent (§B.2), and retries of 429 / 5xx / timeouts with Retry-After or capped, jittered back-off (§B.3).
+ * 401/403 become one `SOURCE_AUTH` error, not retried. The API key is only ever written into the Authorization
+ * header: it is scrubbed from every message this client builds, and requests are logged by path only.
+ */
+export class VisionOneClient {
+  readonly baseUrl: string;
+  readonly #base: URL;
+  readonly #sourceId: string;
+  readonly #token: string;
+  readonly #timeoutMs: number;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #backoff: RetryAfterBackoff;
+  readonly #userAgent: string;
+
+  constructor(
+    sourceId: string,
+    options: Pick<VisionOneConnectionOptions, 'region' | 'baseUrl' | 'token' | 'requestTimeout'>,
+    deps: VisionOneClientDeps,
+    tuning: VisionOneClientTuning = {},
+  ) {
+    this.#sourceId = sourceId;
+    this.baseUrl = visionOneBaseUrl(options);
+    this.#base = new URL(this.baseUrl);
+    this.#token = options.token;
+    this.#timeoutMs = options.requestTimeout;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger;
+    this.#backoff = new RetryAfterBackoff({ ...DEFAULT_RETRY_POLICY, ...tuning.retry }, tuning.random);
+    this.#userAgent = tuning.userAgent ?? 'syslog-connector';
+  }
+
+  /** Every page of a list, following nextLink until the API sends none. */
+  async *list<T>(path: string, options: VisionOneListOptions<T>): AsyncIterable<VisionOnePage<T>> {
+    let url: URL | undefined = this.#url(path, options.query);
+    const visited = new Set<string>();
+    let page = 0;
+    while (url !== undefined) {
+      visited.add(url.href);
+      const envelope = this.#envelope(await this.#get(url, options.filter, options.signal, this.#backoff.maxRetries), url);
+      page += 1;
+      const next: URL | undefined = envelope.nextLink ? this.#nextLink(envelope.nextLink) : undefined;
+      if (next !== undefined && visited.has(next.href)) {
+        throw new SyslogConnectorError('SOURCE_RESPONSE', `Vision One sent a nextLink that loops back to an earlier page of ${path}`, {
+          path: this.#path('baseUrl'),
+        });
+      }
+      const items = envelope.items.map((raw): VisionOneItem<T> => {
+        const result = options.itemSchema.safeParse(raw);
+        return result.success
+          ? { valid: true, value: result.data, raw: raw as JsonValue }
+          : { valid: false, raw: raw as JsonValue, issues: summarizeIssues(result.error) };
+      });
+      yield { page, items, totalCount: envelope.totalCount, last: next === undefined };
+      url = next;
+    }
+  }
+
+  /**
+   * `test-connection` for the API side: name resolution of the host, then one authenticated request for the
+   * probe, without retries. The probe sets its own `top`: OAT and audit logs accept only 50, 100 or 200 (FACTS
+   * §B.6, §B.7), so "one item" is not a value every endpoint takes.
+   */
+  async *check(probe: VisionOneProbe, signal: AbortSignal): AsyncIterable<CheckStep> {
+    const host = this.#base.hostname.replace(/^\[(.*)\]$/, '$1');
+    let started = performance.now();
+    try {
+      const addresses = await lookup(host, { all: true });
+      yield {
+        step: `Resolve ${host}`,
+        ok: true,
+        detail: addresses.map((a) => a.address).join(', '),
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (error) {
+      yield {
+        step: `Resolve ${host}`,
+        ok: false,
+        detail: (error as NodeJS.ErrnoException).code ?? describeError(error),
+        hint: `check \`region\` / \`baseUrl\` of sources.${this.#sourceId} and this machine's DNS or proxy settings`,
+        durationMs: Math.round(performance.now() - started),
+      };
+      return;
+    }
+    started = performance.now();
+    const step = `GET ${probe.path} with the API key`;
+    try {
+      const url = this.#url(probe.path, probe.query);
+      const envelope = this.#envelope(await this.#get(url, probe.filter, signal, 0), url);
+      yield {
+        step,
+        ok: true,
+        detail: `HTTP 200, ${envelope.totalCount ?? envelope.items.length} item(s) available`,
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (error) {
+      const hint = SyslogConnectorError.is(error) ? error.hint : undefined;
+      yield {
+        step,
+        ok: false,
+        detail: this.#scrub(SyslogConnectorError.is(error) ? error.message : describeError(error)),
+        ...(hint === undefined ? {} : { hint }),
+        durationMs: Math.round(performance.now() - started),
+      };
+    }
+  }
+
+  /** One GET with retries; resolves to the parsed JSON body of a 2xx answer. */
+  async #get(url: URL, filter: string | undefined, signal: AbortSignal, maxRetries: number): Promise<unknown> {
+    const where = `GET ${url.pathname}`;
+    for (let retry = 0; ; retry += 1) {
+      signal.throwIfAborted();
+      const attempt = await this.#attempt(url, filter, signal, where);
+      if (attempt.ok) return attempt.body;
+      if (retry >= maxRetries) {
+        throw new SyslogConnectorError(
+          'SOURCE_HTTP',
+          `${where} failed ${retry + 1} time(s), last with ${attempt.reason}`,
+          attempt.status === undefined
+            ? { path: this.#path('baseUrl'), hint: `check that this machine can reach ${this.#base.host} (firewall, proxy, DNS)` }
+            : { path: this.#path('baseUrl'), hint: 'Vision One is unavailable or rate-limiting; the source retries on its next poll' },
+        );
+      }
+      const delayMs = this.#backoff.delayMs(retry, attempt.retryAfter, this.#clock.now());
+      this.#logger.warn(
+        { source: this.#sourceId, request: where, reason: attempt.reason, retry: retry + 1, of: maxRetries, delayMs },
+        'Vision One request failed; retrying.',
+      );
+      await this.#clock.sleep(delayMs, signal);
+    }
+  }
+
+  async #attempt(url: URL, filter: string | undefined, signal: AbortSignal, where: string): Promise<Attempt> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.#token}`,
+      accept: 'application/json',
+      'user-agent': this.#userAgent,
+    };
+    if (filter !== undefined) headers['tmv1-filter'] = filter;
+    let response: Response;
+    let text: string;
+    try {
+      // The whole exchange, body included, shares one time limit.
+      const timeout = AbortSignal.timeout(this.#timeoutMs);
+      // `manual`: a redirect is reported, never followed with the API key to wherever it points.
+      response = await fetch(url, { headers, signal: AbortSignal.any([signal, timeout]), redirect: 'manual' });
+      text = await response.text();
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const reason =
+        error instanceof DOMException && error.name === 'TimeoutError'
+          ? `no answer within ${this.#timeoutMs} ms`
+          : `a network error (${networkCause(error)})`;
+      return { ok: false, reason, retryAfter: null, status: undefined };
+    }
+
+    if (response.status >= 200 && response.status < 300) {
+      try {
+        return { ok: true, body: JSON.parse(text) as unknown };
+      } catch {
+        throw new SyslogConnectorError('SOURCE_RESPONSE', `${where} answered HTTP ${response.status} with a body that is not JSON`, {
+          path: this.#path('baseUrl'),
+          hint: 'check that `baseUrl` points at the Vision One API (https://api.<region>.xdr.trendmicro.com)',
+        });
+      }
+    }
+
+    const trend = this.#trendError(text);
+    const reason = `HTTP ${response.status}${trend}`;
+    if (response.status === 401 || response.status === 403) {
+      throw new SyslogConnectorError(
+        'SOURCE_AUTH',
+        response.status === 401
+          ? `Vision One rejected the API key (${reason})`
+          : `The API key may not call ${url.pathname} (${reason})`,
+        { path: this.#path('token'), hint: AUTH_HINT },
+      );
+    }
+    if (RETRYABLE_STATUS.has(response.status)) {
+      return { ok: false, reason, retryAfter: response.headers.get('retry-after'), status: response.status };
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw new SyslogConnectorError('SOURCE_HTTP', `${where} was redirected (HTTP ${response.status}); redirects are not followed`, {
+        path: this.#path('baseUrl'),
+        hint: 'set `baseUrl` (or `region`) to the API host itself',
+      });
+    }
+    throw new SyslogConnectorError('SOURCE_HTTP', `${where} failed with ${reason}`, {
+      path: this.#path('baseUrl'),
+      hint: 'the request was refused as sent; this is a bug or an API change — report it with this message',
+    });
+  }
+
+  #envelope(body: unknown, url: URL): z.infer<typeof envelopeSchema> {
+    const result = envelopeSchema.safeParse(body);
+    if (!result.success) {
+      throw new SyslogConnectorError('SOURCE_RESPONSE', `GET ${url.pathname} answered without the list envelope (${summarizeIssues(result.error)})`, {
+        path: this.#path('baseUrl'),
+        hint: 'check that `baseUrl` points at the Vision One API',
+      });
+    }
+    return result.data;
+  }
+
+  #url(path: string, query: VisionOneQuery): URL {
+    const url = new URL(this.#base.href.replace(/\/+$/, '') + path);
+    // encodeURIComponent, not URLSearchParams: a space becomes %20, never `+` (`orderBy=createdDateTime%20asc`).
+    url.search = Object.entries(query)
+      .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
+      .join('&');
+    return url;
+  }
+
+  /**
+   * FACTS §B.2: follow nextLink exactly, but encode the literal spaces it may contain (as Elastic's integration
+   * does); a raw space in the request line is a 400. Only the API's own origin gets the API key.
+   */
+  #nextLink(link: string): URL {
+    let next: URL;
+    try {
+      next = new URL(link.replaceAll(' ', '%20'), this.#base);
+    } catch {
+      throw new SyslogConnectorError('SOURCE_RESPONSE', 'Vision One sent a nextLink that is not a URL', { path: this.#path('baseUrl') });
+    }
+    if (next.origin !== this.#base.origin) {
+      throw new SyslogConnectorError(
+        'SOURCE_RESPONSE',
+        `Vision One sent a nextLink to ${next.origin}, not ${this.#base.origin}; the API key is not sent elsewhere`,
+        { path: this.#path('baseUrl'), hint: 'set `baseUrl` (or `region`) to the host the API answers from' },
+      );
+    }
+    return next;
+  }
+
+  #trendError(text: string): string {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return '';
+    }
+    const result = errorBodySchema.safeParse(parsed);
+    if (!result.success) return '';
+    const { code, message } = result.data.error;
+    const parts = [code, message].filter((p): p is string => p !== undefined && p !== '');
+    return parts.length === 0 ? '' : ` ${this.#scrub(parts.join(': '))}`;
+  }
+
+  #scrub(text: string): string {
+    return this.#token === '' ? text : text.replaceAll(this.#token, '[REDACTED]');
+  }
+
+  #path(key: string): string {
+    return `sources.${this.#sourceId}.${key}`;
+  }
+}
+
+/** `path: message` per zod issue, without the offending values (they may be hostile or huge). */
+const summarizeIssues = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length === 0 ? '(item)' : issue.path.join('.')}: ${issue.message}`)
+    .join('; ') + (error.issues.length > 5 ? `; and ${error.issues.length - 5} more` : '');
+
+const networkCause = (error: unknown): string => {
+  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? describeError(error);
+};

@@ -1,0 +1,33 @@
+import { z, type Checkpoint } from '@syslog-connector/core';
+
+/** The two time fields a workbench window can select on (FACTS §B.5 `dateTimeTarget`). */
+export type WorkbenchDateTimeTarget = 'createdDateTime' | 'updatedDateTime';
+
+/**
+ * The end of the window read last, per date-time target, as an API time (`2026-03-01T11:59:50Z`): the next poll
+ * starts there (minus the overlap). Stored in the journal with the events it covers; readable on purpose.
+ */
+export interface WorkbenchCheckpoint {
+  readonly version: 1;
+  readonly windows: Partial<Record<WorkbenchDateTimeTarget, string>>;
+}
+
+const apiTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+
+const checkpointSchema = z.object({
+  version: z.literal(1),
+  windows: z.object({ createdDateTime: apiTime.optional(), updatedDateTime: apiTime.optional() }),
+});
+
+/** The stored checkpoint, or undefined when there is none or it is not one this version wrote. */
+export const readWorkbenchCheckpoint = (checkpoint: Checkpoint | undefined): WorkbenchCheckpoint | undefined => {
+  if (checkpoint === undefined) return undefined;
+  const result = checkpointSchema.safeParse(checkpoint);
+  if (!result.success) return undefined;
+  const windows: Partial<Record<WorkbenchDateTimeTarget, string>> = {};
+  if (result.data.windows.createdDateTime !== undefined) windows.createdDateTime = result.data.windows.createdDateTime;
+  if (result.data.windows.updatedDateTime !== undefined) windows.updatedDateTime = result.data.windows.updatedDateTime;
+  return { version: 1, windows };
+};
+
+export const toCheckpoint = (windows: Partial<Record<WorkbenchDateTimeTarget, string>>): Checkpoint => ({ version: 1, windows: { ...windows } });
