@@ -1,0 +1,212 @@
+import {
+  SyslogConnectorError,
+  isPluginDefinition,
+  type CefRecord,
+  type SecurityEvent,
+  type Severity,
+} from '@syslog-connector/core';
+import { describe, expect, it } from 'vitest';
+import { RecordingMetrics } from '../test/fixtures/recording-metrics.js';
+import { workbenchAlert } from '../test/fixtures/workbench-alert.js';
+import { CefFormatter, cefFormatter } from './cef-formatter.js';
+import defaultExport from './index.js';
+import { cefOptions } from './options.js';
+
+const host = { instance: 'sensor-01.example.com', hostname: 'build-box' };
+
+const makeFormatter = (options: Record<string, unknown> = {}, instance = host.instance) => {
+  const metrics = new RecordingMetrics();
+  const formatter = new CefFormatter(cefOptions.parse(options), { host: { ...host, instance }, metrics });
+  return { formatter, metrics };
+};
+
+const withRecord = (record: Partial<CefRecord>, event: SecurityEvent = workbenchAlert): SecurityEvent => ({
+  ...event,
+  record: { ...event.record, ...record },
+});
+
+const noExtensions = withRecord({ extensions: [] });
+
+const rejection = (run: () => unknown): SyslogConnectorError => {
+  try {
+    run();
+  } catch (error) {
+    if (SyslogConnectorError.hasCode(error, 'FORMAT_REJECTED')) return error;
+    throw error;
+  }
+  throw new Error('expected a FORMAT_REJECTED error, but formatting succeeded');
+};
+
+// FACTS §A.5's illustrative Workbench line, with our values; `\=` inside the cs1 URL as CEF requires.
+const CEF_HEAD = 'CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|7|';
+const EXTENSIONS_BEFORE_RT =
+  'externalId=WB-9002-20210519-00014 cat=Possible APT Attack cn1Label=Impact Scope Count cn1=1 ' +
+  'cs1Label=Workbench link ' +
+  String.raw`cs1=https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId\=WB-9002-20210519-00014&ref\=0c4a1d ` +
+  'msg=A possible APT attack was detected on 2 endpoints. ';
+const EXTENSIONS_AFTER_RT = ' sourceServiceName=SAE TrendMicroV1CompanyID=3f9c2a61-5b7e-4d0a-9c1e-8a2b6d4f0e17';
+
+describe('CefFormatter golden vectors (Workbench alert, FACTS §A.5)', () => {
+  it('writes the rfc3164 prefix with the default options', () => {
+    // PRI 11 = user (1) × 8 + error (3), the syslog severity of CEF 7; `Dec  5`: day padded with a space.
+    expect(makeFormatter().formatter.format(workbenchAlert)).toBe(
+      '<11>Dec  5 05:26:45 sensor-01 CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|7|' +
+        'externalId=WB-9002-20210519-00014 cat=Possible APT Attack cn1Label=Impact Scope Count cn1=1 cs1Label=Workbench link ' +
+        String.raw`cs1=https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId\=WB-9002-20210519-00014&ref\=0c4a1d ` +
+        'msg=A possible APT attack was detected on 2 endpoints. rt=Dec 05 2022 05:26:45.000 UTC sourceServiceName=SAE ' +
+        'TrendMicroV1CompanyID=3f9c2a61-5b7e-4d0a-9c1e-8a2b6d4f0e17',
+    );
+  });
+
+  it('writes the rfc5424 prefix: version 1, RFC 3339 time, FQDN, APP-NAME, nil PROCID, MSGID, nil SD', () => {
+    expect(makeFormatter({ prefix: 'rfc5424' }).formatter.format(workbenchAlert)).toBe(
+      '<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com syslog-connector - 900001 - ' +
+        CEF_HEAD +
+        EXTENSIONS_BEFORE_RT +
+        'rt=Dec 05 2022 05:26:45.000 UTC' +
+        EXTENSIONS_AFTER_RT,
+    );
+  });
+
+  it('writes the bare CEF line with prefix none', () => {
+    expect(makeFormatter({ prefix: 'none' }).formatter.format(workbenchAlert)).toBe(
+      CEF_HEAD + EXTENSIONS_BEFORE_RT + 'rt=Dec 05 2022 05:26:45.000 UTC' + EXTENSIONS_AFTER_RT,
+    );
+  });
+
+  const prefixes = {
+    rfc3164: '<11>Dec  5 05:26:45 sensor-01 ',
+    rfc5424: '<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com syslog-connector - 900001 - ',
+    none: '',
+  } as const;
+  const rtValues = {
+    'cef-date': 'Dec 05 2022 05:26:45.000 UTC',
+    'epoch-ms': '1670218005000',
+    iso8601: '2022-12-05T05:26:45.000Z',
+  } as const;
+  const combinations = Object.entries(prefixes).flatMap(([prefix, head]) =>
+    Object.entries(rtValues).map(([timeFormat, rt]) => ({ prefix, timeFormat, head, rt })),
+  );
+
+  it.each(combinations)('writes prefix $prefix with timeFormat $timeFormat', ({ prefix, timeFormat, head, rt }) => {
+    expect(makeFormatter({ prefix, timeFormat }).formatter.format(workbenchAlert)).toBe(
+      head + CEF_HEAD + EXTENSIONS_BEFORE_RT + `rt=${rt}` + EXTENSIONS_AFTER_RT,
+    );
+  });
+
+  it('uses the configured APP-NAME in the rfc5424 prefix', () => {
+    const line = makeFormatter({ prefix: 'rfc5424', appName: 'xdr-forwarder' }).formatter.format(noExtensions);
+    expect(line).toBe(`<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com xdr-forwarder - 900001 - ${CEF_HEAD}`);
+  });
+});
+
+describe('CefFormatter syslog prefix', () => {
+  it.each([
+    ['user', 0, '<14>'],
+    ['user', 3, '<13>'],
+    ['user', 5, '<12>'],
+    ['user', 8, '<11>'],
+    ['user', 10, '<10>'],
+    ['local4', 5, '<164>'],
+    ['kern', 10, '<2>'],
+  ] as const)('writes PRI from facility %s and CEF severity %d as %s', (facility, severity, pri) => {
+    const line = makeFormatter({ facility }).formatter.format(withRecord({ severity, extensions: [] }));
+    expect(line).toBe(
+      `${pri}Dec  5 05:26:45 sensor-01 CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|${severity}|`,
+    );
+  });
+
+  it('writes the header timestamp from the event time, not the time of sending', () => {
+    const event = { ...noExtensions, time: Date.parse('2026-01-09T22:04:05.123Z') };
+    expect(makeFormatter().formatter.format(event)).toBe(`<11>Jan  9 22:04:05 sensor-01 ${CEF_HEAD}`);
+    expect(makeFormatter({ prefix: 'rfc5424' }).formatter.format(event)).toBe(
+      `<11>1 2026-01-09T22:04:05.123Z sensor-01.example.com syslog-connector - 900001 - ${CEF_HEAD}`,
+    );
+  });
+
+  it('keeps an IP address instance whole as the rfc3164 HOSTNAME', () => {
+    const line = makeFormatter({}, '192.0.2.7').formatter.format(noExtensions);
+    expect(line).toBe(`<11>Dec  5 05:26:45 192.0.2.7 ${CEF_HEAD}`);
+  });
+
+  it('replaces spaces and non-ASCII characters in the instance name of the HOSTNAME', () => {
+    const line = makeFormatter({ prefix: 'rfc5424' }, 'capteur münchen').formatter.format(noExtensions);
+    expect(line).toBe(`<11>1 2022-12-05T05:26:45.000Z capteur_m_nchen syslog-connector - 900001 - ${CEF_HEAD}`);
+  });
+
+  it('cuts the rfc5424 MSGID to 32 printable ASCII characters', () => {
+    const { formatter } = makeFormatter({ prefix: 'rfc5424' });
+    const line = formatter.format(withRecord({ signatureId: 'AccountEnumeration SecurityAlert Extended', extensions: [] }));
+    expect(line).toBe(
+      '<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com syslog-connector - AccountEnumeration_SecurityAlert - ' +
+        'CEF:0|Trend Micro|Trend Vision One|1.0.0|AccountEnumeration SecurityAlert Extended|Trend Vision One Workbench Alert|7|',
+    );
+  });
+
+  it('writes NILVALUE as the rfc5424 MSGID of an empty signature id', () => {
+    const line = makeFormatter({ prefix: 'rfc5424' }).formatter.format(withRecord({ signatureId: '', extensions: [] }));
+    expect(line).toBe(
+      '<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com syslog-connector - - - ' +
+        'CEF:0|Trend Micro|Trend Vision One|1.0.0||Trend Vision One Workbench Alert|7|',
+    );
+  });
+
+  it('writes NILVALUE for an rfc5424 time it cannot write', () => {
+    const line = makeFormatter({ prefix: 'rfc5424' }).formatter.format({ ...noExtensions, time: Number.NaN });
+    expect(line).toBe(`<11>1 - sensor-01.example.com syslog-connector - 900001 - ${CEF_HEAD}`);
+  });
+
+  it('rejects an event whose time has no RFC 3164 timestamp', () => {
+    const error = rejection(() => makeFormatter().formatter.format({ ...workbenchAlert, time: Number.POSITIVE_INFINITY }));
+    expect(error.message).toBe('The event time Infinity has no RFC 3164 timestamp (it needs a 4-digit year).');
+  });
+
+  it.each(['rfc3164', 'rfc5424'])('rejects a CEF severity outside 0–10 before writing the %s PRI', (prefix) => {
+    const event = withRecord({ severity: 11 as Severity });
+    const error = rejection(() => makeFormatter({ prefix }).formatter.format(event));
+    expect(error.message).toBe('CEF severity must be an integer from 0 to 10, got 11.');
+  });
+
+  it('needs no event time with prefix none', () => {
+    const line = makeFormatter({ prefix: 'none' }).formatter.format({ ...noExtensions, time: Number.NaN });
+    expect(line).toBe(CEF_HEAD);
+  });
+});
+
+describe('cefFormatter definition', () => {
+  it('is a formatter plugin of type cef, and the default export', () => {
+    expect(isPluginDefinition(cefFormatter)).toBe(true);
+    expect(cefFormatter.kind).toBe('formatter');
+    expect(cefFormatter.type).toBe('cef');
+    expect(defaultExport).toBe(cefFormatter);
+  });
+
+  it('fills every option with its default', () => {
+    expect(cefOptions.parse({})).toEqual({
+      prefix: 'rfc3164',
+      facility: 'user',
+      appName: 'syslog-connector',
+      timeFormat: 'cef-date',
+    });
+  });
+
+  it('rejects an unknown option key', () => {
+    const result = cefOptions.safeParse({ prefx: 'rfc5424' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.code)).toEqual(['unrecognized_keys']);
+  });
+
+  it.each(['my app', '', 'a'.repeat(49), 'appé'])('rejects the APP-NAME %j', (appName) => {
+    expect(cefOptions.safeParse({ appName }).success).toBe(false);
+  });
+
+  it('creates a working formatter from its deps', async () => {
+    const formatter = await cefFormatter.create({
+      id: 'siem',
+      options: cefOptions.parse({ prefix: 'none' }),
+      deps: { host, metrics: new RecordingMetrics() },
+      signal: new AbortController().signal,
+    });
+    expect(formatter.format(workbenchAlert)).toBe(CEF_HEAD + EXTENSIONS_BEFORE_RT + 'rt=Dec 05 2022 05:26:45.000 UTC' + EXTENSIONS_AFTER_RT);
+  });
+});

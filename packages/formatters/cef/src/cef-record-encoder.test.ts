@@ -1,0 +1,189 @@
+import { SyslogConnectorError, type CefExtension, type CefRecord, type Severity } from '@syslog-connector/core';
+import { describe, expect, it } from 'vitest';
+import { RecordingMetrics } from '../test/fixtures/recording-metrics.js';
+import { workbenchAlert } from '../test/fixtures/workbench-alert.js';
+import { CefRecordEncoder } from './cef-record-encoder.js';
+import type { CefTimeFormat } from './cef-timestamp.js';
+
+const makeEncoder = (timeFormat: CefTimeFormat = 'cef-date') => {
+  const metrics = new RecordingMetrics();
+  return { encoder: new CefRecordEncoder(timeFormat, metrics), metrics };
+};
+
+const withRecord = (record: Partial<CefRecord>): CefRecord => ({ ...workbenchAlert.record, ...record });
+
+const withExtensions = (...extensions: CefExtension[]): CefRecord => withRecord({ extensions });
+
+const CEF_HEAD = 'CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|7|';
+
+/** The extension part of an encoded line: everything after the workbench header. */
+const extensionOf = (line: string): string => {
+  if (!line.startsWith(CEF_HEAD)) throw new Error(`unexpected header in ${line.slice(0, 120)}`);
+  return line.slice(CEF_HEAD.length);
+};
+
+const rejection = (run: () => unknown): SyslogConnectorError => {
+  try {
+    run();
+  } catch (error) {
+    if (SyslogConnectorError.hasCode(error, 'FORMAT_REJECTED')) return error;
+    throw error;
+  }
+  throw new Error('expected a FORMAT_REJECTED error, but encoding succeeded');
+};
+
+describe('CefRecordEncoder header fields', () => {
+  it('escapes a pipe in the Name header field', () => {
+    const line = makeEncoder().encoder.encode(withRecord({ name: 'Scan | sweep', extensions: [] }));
+    expect(line).toBe(String.raw`CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Scan \| sweep|7|`);
+  });
+
+  it('escapes a backslash in the Device Vendor header field', () => {
+    const line = makeEncoder().encoder.encode(withRecord({ vendor: String.raw`Trend\Micro`, extensions: [] }));
+    expect(line).toBe(String.raw`CEF:0|Trend\\Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|7|`);
+  });
+
+  it('replaces a newline in the Name header field with a space', () => {
+    const line = makeEncoder().encoder.encode(withRecord({ name: 'two\r\nlines', extensions: [] }));
+    expect(line).toBe('CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|two  lines|7|');
+  });
+
+  it.each([
+    ['vendor', 63],
+    ['product', 63],
+    ['version', 31],
+    ['signatureId', 1023],
+    ['name', 512],
+  ] as const)('cuts the %s header field to %d characters and counts it', (field, limit) => {
+    const { encoder, metrics } = makeEncoder();
+    const line = encoder.encode(withRecord({ [field]: 'é'.repeat(limit) + 'xyz', extensions: [] }));
+    const fields = ['0', 'Trend Micro', 'Trend Vision One', '1.0.0', '900001', 'Trend Vision One Workbench Alert', '7'];
+    fields[['vendor', 'product', 'version', 'signatureId', 'name'].indexOf(field) + 1] = 'é'.repeat(limit);
+    expect(line).toBe(`CEF:${fields.join('|')}|`);
+    expect(metrics.snapshot()).toEqual([{ name: 'format_truncations', labels: { key: field }, value: 1 }]);
+  });
+
+  it.each([11, -1, 3.5, Number.NaN])('rejects CEF severity %d', (severity) => {
+    const error = rejection(() => makeEncoder().encoder.encode(withRecord({ severity: severity as Severity })));
+    expect(error.message).toBe(`CEF severity must be an integer from 0 to 10, got ${severity}.`);
+    expect(error.hint).toBe(
+      'Fix the mapping in the source plugin that produced this event; the event was kept as a dead letter.',
+    );
+  });
+
+  it('rejects a header field that is not a string', () => {
+    const error = rejection(() => makeEncoder().encoder.encode(withRecord({ product: 42 as unknown as string })));
+    expect(error.message).toBe('The CEF header field product is a number, not a string.');
+  });
+});
+
+describe('CefRecordEncoder extensions', () => {
+  const format = (...extensions: CefExtension[]) =>
+    extensionOf(makeEncoder().encoder.encode(withExtensions(...extensions)));
+
+  it('ends the header with a pipe when there are no extensions', () => {
+    expect(makeEncoder().encoder.encode(withExtensions())).toBe(CEF_HEAD);
+  });
+
+  it('keeps each label next to its value, in record order', () => {
+    expect(format(['cs2', 'b'], ['cs2Label', 'Second'], ['cs1Label', 'First'], ['cs1', 'a'])).toBe(
+      'cs2=b cs2Label=Second cs1Label=First cs1=a',
+    );
+  });
+
+  it('escapes = and backslash in an extension value', () => {
+    expect(format(['request', String.raw`http://x/?a=1\b`])).toBe(String.raw`request=http://x/?a\=1\\b`);
+  });
+
+  it('writes a CRLF in an extension value as \\r\\n', () => {
+    expect(format(['msg', 'line one\r\nline two'])).toBe(String.raw`msg=line one\r\nline two`);
+  });
+
+  it('replaces NUL in an extension value with a space', () => {
+    expect(format(['msg', 'a\u0000b'])).toBe('msg=a b');
+  });
+
+  it('writes numbers of non-timestamp keys as JavaScript writes them', () => {
+    expect(format(['cn1', 1], ['cn2', -7], ['cfp1', 1.5], ['dpt', 443])).toBe('cn1=1 cn2=-7 cfp1=1.5 dpt=443');
+  });
+
+  it('writes every CEF timestamp key holding a number in the configured form', () => {
+    const { encoder } = makeEncoder('epoch-ms');
+    const line = encoder.encode(withExtensions(['start', 1000], ['end', 2000], ['deviceCustomDate1', 3000], ['cn1', 4000]));
+    expect(extensionOf(line)).toBe('start=1000 end=2000 deviceCustomDate1=3000 cn1=4000');
+  });
+
+  it('passes a string on a timestamp key through, escaped', () => {
+    expect(format(['rt', '2024-09-23T17:18:42Z'], ['end', 'a=b'])).toBe(String.raw`rt=2024-09-23T17:18:42Z end=a\=b`);
+  });
+
+  it('cuts msg to 1023 characters without splitting a surrogate pair, and counts it', () => {
+    const { encoder, metrics } = makeEncoder();
+    const line = encoder.encode(withExtensions(['msg', 'a'.repeat(1022) + '😀' + 'tail'], ['cat', 'x']));
+    expect(extensionOf(line)).toBe(`msg=${'a'.repeat(1022)}😀 cat=x`);
+    expect(metrics.snapshot()).toEqual([{ name: 'format_truncations', labels: { key: 'msg' }, value: 1 }]);
+  });
+
+  it('counts the limit before escaping, so escapes do not shorten a value', () => {
+    const { encoder, metrics } = makeEncoder();
+    const value = '='.repeat(40);
+    expect(extensionOf(encoder.encode(withExtensions(['externalId', value])))).toBe(`externalId=${'\\='.repeat(40)}`);
+    expect(metrics.snapshot()).toEqual([]);
+  });
+
+  it.each([
+    ['externalId', 40],
+    ['act', 63],
+    ['app', 31],
+    ['dvchost', 100],
+    ['cs1', 4000],
+    ['cs6Label', 1023],
+    ['flexString1Label', 128],
+  ] as const)('cuts %s to %d characters', (key, limit) => {
+    const { encoder, metrics } = makeEncoder();
+    const line = encoder.encode(withExtensions([key, 'v'.repeat(limit + 1)], [key, 'v'.repeat(limit + 1)]));
+    expect(extensionOf(line)).toBe(`${key}=${'v'.repeat(limit)} ${key}=${'v'.repeat(limit)}`);
+    expect(metrics.snapshot()).toEqual([{ name: 'format_truncations', labels: { key }, value: 2 }]);
+  });
+
+  it('does not cut a vendor-custom key', () => {
+    const { encoder, metrics } = makeEncoder();
+    const value = 'x'.repeat(5000);
+    expect(extensionOf(encoder.encode(withExtensions(['TrendMicroV1CompanyID', value])))).toBe(`TrendMicroV1CompanyID=${value}`);
+    expect(metrics.snapshot()).toEqual([]);
+  });
+
+  it.each(['bad key', 'cs1=', 'clé', '', 'a|b'])('rejects the extension key %j', (key) => {
+    const error = rejection(() => makeEncoder().encoder.encode(withExtensions([key, 'v'])));
+    expect(error.message).toBe(`The CEF extension key ${JSON.stringify(key)} is invalid: keys are ASCII letters, digits and _ only.`);
+  });
+
+  it('rejects an invalid key every time, not only the first', () => {
+    const { encoder } = makeEncoder();
+    const event = withExtensions(['ok', 'v'], ['not ok', 'v']);
+    rejection(() => encoder.encode(event));
+    rejection(() => encoder.encode(event));
+  });
+
+  it('keeps a newline of an invalid key out of the error message', () => {
+    const error = rejection(() => makeEncoder().encoder.encode(withExtensions(['a\r\nb', 'v'])));
+    expect(error.message).toBe(String.raw`The CEF extension key "a\r\nb" is invalid: keys are ASCII letters, digits and _ only.`);
+  });
+
+  it('rejects a timestamp key holding a number without a 4-digit year', () => {
+    const error = rejection(() => makeEncoder().encoder.encode(withExtensions(['rt', 1e17])));
+    expect(error.message).toBe('The CEF timestamp rt holds 100000000000000000, which is not epoch ms with a 4-digit year.');
+  });
+
+  it('rejects a number that is not finite', () => {
+    const error = rejection(() => makeEncoder().encoder.encode(withExtensions(['cn1', Number.NaN])));
+    expect(error.message).toBe('The CEF extension cn1 holds NaN, not a finite number.');
+  });
+
+  it('rejects a value that is neither a string nor a number', () => {
+    const error = rejection(() =>
+      makeEncoder().encoder.encode(withExtensions(['cn1', null as unknown as string])),
+    );
+    expect(error.message).toBe('The CEF extension cn1 holds a object, not a string or a number.');
+  });
+});

@@ -1,0 +1,38 @@
+import { facility, z } from '@syslog-connector/core';
+import { CEF_TIME_FORMATS } from './cef-timestamp.js';
+
+/** The syslog headers this formatter can write before `CEF:0|`. */
+export const CEF_PREFIXES = ['rfc3164', 'rfc5424', 'none'] as const;
+export type CefPrefix = (typeof CEF_PREFIXES)[number];
+
+/** The `cef:` options of a destination (`format: cef`). Every key has a default, so `cef:` may be left out. */
+export const cefOptions = z.strictObject({
+  prefix: z
+    .enum(CEF_PREFIXES)
+    .default('rfc3164')
+    .describe(
+      'Syslog header before `CEF:0|`: rfc3164 (`<PRI>Mmm dd hh:mm:ss HOST`, the form Trend\'s connector ' +
+        'appears to use), rfc5424 (`<PRI>1 TIMESTAMP HOST APP-NAME - MSGID -`), or none (the bare CEF line).',
+    ),
+  // `user` (1), because it is the neutral choice: RFC 3164 §4.3.3 gives user.notice to messages that arrive
+  // without a PRI, and stock rsyslog/syslog-ng rules send auth/authpriv to restricted files and local0–7 to
+  // whatever a site already uses them for, where a SIEM collector might not look.
+  facility: facility()
+    .default('user')
+    .describe('Syslog facility of the PRI (RFC 5424 §6.2.1); the severity comes from the CEF severity.'),
+  appName: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,48}$/, 'APP-NAME is 1–48 printable ASCII characters without spaces (RFC 5424 §6.2.5)')
+    .default('syslog-connector')
+    .describe('RFC 5424 APP-NAME (prefix rfc5424 only): 1–48 printable ASCII characters, no spaces.'),
+  timeFormat: z
+    .enum(CEF_TIME_FORMATS)
+    .default('cef-date')
+    .describe(
+      'How epoch-ms values of CEF timestamp keys (rt, start, end, …) are written: cef-date ' +
+        '(`Dec 05 2022 05:26:45.000 UTC`), epoch-ms (`1670218005000`) or iso8601 (`2022-12-05T05:26:45.000Z`).',
+    ),
+});
+
+/** The validated options, defaults applied. */
+export type CefOptions = z.output<typeof cefOptions>;

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  rfc3164Hostname,
+  rfc3164Timestamp,
+  rfc5424Hostname,
+  rfc5424MessageId,
+  rfc5424Timestamp,
+  toPrintUsAscii,
+} from './syslog-header-fields.js';
+
+describe('rfc3164Timestamp', () => {
+  it('pads a day below 10 with a space (RFC 3164 §4.1.2)', () => {
+    expect(rfc3164Timestamp(Date.parse('2025-10-01T07:08:09.999Z'))).toBe('Oct  1 07:08:09');
+  });
+
+  it('writes a two-digit day as is', () => {
+    expect(rfc3164Timestamp(Date.parse('2025-02-28T23:59:59Z'))).toBe('Feb 28 23:59:59');
+  });
+
+  it('uses UTC whatever the machine time zone', () => {
+    expect(rfc3164Timestamp(Date.parse('2025-06-30T23:30:00-02:00'))).toBe('Jul  1 01:30:00');
+  });
+
+  it('gives undefined for a time it cannot write', () => {
+    expect(rfc3164Timestamp(Number.NaN)).toBeUndefined();
+  });
+});
+
+describe('rfc5424Timestamp', () => {
+  it('writes RFC 3339 UTC with milliseconds', () => {
+    expect(rfc5424Timestamp(1_670_218_005_000)).toBe('2022-12-05T05:26:45.000Z');
+  });
+
+  it('writes NILVALUE for a time without a 4-digit year', () => {
+    expect(rfc5424Timestamp(8.64e15)).toBe('-');
+    expect(rfc5424Timestamp(Number.NaN)).toBe('-');
+  });
+});
+
+describe('toPrintUsAscii', () => {
+  it('replaces each space, control and non-ASCII code point with one underscore', () => {
+    expect(toPrintUsAscii('a b\tc😀dé\u007f', 100)).toBe('a_b_c_d__');
+  });
+
+  it('cuts to the maximum length', () => {
+    expect(toPrintUsAscii('abcdef', 4)).toBe('abcd');
+  });
+});
+
+describe('rfc3164Hostname', () => {
+  it('drops the domain (RFC 3164 §4.1.2)', () => {
+    expect(rfc3164Hostname('sensor-01.example.com')).toBe('sensor-01');
+  });
+
+  it('keeps an IPv4 address whole', () => {
+    expect(rfc3164Hostname('192.0.2.10')).toBe('192.0.2.10');
+  });
+
+  it('keeps an IPv6 address with an embedded IPv4 address whole', () => {
+    expect(rfc3164Hostname('::ffff:192.0.2.10')).toBe('::ffff:192.0.2.10');
+  });
+
+  it('replaces a space in the instance name', () => {
+    expect(rfc3164Hostname('my sensor')).toBe('my_sensor');
+  });
+
+  it('writes - when nothing is left', () => {
+    expect(rfc3164Hostname('.example.com')).toBe('-');
+  });
+});
+
+describe('rfc5424Hostname', () => {
+  it('keeps the FQDN (RFC 5424 §6.2.4)', () => {
+    expect(rfc5424Hostname('sensor-01.example.com')).toBe('sensor-01.example.com');
+  });
+
+  it('cuts to 255 characters', () => {
+    expect(rfc5424Hostname('h'.repeat(300))).toBe('h'.repeat(255));
+  });
+});
+
+describe('rfc5424MessageId', () => {
+  it('cuts the signature id to 32 characters (RFC 5424 §6.2.7)', () => {
+    expect(rfc5424MessageId('GoldenTicketEncryptionDowngradeSecurityAlert')).toBe('GoldenTicketEncryptionDowngradeS');
+  });
+
+  it('replaces characters outside PRINTUSASCII', () => {
+    expect(rfc5424MessageId('Sign in')).toBe('Sign_in');
+  });
+
+  it('writes NILVALUE for an empty signature id', () => {
+    expect(rfc5424MessageId('')).toBe('-');
+  });
+});
