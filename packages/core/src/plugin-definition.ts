@@ -45,7 +45,6 @@ export interface PluginDefinition<K extends PluginKind, O extends z.ZodObject, D
   create(context: PluginContext<O, D>): KindInstance[K] | Promise<KindInstance[K]>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds definitions of any option shape
 export type AnyPluginDefinition = PluginDefinition<PluginKind, z.ZodObject, DepRefs>;
 export type SourceDefinition = PluginDefinition<'source', z.ZodObject, DepRefs>;
 export type FormatterDefinition = PluginDefinition<'formatter', z.ZodObject, DepRefs>;

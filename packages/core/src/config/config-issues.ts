@@ -60,6 +60,8 @@ export const flattenIssues = (
         return first === undefined ? [{ path, message: issue.message }] : flattenIssues(first, choices);
       }
       case 'invalid_type':
+        // A plugin's own message (`z.string({ error: 'is required; set …' })`) says it best; zod's default does not.
+        if (!issue.message.startsWith('Invalid input')) return [{ path, message: issue.message }];
         if ('input' in issue && issue.input === undefined) return [{ path, message: `is required (${issue.expected})` }];
         return [{ path, message: `must be ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}` }];
       default:

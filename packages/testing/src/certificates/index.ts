@@ -1,1 +1,9 @@
-export {};
+export {
+  createCertificateAuthority,
+  issueCertificate,
+  type CertificateAuthority,
+  type CertificateAuthorityOptions,
+  type IssueCertificateOptions,
+  type IssuedCertificate,
+  type KeyType,
+} from './certificate-factory.js';
