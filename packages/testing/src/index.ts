@@ -1,3 +1,4 @@
 export * from './syslog-receiver/index.js';
 export * from './vision-one-simulator/index.js';
 export * from './certificates/index.js';
+export * from './oracles/index.js';
