@@ -1,0 +1,90 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '@syslog-connector/core';
+import { DEFAULT_CONFIG_PATH, EXIT, processIo } from './commands/command-context.js';
+import { demoCommand } from './commands/demo-command.js';
+import { runCommand } from './commands/run-command.js';
+import { sendTestCommand } from './commands/send-test-command.js';
+import { testConnectionCommand } from './commands/test-connection-command.js';
+import { validateCommand } from './commands/validate-command.js';
+
+const durationArgument = (value: string): number => {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError('write a number and a unit, e.g. 30s or 5m');
+  return ms;
+};
+
+/** The command line of DESIGN §8. Each action sets the exit code; usage errors exit 2. */
+export const createProgram = (setExit: (code: number) => void): Command => {
+  const program = new Command('syslog-connector')
+    .description('Pulls security events from XDR APIs and delivers them to syslog servers (CEF, RFC 5424, RFC 3164).')
+    .exitOverride()
+    .showHelpAfterError();
+  const config = () => new Option('-c, --config <file>', 'config file (YAML or JSON)').default(DEFAULT_CONFIG_PATH);
+  program
+    .command('run')
+    .description('run until SIGINT/SIGTERM, then drain and exit 0')
+    .addOption(config())
+    .addOption(new Option('--duration <time>', 'stop by itself after this long').argParser(durationArgument).hideHelp())
+    .action(async (opts: { config: string; duration?: number }) =>
+      setExit(await runCommand(opts.config, processIo, opts.duration === undefined ? {} : { durationMs: opts.duration })),
+    );
+  program
+    .command('validate')
+    .description('exit 0 if the config is valid, 1 with every error listed')
+    .addOption(config())
+    .action(async (opts: { config: string }) => setExit(await validateCommand(opts.config, processIo)));
+  program
+    .command('test-connection')
+    .description('resolve, connect and handshake with each destination, each step reported')
+    .addOption(config())
+    .option('-d, --destination <name>', 'only this destination')
+    .option('--json', 'machine-readable report')
+    .action(async (opts: { config: string; destination?: string; json?: boolean }) =>
+      setExit(
+        await testConnectionCommand(opts.config, processIo, {
+          ...(opts.destination === undefined ? {} : { destination: opts.destination }),
+          json: opts.json === true,
+        }),
+      ),
+    );
+  program
+    .command('send-test')
+    .description('send one recognisable test event through the real formatter and transport')
+    .addOption(config())
+    .option('-d, --destination <name>', 'only this destination')
+    .action(async (opts: { config: string; destination?: string }) =>
+      setExit(await sendTestCommand(opts.config, processIo, opts.destination === undefined ? {} : { destination: opts.destination })),
+    );
+  program
+    .command('demo')
+    .description('no credentials: simulator → connector → receiver, printing each line')
+    .option('--duration <time>', 'stop by itself after this long (e.g. 30s)', durationArgument)
+    .option('--quiet', 'print only the status line')
+    .action(async (opts: { duration?: number; quiet?: boolean }) =>
+      setExit(await demoCommand(processIo, { ...(opts.duration === undefined ? {} : { durationMs: opts.duration }), quiet: opts.quiet === true })),
+    );
+  return program;
+};
+
+const main = async (): Promise<void> => {
+  let code: number = EXIT.ok;
+  const program = createProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; anything else commander rejects is a usage error.
+      code = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      code = EXIT.failed;
+    }
+  }
+  process.exitCode = code;
+  // The store, sockets and timers are closed by each command; exit now in case a plugin left a handle open.
+  setTimeout(() => process.exit(code), 200).unref();
+};
+
+await main();

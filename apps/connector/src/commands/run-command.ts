@@ -1,0 +1,55 @@
+import { createLogger } from '../logger.js';
+import { Connector } from '../connector.js';
+import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
+import { openJournal } from './open-journal.js';
+
+export interface RunOptions {
+  /** Stop by itself after this long (tests, demos); default: run until SIGINT/SIGTERM. */
+  readonly durationMs?: number;
+  readonly statusIntervalMs?: number;
+}
+
+/** `syslog-connector run`: runs until SIGINT/SIGTERM, then stops polling, drains, saves and exits 0. */
+export const runCommand = async (configPath: string, io: CommandIo, options: RunOptions = {}): Promise<number> => {
+  const loaded = await loadOrReport(configPath, io);
+  if (loaded === undefined) return EXIT.failed;
+  const logger = createLogger(loaded.config.logLevel, io.stderr);
+  let connector: Connector;
+  let store: Awaited<ReturnType<typeof openJournal>>;
+  try {
+    store = await openJournal(loaded.config.stateDir);
+  } catch (error) {
+    reportError(error, io);
+    return EXIT.failed;
+  }
+  try {
+    connector = await Connector.start({ config: loaded.config, registry: loaded.registry, logger, journal: store.journal, state: store.state });
+  } catch (error) {
+    reportError(error, io);
+    await store.journal.close();
+    return EXIT.failed;
+  }
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    if (options.durationMs !== undefined) setTimeout(() => resolve('duration'), options.durationMs).unref();
+  });
+  const statusTimer = setInterval(() => {
+    void connector.status().then((status) => {
+      logger.info(
+        {
+          sources: status.sources.map((s) => ({ source: s.source, fetched: s.fetched, stored: s.stored, errors: s.errors })),
+          destinations: status.destinations.map((d) => ({ destination: d.destination, delivered: d.delivered, lag: d.lag, deadLettered: d.deadLettered, lastError: d.lastError })),
+        },
+        'Status.',
+      );
+    });
+  }, options.statusIntervalMs ?? 60_000);
+  statusTimer.unref();
+  const reason = await stopped;
+  clearInterval(statusTimer);
+  logger.info({ reason }, 'Stopping: draining destinations.');
+  await connector.stop();
+  await store.journal.close();
+  return EXIT.ok;
+};

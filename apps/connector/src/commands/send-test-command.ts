@@ -1,0 +1,60 @@
+import type { SecurityEvent } from '@syslog-connector/core';
+import { ids } from '../container/create-container.js';
+import { createLogger } from '../logger.js';
+import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
+import { oneShotContainer, selectDestinations } from './destination-selection.js';
+
+/** The recognisable test event: its own signature id and message, the instance name and the time it was sent. */
+export const testEvent = (instance: string, now: number): SecurityEvent => ({
+  key: `syslog-connector-test-${now}`,
+  source: 'syslog-connector',
+  type: 'test-message',
+  time: now,
+  raw: { test: true, instance, sentAt: new Date(now).toISOString() },
+  record: {
+    vendor: 'syslog-connector',
+    product: 'syslog-connector',
+    version: '1',
+    signatureId: 'syslog-connector-test',
+    name: 'syslog-connector test message',
+    severity: 1,
+    extensions: [
+      ['msg', `Test message from syslog-connector instance ${instance}; if you can read this, delivery works.`],
+      ['dvchost', instance],
+      ['rt', now],
+    ],
+  },
+});
+
+/** `syslog-connector send-test`: one test event through each destination's real formatter and transport. */
+export const sendTestCommand = async (configPath: string, io: CommandIo, options: { readonly destination?: string }): Promise<number> => {
+  const loaded = await loadOrReport(configPath, io);
+  if (loaded === undefined) return EXIT.failed;
+  const selected = selectDestinations(loaded.config, options.destination);
+  if (typeof selected === 'string') {
+    io.stderr.write(`error: ${selected}\n`);
+    return EXIT.usage;
+  }
+  const controller = new AbortController();
+  const container = oneShotContainer(loaded.config, loaded.registry, createLogger('warn', io.stderr), controller.signal);
+  let ok = true;
+  try {
+    for (const id of selected) {
+      try {
+        const formatter = await container.getAsync(ids.formatter, { name: id });
+        const transport = await container.getAsync(ids.transport, { name: id });
+        const message = formatter.format(testEvent(loaded.config.instance, Date.now()));
+        await transport.send([message], controller.signal);
+        io.stdout.write(`${id}: sent\n  ${message}\n`);
+      } catch (error) {
+        ok = false;
+        io.stdout.write(`${id}: not sent\n`);
+        reportError(error, io);
+      }
+    }
+  } finally {
+    controller.abort();
+    await container.unbindAllAsync();
+  }
+  return ok ? EXIT.ok : EXIT.failed;
+};

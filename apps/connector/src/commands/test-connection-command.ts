@@ -1,0 +1,56 @@
+import type { CheckStep } from '@syslog-connector/core';
+import { ids } from '../container/create-container.js';
+import { createLogger } from '../logger.js';
+import { type CommandIo, EXIT, loadOrReport } from './command-context.js';
+import { oneShotContainer, selectDestinations } from './destination-selection.js';
+
+export interface TestConnectionOptions {
+  readonly destination?: string;
+  readonly json?: boolean;
+}
+
+/**
+ * `syslog-connector test-connection`: for each destination, the transport's own checks (resolve, connect, TLS
+ * handshake…), each step with its time and, on failure, the cause and the fix. Exit 0 only if every step passed.
+ */
+export const testConnectionCommand = async (configPath: string, io: CommandIo, options: TestConnectionOptions): Promise<number> => {
+  const loaded = await loadOrReport(configPath, io);
+  if (loaded === undefined) return EXIT.failed;
+  const selected = selectDestinations(loaded.config, options.destination);
+  if (typeof selected === 'string') {
+    io.stderr.write(`error: ${selected}\n`);
+    return EXIT.usage;
+  }
+  const controller = new AbortController();
+  const container = oneShotContainer(loaded.config, loaded.registry, createLogger('warn', io.stderr), controller.signal);
+  const report: Array<{ destination: string; ok: boolean; steps: CheckStep[] }> = [];
+  try {
+    for (const id of selected) {
+      const destination = loaded.config.destinations[id];
+      if (!options.json) io.stdout.write(`${id}: ${destination?.protocol} ${String(destination?.address)}:${String(destination?.port)}\n`);
+      const steps: CheckStep[] = [];
+      try {
+        const transport = await container.getAsync(ids.transport, { name: id });
+        for await (const step of transport.check(controller.signal)) {
+          steps.push(step);
+          if (!options.json) {
+            const mark = step.ok ? 'ok  ' : 'FAIL';
+            io.stdout.write(`  ${mark} ${step.step.padEnd(10)} ${String(step.durationMs).padStart(5)} ms  ${step.detail}\n`);
+            if (!step.ok && step.hint !== undefined) io.stdout.write(`       fix: ${step.hint}\n`);
+          }
+        }
+      } catch (error) {
+        steps.push({ step: 'setup', ok: false, detail: (error as Error).message, durationMs: 0 });
+        if (!options.json) io.stdout.write(`  FAIL setup      ${(error as Error).message}\n`);
+      }
+      report.push({ destination: id, ok: steps.length > 0 && steps.every((s) => s.ok), steps });
+    }
+  } finally {
+    controller.abort();
+    await container.unbindAllAsync();
+  }
+  const ok = report.every((r) => r.ok);
+  if (options.json) io.stdout.write(`${JSON.stringify({ ok, destinations: report }, null, 2)}\n`);
+  else io.stdout.write(ok ? 'All connection checks passed.\n' : 'Some connection checks failed.\n');
+  return ok ? EXIT.ok : EXIT.failed;
+};

@@ -1,0 +1,14 @@
+import { type CommandIo, EXIT, loadOrReport } from './command-context.js';
+
+/** `syslog-connector validate`: exit 0 if the config is valid, 1 with every problem listed. */
+export const validateCommand = async (configPath: string, io: CommandIo): Promise<number> => {
+  const loaded = await loadOrReport(configPath, io);
+  if (loaded === undefined) return EXIT.failed;
+  const { config } = loaded;
+  const sources = Object.entries(config.sources).map(([id, s]) => `${id} (${s.type})`);
+  const destinations = Object.entries(config.destinations).map(
+    ([id, d]) => `${id} (${d.protocol} ${String(d.address ?? '')}:${String(d.port ?? '')}, ${d.format})`,
+  );
+  io.stdout.write(`${configPath} is valid.\n  sources: ${sources.join(', ')}\n  destinations: ${destinations.join(', ')}\n`);
+  return EXIT.ok;
+};

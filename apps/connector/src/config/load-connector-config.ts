@@ -1,0 +1,74 @@
+import { dirname, resolve } from 'node:path';
+import {
+  type ConfigIssue,
+  type ConnectorConfig,
+  checkSourceReferences,
+  composeConfigSchema,
+  flattenIssues,
+  PluginRegistry,
+  readConfigDocument,
+  substituteEnvironment,
+  SyslogConnectorError,
+} from '@syslog-connector/core';
+import { builtinPlugins } from '../plugins/builtin-plugins.js';
+import { loadPluginPackages } from '../plugins/load-plugin-packages.js';
+
+export type LoadedConfig =
+  | { readonly ok: true; readonly config: ConnectorConfig; readonly registry: PluginRegistry; readonly baseDir: string }
+  | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
+
+/** Registers the built-in plugins, then the ones named in `plugins:`, in that order. */
+export const buildRegistry = async (pluginSpecs: readonly string[], baseDir: string): Promise<PluginRegistry> => {
+  const registry = new PluginRegistry();
+  for (const { definition, origin } of builtinPlugins) registry.register(definition, origin);
+  for (const { definition, origin } of await loadPluginPackages(pluginSpecs, baseDir)) registry.register(definition, origin);
+  return registry;
+};
+
+/**
+ * Validates a parsed config document: `${ENV}` substitution, plugin loading, then the schema composed from every
+ * registered plugin. Returns every issue found, never only the first.
+ */
+export const validateDocument = async (
+  document: unknown,
+  baseDir: string,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<LoadedConfig> => {
+  const substituted = substituteEnvironment(document, environment);
+  const value = substituted.value;
+  const raw = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  if (raw === undefined) {
+    return { ok: false, issues: [{ path: '(root)', message: 'the config must be a mapping with `sources:` and `destinations:`' }] };
+  }
+  const specs = Array.isArray(raw.plugins) ? raw.plugins.filter((p): p is string => typeof p === 'string') : [];
+  let registry: PluginRegistry;
+  try {
+    registry = await buildRegistry(specs, baseDir);
+  } catch (error) {
+    if (SyslogConnectorError.is(error)) return { ok: false, issues: [...substituted.issues, { path: error.path ?? 'plugins', message: error.describe().replace(/^plugins(\[\d+\])?: /, '') }] };
+    throw error;
+  }
+  const schema = composeConfigSchema(registry);
+  const parsed = schema.safeParse(value, { reportInput: true });
+  const choices = {
+    type: registry.list('source').map((d) => d.type),
+    protocol: registry.list('transport').map((d) => d.type),
+  };
+  const issues = [
+    ...substituted.issues,
+    ...(parsed.success ? [] : flattenIssues(parsed.error.issues, choices)),
+    ...checkSourceReferences(value),
+  ];
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
+  const config = parsed.data as unknown as ConnectorConfig;
+  // stateDir is relative to the config file, like plugin paths, so a service starts the same from any folder.
+  return { ok: true, config: { ...config, stateDir: resolve(baseDir, config.stateDir) }, registry, baseDir };
+};
+
+export const loadConnectorConfig = async (
+  path: string,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<LoadedConfig> => {
+  const document = await readConfigDocument(path);
+  return validateDocument(document, dirname(resolve(path)), environment);
+};

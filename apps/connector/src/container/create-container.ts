@@ -1,0 +1,118 @@
+import {
+  type AnyPluginDefinition,
+  type Clock,
+  type ConnectorConfig,
+  type Formatter,
+  type HostIdentity,
+  type Logger,
+  type Metrics,
+  type PluginRegistry,
+  type ServiceRef,
+  type Source,
+  type StateStore,
+  services,
+  SyslogConnectorError,
+  type Transport,
+} from '@syslog-connector/core';
+import { Container, type ServiceIdentifier } from 'inversify';
+
+/** The one place a core service ref becomes an inversify identifier (inversify cannot infer through the brand). */
+export const toId = <T>(ref: ServiceRef<T>): ServiceIdentifier<T> => ref as ServiceIdentifier<T>;
+
+/** Kind tokens owned by the host; each configured instance is bound under its config id as the name. */
+export const ids = {
+  source: Symbol.for('syslog-connector:host.source') as ServiceIdentifier<Source>,
+  formatter: Symbol.for('syslog-connector:host.formatter') as ServiceIdentifier<Formatter>,
+  transport: Symbol.for('syslog-connector:host.transport') as ServiceIdentifier<Transport>,
+} as const;
+
+export interface PlatformServices {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly host: HostIdentity;
+  readonly metrics: Metrics;
+  readonly store: StateStore;
+}
+
+/** Keys of a destination that belong to the destination itself, not to its transport. */
+const DESTINATION_OWN_KEYS = new Set(['protocol', 'format', 'sources']);
+
+const bindPlugin = (
+  container: Container,
+  kindId: ServiceIdentifier<unknown>,
+  definition: AnyPluginDefinition,
+  id: string,
+  options: unknown,
+  signal: AbortSignal,
+  close: (instance: { close?: () => Promise<void> }) => Promise<void>,
+): void => {
+  const depNames = Object.keys(definition.deps);
+  const depIds = depNames.map((name) => toId(definition.deps[name] as ServiceRef<unknown>));
+  container
+    .bind(kindId)
+    .toResolvedValue(
+      (...resolved: unknown[]) =>
+        definition.create({
+          id,
+          options: options as never,
+          deps: Object.fromEntries(depNames.map((name, i) => [name, resolved[i]])) as never,
+          signal,
+        }),
+      depIds as never,
+    )
+    .inSingletonScope()
+    .whenNamed(id)
+    .onDeactivation((instance) => close(instance as { close?: () => Promise<void> }));
+};
+
+/**
+ * Builds the container from a validated config: platform services as constants, then one named binding per
+ * configured source, formatter and transport. Plugins only ever see their declared deps.
+ */
+export const createContainer = (
+  config: ConnectorConfig,
+  registry: PluginRegistry,
+  platform: PlatformServices,
+  signal: AbortSignal,
+): Container => {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.bind(toId(services.logger)).toConstantValue(platform.logger);
+  container.bind(toId(services.clock)).toConstantValue(platform.clock);
+  container.bind(toId(services.host)).toConstantValue(platform.host);
+  container.bind(toId(services.metrics)).toConstantValue(platform.metrics);
+  container.bind(toId(services.store)).toConstantValue(platform.store);
+
+  const closeQuietly = async (instance: { close?: () => Promise<void> }) => {
+    try {
+      await instance.close?.();
+    } catch (error) {
+      platform.logger.warn({ error: (error as Error).message }, 'Plugin did not close cleanly.');
+    }
+  };
+  const unknown = (kind: string, type: string, path: string) =>
+    new SyslogConnectorError('PLUGIN_UNKNOWN', `No ${kind} plugin of type "${type}" is registered`, {
+      path,
+      hint: 'add the plugin package to `plugins:`',
+    });
+
+  for (const [id, source] of Object.entries(config.sources)) {
+    const definition = registry.get('source', source.type);
+    if (definition === undefined) throw unknown('source', source.type, `sources.${id}.type`);
+    const { type: _type, ...options } = source;
+    bindPlugin(container, ids.source, definition, id, options, signal, closeQuietly);
+  }
+  for (const [id, destination] of Object.entries(config.destinations)) {
+    const transport = registry.get('transport', destination.protocol);
+    if (transport === undefined) throw unknown('transport', destination.protocol, `destinations.${id}.protocol`);
+    const formatter = registry.get('formatter', destination.format);
+    if (formatter === undefined) throw unknown('formatter', destination.format, `destinations.${id}.format`);
+    const formatterKeys = new Set(registry.list('formatter').map((f) => f.type));
+    const transportOptions = Object.fromEntries(
+      Object.entries(destination).filter(([key]) => !DESTINATION_OWN_KEYS.has(key) && !formatterKeys.has(key)),
+    );
+    const formatterOptions = destination[destination.format] ?? formatter.options.parse({});
+    bindPlugin(container, ids.transport, transport, id, transportOptions, signal, closeQuietly);
+    bindPlugin(container, ids.formatter, formatter, id, formatterOptions, signal, async () => undefined);
+  }
+  return container;
+};

@@ -1,0 +1,58 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type AnyPluginDefinition, isPluginDefinition, SyslogConnectorError } from '@syslog-connector/core';
+
+const isPath = (spec: string) => spec.startsWith('.') || isAbsolute(spec);
+
+/**
+ * Loads the plugin packages named in the config's `plugins:` list. A name is resolved like an import from the
+ * config file's folder; a path (./x, /x) is taken relative to it. The module's default export must be a
+ * plugin definition (or a list of them); anything else is a clear error naming the entry.
+ */
+export const loadPluginPackages = async (
+  specs: readonly string[],
+  baseDir: string,
+): Promise<Array<{ readonly definition: AnyPluginDefinition; readonly origin: string }>> => {
+  // A package name is looked up from the config file's folder first, then next to the host app itself.
+  const lookups = [createRequire(resolve(baseDir, 'syslog-connector.config')), createRequire(import.meta.url)];
+  const resolvePackage = (spec: string): string => {
+    for (const lookup of lookups) {
+      try {
+        return lookup.resolve(spec);
+      } catch {
+        // try the next place
+      }
+    }
+    throw new Error(`Cannot find package '${spec}' next to the config file or the connector`);
+  };
+  const loaded: Array<{ definition: AnyPluginDefinition; origin: string }> = [];
+  for (const [index, spec] of specs.entries()) {
+    const path = `plugins[${index}]`;
+    let module: { default?: unknown };
+    try {
+      const file = isPath(spec) ? resolve(baseDir, spec) : resolvePackage(spec);
+      module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    } catch (cause) {
+      throw new SyslogConnectorError('PLUGIN_LOAD_FAILED', `Plugin "${spec}" cannot be loaded: ${(cause as Error).message.split('\n')[0]}`, {
+        path,
+        hint: isPath(spec)
+          ? 'check the path (relative to the config file) and that the plugin is built'
+          : `install it next to the connector (pnpm add ${spec}) or give a path`,
+        cause,
+      });
+    }
+    const exported = module.default;
+    const definitions = Array.isArray(exported) ? (exported as unknown[]) : [exported];
+    for (const definition of definitions) {
+      if (!isPluginDefinition(definition)) {
+        throw new SyslogConnectorError('PLUGIN_INVALID', `Plugin "${spec}" does not export a plugin definition as its default export`, {
+          path,
+          hint: 'export the value returned by defineSource / defineFormatter / defineTransport as default',
+        });
+      }
+      loaded.push({ definition, origin: spec });
+    }
+  }
+  return loaded;
+};

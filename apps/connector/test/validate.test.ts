@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+describe('syslog-connector validate', () => {
+  it('lists every problem of a broken config with its path and exits 1', async () => {
+    const result = await runCli(['validate', '-c', 'fixtures/broken.yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toBe('fixtures/broken.yaml is not valid (7 problems):');
+    expect(lines.slice(1).map((l) => l.trim()).sort()).toEqual(
+      [
+        'sources.workbench.token: environment variable SC_TEST_MISSING_TOKEN is not set; export it before starting, or write ${SC_TEST_MISSING_TOKEN:-default}',
+        'sources.workbench.region: "mars" is not one of us, eu, jp, sg, au, in, mea, uk, usgov',
+        'sources.workbench.pollInterval: "often" is not a duration; write a number and a unit, e.g. 60s, 5m, 24h',
+        'destinations.siem.port: must be 1–65535',
+        'destinations.siem.format: "leef" is not one of cef',
+        'destinations.siem.colour: is not a known setting here; remove it or check its spelling',
+        'destinations.siem.sources[1]: "audit" is not a configured source; use one of workbench',
+      ].sort(),
+    );
+  });
+
+  it('accepts a valid config, summarises it and exits 0', async () => {
+    const result = await runCli(['validate', '-c', 'fixtures/valid.yaml'], { env: { SC_TEST_TOKEN: 'tok-123-secret' } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      'fixtures/valid.yaml is valid.\n  sources: workbench (vision-one-workbench)\n  destinations: siem (tcp siem.example.com:601, cef)\n',
+    );
+    expect(result.stdout).not.toContain('tok-123-secret');
+  });
+
+  it('says where the config was looked for when it does not exist, and exits 1', async () => {
+    const result = await runCli(['validate', '-c', 'fixtures/nope.yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'error CONFIG_NOT_FOUND: Config file fixtures/nope.yaml does not exist — pass -c FILE, or create ./syslog-connector.yaml (see the README for an example)\n',
+    );
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const result = await runCli(['frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+});

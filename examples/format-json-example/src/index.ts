@@ -1,0 +1,2 @@
+export { jsonLinesFormatter } from './json-lines-formatter.js';
+export { jsonLinesFormatter as default } from './json-lines-formatter.js';
