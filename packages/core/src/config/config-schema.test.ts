@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { duration } from '../duration.js';
 import { defineFormatter, defineSource, defineTransport } from '../plugin-definition.js';
 import { flattenIssues } from './config-issues.js';
-import { composeConfigSchema } from './config-schema.js';
+import { checkSourceReferences, composeConfigSchema } from './config-schema.js';
 import { substituteEnvironment } from './load-config.js';
 import { PluginRegistry } from './plugin-registry.js';
 
@@ -43,7 +43,7 @@ const schema = composeConfigSchema(registry);
 const choices = { type: ['vision-one-oat'], protocol: ['tcp', 'udp'] };
 const issuesOf = (document: unknown) => {
   const result = schema.safeParse(document, { reportInput: true });
-  return result.success ? [] : flattenIssues(result.error.issues, choices);
+  return [...(result.success ? [] : flattenIssues(result.error.issues, choices)), ...checkSourceReferences(document)];
 };
 
 describe('composeConfigSchema', () => {
@@ -70,6 +70,7 @@ describe('composeConfigSchema', () => {
       { path: 'sources.oat.extra', message: 'is not a known setting here; remove it or check its spelling' },
       { path: 'destinations.siem.port', message: 'must be 1–65535' },
       { path: 'destinations.siem.format', message: '"leef" is not one of cef' },
+      { path: 'destinations.siem.sources[0]', message: '"audit" is not a configured source; use one of oat' },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { type ConfigIssue, formatPath } from './config-issues.js';
 import type { PluginRegistry } from './plugin-registry.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -62,21 +63,6 @@ export const composeConfigSchema = (registry: PluginRegistry) => {
         .refine((d) => Object.keys(d).length > 0, {
           message: 'at least one destination is required; add one under `destinations:`',
         }),
-    })
-    .superRefine((config, ctx) => {
-      const known = new Set(Object.keys(config.sources));
-      for (const [id, destination] of Object.entries(config.destinations)) {
-        const wanted = (destination as { sources?: readonly string[] }).sources ?? [];
-        wanted.forEach((source, index) => {
-          if (!known.has(source)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['destinations', id, 'sources', index],
-              message: `"${source}" is not a configured source; use one of ${[...known].join(', ') || '(none)'}`,
-            });
-          }
-        });
-      }
     });
 };
 
@@ -98,3 +84,28 @@ export interface ConnectorConfig {
     >
   >;
 }
+
+/**
+ * Checks that each destination's `sources:` names configured sources. It runs on the raw document, apart from
+ * the schema, so the problem is reported even when other keys are wrong too (zod skips refinements then).
+ */
+export const checkSourceReferences = (document: unknown): ConfigIssue[] => {
+  if (typeof document !== 'object' || document === null) return [];
+  const { sources, destinations } = document as { sources?: unknown; destinations?: unknown };
+  if (typeof destinations !== 'object' || destinations === null) return [];
+  const known = typeof sources === 'object' && sources !== null ? Object.keys(sources) : [];
+  const issues: ConfigIssue[] = [];
+  for (const [id, destination] of Object.entries(destinations)) {
+    const wanted = (destination as { sources?: unknown } | null)?.sources;
+    if (!Array.isArray(wanted)) continue;
+    wanted.forEach((source: unknown, index) => {
+      if (typeof source === 'string' && !known.includes(source)) {
+        issues.push({
+          path: formatPath(['destinations', id, 'sources', index]),
+          message: `"${source}" is not a configured source; use one of ${known.join(', ') || '(none)'}`,
+        });
+      }
+    });
+  }
+  return issues;
+};
