@@ -13,3 +13,13 @@ export {
 export { DEFAULT_RETRY_POLICY, RetryAfterBackoff, parseRetryAfter, type RetryPolicy } from './retry-after-backoff.js';
 export { toVisionOneDateTime } from './vision-one-date-time.js';
 export { tmv1AnyOf } from './tmv1-filter.js';
+export {
+  planPollWindow,
+  readWindowCheckpoint,
+  windowCheckpoint,
+  POLL_OVERLAP_MS,
+  POLL_SAFETY_LAG_MS,
+  type PollWindow,
+  type PollWindowInput,
+  type WindowCheckpoint,
+} from './poll-window.js';

@@ -67,6 +67,7 @@ describe('workbenchCefRecord', () => {
     ['high', 7],
     ['critical', 9],
     ['informational', 0],
+    ['constructor', 0],
   ])('maps severity %s to %i', (severity, expected) => {
     expect(workbenchCefRecord(readWorkbenchAlert({ severity }), { version: 'new' }).severity).toBe(expected);
   });

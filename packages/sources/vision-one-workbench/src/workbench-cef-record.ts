@@ -40,7 +40,8 @@ export const workbenchCefRecord = (
     version: '1.0.0',
     signatureId: '900001',
     name: 'Trend Vision One Workbench Alert',
-    severity: (alert.severity === undefined ? undefined : WORKBENCH_SEVERITY[alert.severity]) ?? 0,
+    // Object.hasOwn: a vendor value like `constructor` must not reach an inherited property.
+    severity: (alert.severity !== undefined && Object.hasOwn(WORKBENCH_SEVERITY, alert.severity) ? WORKBENCH_SEVERITY[alert.severity] : undefined) ?? 0,
     extensions,
   };
 };

@@ -1,5 +1,6 @@
 export { VisionOneSimulator } from './vision-one-simulator.js';
 export type {
+  AuditTimeSpread,
   InjectedFailureStatus,
   OatTimeSpread,
   RecordedRequest,

@@ -261,15 +261,18 @@ export class VisionOneItemGenerator {
     };
   }
 
-  auditLog(loggedMs: number): AuditLog {
+  /** `ingestDelayMs`: ingestedDateTime − loggedDateTime; default a seeded 1–30 s (drawn either way, so the sequence stays). */
+  auditLog(loggedMs: number, ingestDelayMs?: number): AuditLog {
     const r = this.#random;
     const hostile = this.#hostile();
     const text = (normal: string): string => (hostile === undefined ? normal : `${normal} ${HOSTILE_STRINGS[hostile]}`);
     const entry = r.pick(AUDIT_ENTRIES);
     const user = r.pick(USERS);
+    // Drawn here, where the literal below used to draw it, so a seed gives the same logs as before.
+    const seededDelayMs = r.int(1, 30) * 1000;
     return {
       loggedDateTime: isoSeconds(loggedMs),
-      ingestedDateTime: isoSeconds(loggedMs + r.int(1, 30) * 1000),
+      ingestedDateTime: isoSeconds(loggedMs + (ingestDelayMs ?? seededDelayMs)),
       loggedUser: text(user),
       loggedRole: r.pick(['Master Administrator', 'Senior Analyst', 'Operator']),
       loggedUserId: r.uuid(),

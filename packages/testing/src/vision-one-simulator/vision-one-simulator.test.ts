@@ -211,6 +211,27 @@ describe('VisionOneSimulator audit logs', () => {
   });
 });
 
+describe('VisionOneSimulator audit ingestion times', () => {
+  it('writes ingestedDateTime = loggedDateTime + ingestDelayMs, and selects a late log by ingestion time only', async () => {
+    const sim = await start();
+    const [late] = sim.addAuditLogs(1, { from: NOW - 2 * DAY, to: NOW - 2 * DAY, ingestDelayMs: 2 * DAY - 60_000 });
+    expect([late?.loggedDateTime, late?.ingestedDateTime]).toEqual(['2026-02-27T12:00:00Z', '2026-03-01T11:59:00Z']);
+    const byLogged = (await get(`${sim.baseUrl}/v3.0/audit/logs?startDateTime=2026-03-01T11:00:00Z&endDateTime=2026-03-01T12:00:00Z`)).body as Envelope;
+    const byIngested = (
+      await get(`${sim.baseUrl}/v3.0/audit/logs?startDateTime=2026-03-01T11:00:00Z&endDateTime=2026-03-01T12:00:00Z&dateTimeTarget=ingestedDateTime`)
+    ).body as Envelope;
+    expect([byLogged.totalCount, byIngested.items]).toEqual([0, [late]]);
+  });
+
+  it('keeps the seeded sequence when no delay is given', async () => {
+    const [a, b] = await Promise.all([start({ seed: 7 }), start({ seed: 7 })]);
+    const plain = a.addAuditLogs(3, { from: NOW - 60_000, to: NOW });
+    const delayed = b.addAuditLogs(3, { from: NOW - 60_000, to: NOW, ingestDelayMs: 5_000 });
+    expect(delayed.map(({ ingestedDateTime: _, ...rest }) => rest)).toEqual(plain.map(({ ingestedDateTime: _, ...rest }) => rest));
+    expect(delayed.map((l) => Date.parse(l.ingestedDateTime) - Date.parse(l.loggedDateTime))).toEqual([5_000, 5_000, 5_000]);
+  });
+});
+
 describe('VisionOneSimulator auth and injected failures', () => {
   it('answers 401 with Trend error JSON for a missing or wrong token, and never records the token', async () => {
     const sim = await start();

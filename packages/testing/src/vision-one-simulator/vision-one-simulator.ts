@@ -54,6 +54,11 @@ export interface OatTimeSpread extends TimeSpread {
   readonly ingestDelayMs?: number;
 }
 
+export interface AuditTimeSpread extends TimeSpread {
+  /** ingestedDateTime = loggedDateTime + this; default a seeded 1–30 s. A large value makes a late log. */
+  readonly ingestDelayMs?: number;
+}
+
 type Injected = { readonly kind: 'fail'; readonly status: InjectedFailureStatus; readonly retryAfter?: number | Date } | { readonly kind: 'stall' };
 
 interface Endpoint {
@@ -200,10 +205,12 @@ export class VisionOneSimulator {
     return added;
   }
 
-  addAuditLogs(count: number, spread?: TimeSpread): AuditLog[];
+  /** Adds generated audit logs (spread like alerts; `ingestDelayMs` default a seeded 1–30 s) or given items. */
+  addAuditLogs(count: number, spread?: AuditTimeSpread): AuditLog[];
   addAuditLogs(logs: readonly JsonValue[]): JsonValue[];
-  addAuditLogs(input: number | readonly JsonValue[], spread: TimeSpread = {}): JsonValue[] {
-    const added = typeof input === 'number' ? this.#times(input, spread).map((t) => this.#generator.auditLog(t)) : [...input];
+  addAuditLogs(input: number | readonly JsonValue[], spread: AuditTimeSpread = {}): JsonValue[] {
+    const added =
+      typeof input === 'number' ? this.#times(input, spread).map((t) => this.#generator.auditLog(t, spread.ingestDelayMs)) : [...input];
     this.#audit.push(...added);
     return added;
   }

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import type { CheckStep, Checkpoint, Clock, Logger, Metrics, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
+import {
+  planPollWindow,
+  POLL_SAFETY_LAG_MS,
+  readWindowCheckpoint,
+  tmv1AnyOf,
+  toVisionOneDateTime,
+  VisionOneClient,
+  windowCheckpoint,
+  type VisionOneClientTuning,
+  type VisionOneItem,
+} from '@syslog-connector/vision-one-client';
+import { oatCefRecord } from './oat-cef-record.js';
+import { oatDetectionSchema, readOatDetection, type OatDetection } from './oat-detection.js';
+import type { OatOptions } from './oat-options.js';
+
+export const OAT_DETECTIONS_PATH = '/v3.0/oat/detections';
+
+/** FACTS §B.6: an OAT time range may not exceed 365 days (else HTTP 400). */
+export const OAT_MAX_RANGE_MS = 365 * 86_400_000;
+
+/** Metric counting items that failed validation (labels: source, type); they are forwarded anyway. */
+export const INVALID_ITEMS_METRIC = 'source_invalid_items';
+
+/** Metric counting matched filters left out because their risk level is not in `riskLevels` (labels: source, riskLevel). */
+export const SKIPPED_FILTERS_METRIC = 'source_oat_filters_skipped';
+
+export interface OatSourceDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * Polls `GET /v3.0/oat/detections` (FACTS §B.6) by INGESTION time and maps each matched filter to Trend's CEF 900002.
+ *
+ * ## Why ingestion time
+ * A detection can reach Vision One long after it happened (an endpoint offline for a day uploads its telemetry
+ * when it reconnects). A window on `detectedDateTime` that has moved on would never see it; a window on
+ * `ingestedDateTime` sees every detection once, when it arrives. So the window is
+ * `ingestedStartDateTime`/`ingestedEndDateTime`, and no detected range is sent (the API then does not apply its
+ * default 24 h detected window — [UNCONFIRMED], the simulator does the same).
+ *
+ * ## Windows and checkpoints
+ * Same scheme as the workbench source (`planPollWindow`): end = now − 10 s, start = stored end − 60 s overlap or
+ * `since` (pinned into the first checkpoint), never more than 365 days before the end (FACTS §B.6 — a longer
+ * range is a 400; the cut is logged). Every page is one batch stored with its checkpoint; only the last page's
+ * checkpoint moves the window end. The API returns newest first and the order cannot be changed (FACTS §B.6),
+ * but the window's end is fixed and in the past, so the result set does not move while it is paged. A crash
+ * mid-window re-reads the window; the journal drops the re-read events by key.
+ *
+ * ## riskLevels
+ * Sent as `TMV1-Filter: (riskLevel eq 'critical') or …` on every page (FACTS §B.2, §B.4, §B.6). The API selects
+ * a detection when ANY of its filters matches, so filters of an unselected level inside a selected detection are
+ * left out here too, counted in `source_oat_filters_skipped`.
+ *
+ * ## One record per matched filter
+ * Trend's 900002 line has one `cat`, one `msg`, one MITRE pair and one severity: those are properties of a
+ * filter, not of the detection. A detection that matched two filters becomes two records, each with its own
+ * name, description, MITRE ids and severity; key = `<uuid>:<filter id>`, so each is stored once.
+ */
+export class OatSource implements Source {
+  readonly pollIntervalMs: number;
+  readonly #id: string;
+  readonly #options: OatOptions;
+  readonly #deps: OatSourceDeps;
+  readonly #client: VisionOneClient;
+  readonly #riskLevels: ReadonlySet<string>;
+  readonly #filter: string;
+
+  constructor(id: string, options: OatOptions, deps: OatSourceDeps, tuning: VisionOneClientTuning = {}) {
+    this.#id = id;
+    this.#options = options;
+    this.#deps = deps;
+    this.pollIntervalMs = options.pollInterval;
+    this.#client = new VisionOneClient(id, options, { clock: deps.clock, logger: deps.logger }, tuning);
+    this.#riskLevels = new Set(options.riskLevels);
+    // Deduplicated, in the option's order: the filter header is part of what an operator sees in a trace.
+    this.#filter = tmv1AnyOf('riskLevel', [...this.#riskLevels]);
+  }
+
+  async *read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch> {
+    const stored = readWindowCheckpoint(from);
+    if (from !== undefined && stored === undefined) {
+      this.#deps.logger.warn({ source: this.#id }, 'Stored OAT checkpoint is not readable; starting from `since`.');
+    }
+    const window = planPollWindow({ mark: stored, now: this.#deps.clock.now(), since: this.#options.since, maxAgeMs: OAT_MAX_RANGE_MS });
+    if (window.clampedFrom !== undefined) {
+      this.#deps.logger.warn(
+        { source: this.#id, wanted: window.clampedFrom, start: window.start },
+        'OAT window starts later than asked: the API reads at most 365 days at once; older detections are out of reach.',
+      );
+    }
+    if (window.empty) {
+      // Store the pinned start anyway, or a short `since` would be recomputed — and stay ahead — on every poll.
+      yield { events: [], checkpoint: windowCheckpoint(window.mark) };
+      return;
+    }
+    const pages = this.#client.list(OAT_DETECTIONS_PATH, {
+      query: { ingestedStartDateTime: window.start, ingestedEndDateTime: window.end, top: this.#options.pageSize },
+      filter: this.#filter,
+      itemSchema: oatDetectionSchema,
+      signal,
+    });
+    for await (const page of pages) {
+      const events = page.items.flatMap((item) => this.#events(item));
+      yield { events, checkpoint: windowCheckpoint(page.last ? window.end : window.mark) };
+    }
+  }
+
+  check(signal: AbortSignal): AsyncIterable<CheckStep> {
+    const now = this.#deps.clock.now();
+    return this.#client.check(
+      {
+        path: OAT_DETECTIONS_PATH,
+        query: { ingestedStartDateTime: toVisionOneDateTime(now - 3_600_000), ingestedEndDateTime: toVisionOneDateTime(now - POLL_SAFETY_LAG_MS), top: 50 },
+        filter: this.#filter,
+      },
+      signal,
+    );
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: requests use the global fetch and end with each poll.
+  }
+
+  #events(item: VisionOneItem<OatDetection>): SecurityEvent[] {
+    const detection = readOatDetection(item.raw);
+    const uuid = detection.uuid ?? `sha256:${createHash('sha256').update(JSON.stringify(item.raw)).digest('hex')}`;
+    if (!item.valid) {
+      this.#deps.logger.warn({ source: this.#id, key: uuid, issues: item.issues }, 'OAT detection failed validation; forwarding the fields that could be read.');
+      this.#deps.metrics.increment(INVALID_ITEMS_METRIC, { source: this.#id, type: 'oat-detection' });
+    }
+    const base = { source: this.#id, type: 'oat-detection', time: detection.detectedMs ?? this.#deps.clock.now(), raw: item.raw };
+    if (detection.filters.length === 0) {
+      // Nothing to split by: one record with what the detection has, rather than none.
+      return [{ ...base, key: uuid, record: oatCefRecord(detection, undefined, { companyId: this.#options.companyId }) }];
+    }
+    return detection.filters.flatMap((filter, index): SecurityEvent[] => {
+      if (filter.riskLevel !== undefined && !this.#riskLevels.has(filter.riskLevel)) {
+        this.#deps.metrics.increment(SKIPPED_FILTERS_METRIC, { source: this.#id, riskLevel: filter.riskLevel });
+        this.#deps.logger.debug({ source: this.#id, key: uuid, riskLevel: filter.riskLevel }, 'OAT filter below the chosen risk levels left out.');
+        return [];
+      }
+      return [
+        {
+          ...base,
+          key: `${uuid}:${filter.id ?? `#${index}`}`,
+          record: oatCefRecord(detection, filter, { companyId: this.#options.companyId }),
+        },
+      ];
+    });
+  }
+}
