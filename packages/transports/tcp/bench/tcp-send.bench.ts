@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { systemClock } from '@syslog-connector/core';
 import { expect, test } from 'vitest';
 import { RecordingLogger } from '../test/recording-logger.js';
+import type * as TcpTransportModule from '../src/index.js';
 
 /*
  * One iteration sends a batch of 1,000 messages of ~400 bytes (the size FACTS' REAL-PEERS throughput figures use)
@@ -14,7 +15,7 @@ import { RecordingLogger } from '../test/recording-logger.js';
  */
 const bundle = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 if (!existsSync(bundle)) throw new Error('dist/index.js is missing: run `pnpm run build` before `vitest bench`.');
-const { TcpTransport, tcpOptions, frameMessage } = (await import(/* @vite-ignore */ bundle)) as typeof import('../src/index.js');
+const { TcpTransport, tcpOptions, frameMessage } = (await import(/* @vite-ignore */ bundle)) as typeof TcpTransportModule;
 
 const BATCH = 1_000;
 const line = `<14>Dec  5 05:26:45 sensor-01 CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Workbench Alert|7|${'k=v '.repeat(70)}`;

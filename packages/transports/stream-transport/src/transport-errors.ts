@@ -10,7 +10,7 @@ export interface Destination {
   readonly connectTimeoutMs: number;
 }
 
-const target = (d: Destination): string => `${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}`;
+export const target = (d: Destination): string => `${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}`;
 const codeOf = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
     ? (error as { code: string }).code

@@ -1,4 +1,6 @@
-import type { TcpFraming } from './options.js';
+/** RFC 6587 §3.4: how messages are delimited on the stream. */
+export const STREAM_FRAMINGS = ['octet-counting', 'lf'] as const;
+export type StreamFraming = (typeof STREAM_FRAMINGS)[number];
 
 /**
  * One message framed for the stream (RFC 6587 §3.4):
@@ -8,5 +10,5 @@ import type { TcpFraming } from './options.js';
  * - lf (§3.4.2): `SYSLOG-MSG LF`. The trailer is not escaped, so a message containing LF would be read as two
  *   records; formatters guarantee there is none (core's `Formatter` contract), `frameMessage` does not re-check.
  */
-export const frameMessage = (message: string, framing: TcpFraming): string =>
+export const frameMessage = (message: string, framing: StreamFraming): string =>
   framing === 'lf' ? `${message}\n` : `${Buffer.byteLength(message, 'utf8')} ${message}`;

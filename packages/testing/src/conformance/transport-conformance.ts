@@ -1,0 +1,156 @@
+import { TransportError, type Transport } from '@syslog-connector/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SyslogReceiver, type SyslogReceiverOptions } from '../syslog-receiver/index.js';
+
+/** Where the transport under test must send: the receiver the suite started. */
+export interface ConformanceTarget {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface TransportConformanceOptions {
+  /** Shown in the suite's title, e.g. `tcp (octet-counting)`. */
+  readonly name: string;
+  /** The receiver to start for each test (`protocol`, `framing`, `tls`…); host and port are chosen by the suite. */
+  readonly receiver: () => SyslogReceiverOptions | Promise<SyslogReceiverOptions>;
+  /**
+   * A new transport sending to `target`. Give it short reconnect delays (10–50 ms) and a connect timeout of a few
+   * seconds, or the reconnect test is slow.
+   */
+  readonly create: (target: ConformanceTarget) => Transport | Promise<Transport>;
+  /**
+   * `stream` (tcp, tls): reconnect after the server restarts, backpressure and clean close are checked.
+   * `datagram` (udp): delivery, order and framing only; UDP has no connection to restore and no flow control.
+   */
+  readonly kind: 'stream' | 'datagram';
+}
+
+const never = new AbortController().signal;
+
+/** A message with 1-, 2-, 3- and 4-byte UTF-8 characters, and characters a framing could trip on. */
+export const conformanceMessage = (i: number, pad = 0): string =>
+  `<14>1 2024-01-31T10:00:00.000Z host app - - - message ${i} ünïcødé ✓ 😀 "q" [b] 10 \\ ${'x'.repeat(pad)}`;
+
+const range = (from: number, to: number, pad = 0): string[] => Array.from({ length: to - from }, (_, k) => conformanceMessage(from + k, pad));
+
+/**
+ * The behaviour every transport plugin must show, against the test kit's `SyslogReceiver`: delivery, order,
+ * framing (the receiver's strict decoder gets back the exact bytes), and for stream transports reconnection after
+ * the server restarts, backpressure (a send does not finish while the server reads nothing, memory stays bounded,
+ * and everything arrives once it reads again) and a clean close (what was sent before `close` arrives; a send after
+ * it fails with TRANSPORT_CLOSED).
+ *
+ * ```ts
+ * describeTransportConformance({
+ *   name: 'tcp (lf)',
+ *   kind: 'stream',
+ *   receiver: () => ({ protocol: 'tcp', framing: 'lf' }),
+ *   create: ({ host, port }) => new TcpTransport('conformance', tcpOptions.parse({ address: host, port, framing: 'lf' }), deps),
+ * });
+ * ```
+ */
+export const describeTransportConformance = (options: TransportConformanceOptions): void => {
+  describe(`transport conformance: ${options.name}`, () => {
+    const cleanups: Array<() => Promise<unknown>> = [];
+    afterEach(async () => {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    });
+
+    const setUp = async () => {
+      const receiver = await SyslogReceiver.start({ ...(await options.receiver()) });
+      cleanups.push(() => receiver.stop());
+      const transport = await options.create({ host: receiver.address, port: receiver.port });
+      cleanups.push(() => transport.close());
+      return { receiver, transport };
+    };
+
+    it('delivers every message of a batch, each exactly as given (framing)', async () => {
+      const { receiver, transport } = await setUp();
+      // A datagram batch stays under what the receiver's socket buffer holds (~200 small datagrams on Linux):
+      // the receiver runs in this process and reads only between sends, and UDP drops what does not fit.
+      const count = options.kind === 'datagram' ? 100 : 300;
+      const messages = range(0, count);
+      await expect(transport.send(messages, never)).resolves.toEqual({ written: count });
+      const got = await receiver.waitFor(count);
+      expect(got.map((m) => m.raw)).toEqual(messages);
+      expect(got.every((m) => m.parseError === null)).toBe(true);
+      expect(receiver.errors).toEqual([]);
+    });
+
+    it('keeps the order across batches, also when sends are not awaited one by one', async () => {
+      const { receiver, transport } = await setUp();
+      const results = await Promise.all([transport.send(range(0, 50), never), transport.send(range(50, 51), never), transport.send(range(51, 120), never)]);
+      expect(results.map((r) => r.written)).toEqual([50, 1, 69]);
+      const got = await receiver.waitFor(120);
+      expect(got.map((m) => m.raw)).toEqual(range(0, 120));
+    });
+
+    it('sends an empty batch without error', async () => {
+      const { transport } = await setUp();
+      await expect(transport.send([], never)).resolves.toEqual({ written: 0 });
+    });
+
+    if (options.kind === 'datagram') return;
+
+    it('reconnects after the server restarts, and everything not confirmed is sent again', async () => {
+      const { receiver, transport } = await setUp();
+      await transport.send(range(0, 10), never);
+      await receiver.waitFor(10);
+      await receiver.restart();
+      let next = 10;
+      const end = 40;
+      for (let attempt = 0; attempt < 200 && next < end; attempt++) {
+        try {
+          next += (await transport.send(range(next, end), never)).written;
+        } catch (error) {
+          expect(error).toBeInstanceOf(TransportError);
+          next += (error as TransportError).written;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      }
+      expect(next).toBe(end);
+      await receiver.waitFor(end);
+      // At least once: every message arrived (one confirmed just before a break may arrive twice), and in order
+      // of first arrival.
+      const raws = receiver.messages.map((m) => m.raw);
+      const firstSeen = range(0, end).map((message) => raws.indexOf(message));
+      expect(firstSeen.filter((index) => index < 0)).toEqual([]);
+      expect(firstSeen).toEqual([...firstSeen].sort((a, b) => a - b));
+      expect(receiver.acceptedConnections).toBeGreaterThanOrEqual(2);
+    });
+
+    it('honours backpressure: no send finishes while the server reads nothing, and memory stays bounded', async () => {
+      const { receiver, transport } = await setUp();
+      // 24 MiB: more than loopback socket buffers hold, so writes must wait for the reader.
+      const messages = range(0, 12_000, 2_000);
+      receiver.pause();
+      const before = memory();
+      let finished = false;
+      const sending = transport.send(messages, never).finally(() => (finished = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(finished).toBe(false);
+      const grown = memory() - before;
+      // An unbounded queue would copy the whole batch (24 MiB of strings, more as UTF-8 buffers).
+      expect(grown).toBeLessThan(16 * 1024 * 1024);
+      receiver.resume();
+      await expect(sending).resolves.toEqual({ written: messages.length });
+      const got = await receiver.waitFor(messages.length, 30_000);
+      expect(got.length).toBe(messages.length);
+      expect(got.at(-1)?.raw).toBe(messages.at(-1));
+    }, 60_000);
+
+    it('closes cleanly: what was sent arrives, close is idempotent, a send after close fails', async () => {
+      const { receiver, transport } = await setUp();
+      await transport.send(range(0, 500), never);
+      await Promise.all([transport.close(), transport.close()]);
+      await receiver.waitFor(500);
+      await expect(transport.send(range(0, 1), never)).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+      expect(receiver.errors.filter((e) => /partial/i.test(e))).toEqual([]);
+    });
+  });
+};
+
+const memory = (): number => {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+};

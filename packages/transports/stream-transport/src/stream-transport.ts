@@ -1,0 +1,380 @@
+import type { Socket } from 'node:net';
+import { isIP } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  SyslogConnectorError,
+  type CheckStep,
+  type Clock,
+  type Delivery,
+  type Logger,
+  type Transport,
+  type TransportError,
+} from '@syslog-connector/core';
+import { connectSocket } from './connect-socket.js';
+import { frameMessage, type StreamFraming } from './frame-message.js';
+import type { StreamConnectionOptions } from './stream-options.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
+import { resolveHost, type ResolvedAddress } from './resolve-host.js';
+import { closedTransportError, shutdownError, streamError, type Destination } from './transport-errors.js';
+
+/** The services a `StreamTransport` uses. */
+export interface StreamTransportDeps {
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/** What an upgrade (the TLS handshake) is given: the TCP connection is open to `address`. */
+export interface UpgradeContext {
+  readonly destination: Destination;
+  readonly address: ResolvedAddress;
+  /** What is left of connectTimeout. */
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+/** What makes a stream transport tcp or tls. */
+export interface StreamProfile {
+  /** `tcp` or `tls`, for logs. */
+  readonly protocol: string;
+  readonly framing: StreamFraming;
+  /**
+   * Turns the connected TCP socket into the one to write to (the TLS handshake); absent for plain TCP. On failure
+   * it destroys the socket and rejects with a `TransportError`.
+   */
+  readonly upgrade?: (socket: Socket, context: UpgradeContext) => Promise<Socket>;
+  /**
+   * The check steps after the TCP connect (`tls-handshake`, …) for `test-connection`. It owns `socket` and
+   * destroys it. Absent: the connect step is the last.
+   */
+  readonly checkUpgrade?: (socket: Socket, context: UpgradeContext) => AsyncIterable<CheckStep>;
+  /**
+   * A clearer error for a connection that broke while sending (a TLS alert after the handshake); undefined keeps
+   * the generic one. Must keep `written`.
+   */
+  readonly streamError?: (error: unknown, written: number, total: number) => TransportError | undefined;
+  /** Log fields for a new connection (TLS version, peer certificate). */
+  readonly describeConnection?: (socket: Socket) => Record<string, unknown>;
+}
+
+/**
+ * Frames are grouped into writes of about this many characters: one write callback confirms the whole group,
+ * and the socket's own buffer (`writableLength`) never holds more than one group plus one message, because the
+ * next group waits for 'drain'.
+ */
+export const WRITE_CHUNK_CHARS = 64 * 1024;
+
+interface Connection {
+  readonly socket: Socket;
+  /** The IP address it is connected to. */
+  readonly ip: string;
+  /** The peer closed, or the socket failed: never write to it again. */
+  broken: boolean;
+  error: Error | undefined;
+}
+
+/**
+ * Syslog over one TCP connection (RFC 6587), or TLS over it (RFC 5425) when the profile has an `upgrade`, framed by octet counting (§3.4.1) or LF (§3.4.2).
+ *
+ * `send` connects when there is no usable connection — resolving the host name again each time, after the
+ * reconnect backoff if the last attempt failed — writes the frames in order while honouring backpressure, and
+ * resolves once every message is **confirmed: handed to this machine's kernel** (the socket's write callback fired
+ * without error; over TLS, encrypted and handed to the kernel). That is not an acknowledgement by the server: plain TCP syslog has none. Messages confirmed just
+ * before a connection breaks may still be lost in the kernels' buffers; everything not confirmed is reported
+ * through `TransportError.written`, so the destination sends it again.
+ */
+export class StreamTransport implements Transport {
+  readonly #options: StreamConnectionOptions;
+  readonly #profile: StreamProfile;
+  readonly #destination: Destination;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #backoff: ReconnectBackoff;
+  #connection: Connection | undefined;
+  /** The send in progress (never rejects): sends run one after another on the one connection. */
+  #sending: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(id: string, options: StreamConnectionOptions, profile: StreamProfile, deps: StreamTransportDeps) {
+    this.#options = options;
+    this.#profile = profile;
+    this.#destination = { path: `destinations.${id}`, host: options.address, port: options.port, connectTimeoutMs: options.connectTimeout };
+    this.#logger = deps.logger.child({ destination: id, protocol: profile.protocol });
+    this.#clock = deps.clock;
+    this.#backoff = new ReconnectBackoff(options.reconnect.initialDelay, options.reconnect.maxDelay);
+  }
+
+  /** True while a connection is open and not known to be broken. */
+  get connected(): boolean {
+    return this.#connection !== undefined && !this.#connection.broken;
+  }
+
+  /** The socket's buffered output (characters), 0 when not connected: what backpressure keeps bounded. */
+  get bufferedLength(): number {
+    return this.#connection?.socket.writableLength ?? 0;
+  }
+
+  send(messages: readonly string[], signal: AbortSignal): Promise<Delivery> {
+    const run = this.#sending.then(() => this.#send(messages, signal));
+    this.#sending = run.catch(() => undefined);
+    return run;
+  }
+
+  async *check(signal: AbortSignal): AsyncIterable<CheckStep> {
+    const d = this.#destination;
+    const timeout = this.#options.connectTimeout;
+    let started = performance.now();
+    let addresses;
+    try {
+      addresses = await resolveHost(d, timeout, signal);
+    } catch (error) {
+      yield failedStep('resolve', error, started, signal);
+      return;
+    }
+    yield {
+      step: 'resolve',
+      ok: true,
+      detail:
+        isIP(d.host) === 0 ? `${d.host} → ${addresses.map((a) => a.address).join(', ')}` : `${d.host} is an IP address; nothing to resolve`,
+      durationMs: elapsed(started),
+    };
+    started = performance.now();
+    try {
+      const { socket, address } = await connectSocket(d, addresses, timeout, signal);
+      // A reset while the caller prints the step must not be an unhandled 'error'; the next step reports it.
+      socket.on('error', () => undefined);
+      const profile = this.#profile;
+      yield {
+        step: 'connect',
+        ok: true,
+        detail: `TCP connection to ${address.address}:${d.port} opened${profile.upgrade === undefined ? ` (framing: ${profile.framing})` : ''}`,
+        durationMs: elapsed(started),
+      };
+      if (profile.checkUpgrade === undefined) {
+        // A check sends nothing: closing right away is a plain FIN, which syslog servers log as a short connection.
+        socket.destroy();
+        return;
+      }
+      yield* profile.checkUpgrade(socket, { destination: d, address, timeoutMs: timeout, signal });
+    } catch (error) {
+      yield failedStep('connect', error, started, signal);
+    }
+  }
+
+  /** Flushes what is being sent, then ends the connection with a FIN; idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #send(messages: readonly string[], signal: AbortSignal): Promise<Delivery> {
+    if (this.#closed) throw closedTransportError(this.#destination);
+    if (signal.aborted) throw shutdownError(this.#destination, 0, signal.reason);
+    if (messages.length === 0) return { written: 0 };
+    const connection = await this.#connected(signal);
+    return this.#write(connection, messages, signal);
+  }
+
+  /** The open connection, or a new one after the backoff delay. */
+  async #connected(signal: AbortSignal): Promise<Connection> {
+    const current = this.#connection;
+    if (current !== undefined && !current.broken) {
+      // A server that closed the connection while we were idle has already sent its FIN; one turn of the event
+      // loop lets it be read, so we do not write into a connection the server has left.
+      await nextTurn();
+      if (!current.broken) return current;
+    }
+    if (current !== undefined) this.#discard(current);
+    const d = this.#destination;
+    const wait = this.#backoff.delayAt(this.#clock.now());
+    if (wait > 0) {
+      try {
+        await this.#clock.sleep(wait, signal);
+      } catch {
+        throw shutdownError(d, 0, signal.reason);
+      }
+    }
+    const started = performance.now();
+    let opened;
+    try {
+      const addresses = await resolveHost(d, this.#options.connectTimeout, signal);
+      const remaining = this.#options.connectTimeout - (performance.now() - started);
+      opened = await connectSocket(d, addresses, remaining, signal);
+      // On the TCP socket itself: a TLS socket wrapping it does not pass keep-alive on.
+      if (this.#options.keepAlive > 0) opened.socket.setKeepAlive(true, this.#options.keepAlive);
+      const upgrade = this.#profile.upgrade;
+      if (upgrade !== undefined) {
+        const timeoutMs = Math.max(1, this.#options.connectTimeout - (performance.now() - started));
+        opened = { socket: await upgrade(opened.socket, { destination: d, address: opened.address, timeoutMs, signal }), address: opened.address };
+      }
+    } catch (error) {
+      if (signal.aborted) throw shutdownError(d, 0, signal.reason);
+      const delay = this.#backoff.failed(this.#clock.now());
+      this.#logger.debug({ error: (error as Error).message, retryInMs: delay }, 'Connecting to the syslog server failed.');
+      throw error;
+    }
+    const { socket, address } = opened;
+    if (this.#closed) {
+      socket.destroy();
+      throw closedTransportError(d);
+    }
+    const connection: Connection = { socket, ip: address.address, broken: false, error: undefined };
+    // Syslog servers send nothing; reading (and discarding) is what lets us see their FIN while idle.
+    socket.resume();
+    socket.on('end', () => {
+      if (!connection.broken) this.#logger.info({}, 'The syslog server closed the connection; the next send reconnects.');
+      connection.broken = true;
+    });
+    socket.on('error', (error) => {
+      connection.broken = true;
+      connection.error ??= error;
+    });
+    socket.on('close', () => {
+      connection.broken = true;
+      if (this.#connection === connection) this.#connection = undefined;
+    });
+    this.#connection = connection;
+    this.#logger.info(
+      {
+        address: d.host,
+        port: d.port,
+        ip: address.address,
+        framing: this.#profile.framing,
+        connectMs: elapsed(started),
+        ...this.#profile.describeConnection?.(socket),
+      },
+      'Connected to the syslog server.',
+    );
+    return connection;
+  }
+
+  /**
+   * Writes the frames in order, at most one chunk ahead of the kernel, and counts the confirmed ones. Stops at
+   * the first sign of trouble (error, the server's FIN, close, abort) so that little is written into a dying
+   * connection.
+   */
+  async #write(connection: Connection, messages: readonly string[], signal: AbortSignal): Promise<Delivery> {
+    const { socket } = connection;
+    const framing = this.#profile.framing;
+    const total = messages.length;
+    let confirmed = 0;
+    let writeError: Error | undefined;
+    let failure: { readonly error: unknown } | undefined;
+    let aborted = false;
+    let wake: (() => void) | undefined;
+    const rouse = () => {
+      const resume = wake;
+      wake = undefined;
+      resume?.();
+    };
+    const stop = (error: unknown) => {
+      failure ??= { error };
+      rouse();
+    };
+    const onError = (error: Error) => stop(error);
+    const onEnd = () => stop(undefined);
+    const onClose = () => stop(connection.error);
+    const onAbort = () => {
+      aborted = true;
+      stop(signal.reason);
+    };
+    const asleep = () => new Promise<void>((resolve) => (wake = resolve));
+    socket.on('error', onError);
+    socket.on('end', onEnd);
+    socket.on('close', onClose);
+    socket.on('drain', rouse);
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (connection.broken) stop(connection.error);
+    try {
+      let index = 0;
+      while (index < total && failure === undefined) {
+        let chunk = '';
+        let count = 0;
+        do {
+          chunk += frameMessage(messages[index] as string, framing);
+          count += 1;
+          index += 1;
+        } while (index < total && chunk.length < WRITE_CHUNK_CHARS);
+        const group = count;
+        // Callbacks run in write order, and after the first failed one every later one fails too: `confirmed`
+        // is always a prefix of the batch.
+        const ok = socket.write(chunk, (error) => {
+          if (error) {
+            writeError ??= error;
+            stop(error);
+            return;
+          }
+          if (writeError === undefined) confirmed += group;
+          if (confirmed === total) rouse();
+        });
+        while (!ok && failure === undefined && socket.writableNeedDrain) await asleep();
+      }
+      while (confirmed < total && failure === undefined) await asleep();
+    } finally {
+      socket.off('error', onError);
+      socket.off('end', onEnd);
+      socket.off('close', onClose);
+      socket.off('drain', rouse);
+      signal.removeEventListener('abort', onAbort);
+    }
+    if (failure === undefined) {
+      this.#backoff.succeeded();
+      return { written: total };
+    }
+    // Write callbacks the stream has queued already (the kernel took that data before the failure surfaced)
+    // still count as confirmed; they run within this turn.
+    await nextTurn();
+    const written = confirmed;
+    this.#discard(connection);
+    if (aborted) throw shutdownError(this.#destination, written, signal.reason);
+    const delay = this.#backoff.failed(this.#clock.now());
+    const cause = failure.error ?? writeError ?? connection.error;
+    const error = this.#profile.streamError?.(cause, written, total) ?? streamError(cause, this.#destination, written, total);
+    this.#logger.debug({ error: error.message, written, total, retryInMs: delay }, 'The connection broke while sending.');
+    throw error;
+  }
+
+  #discard(connection: Connection): void {
+    connection.broken = true;
+    connection.socket.destroy();
+    if (this.#connection === connection) this.#connection = undefined;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closed = true;
+    const graceMs = this.#options.connectTimeout;
+    const deadline = performance.now() + graceMs;
+    // Flush: the send in progress may finish, within the grace period.
+    await withTimeout(this.#sending, graceMs);
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection === undefined || connection.socket.destroyed) return;
+    const { socket } = connection;
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // end() sends our FIN after the buffered data; the server answers with its own, then 'close'.
+    socket.end();
+    await withTimeout(closed, Math.max(0, deadline - performance.now()));
+    socket.destroy();
+    this.#logger.info({}, 'Connection to the syslog server closed.');
+  }
+}
+
+export const elapsed = (since: number): number => Math.round(performance.now() - since);
+
+export const failedStep = (step: string, error: unknown, started: number, signal: AbortSignal): CheckStep => {
+  if (signal.aborted) throw signal.reason;
+  const known = SyslogConnectorError.is(error);
+  return {
+    step,
+    ok: false,
+    detail: known ? error.message : error instanceof Error ? error.message : String(error),
+    ...(known && error.hint !== undefined ? { hint: error.hint } : {}),
+    durationMs: elapsed(started),
+  };
+};
+
+const withTimeout = async (promise: Promise<unknown>, ms: number): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+};

@@ -1,0 +1,31 @@
+import { systemClock } from '@syslog-connector/core';
+import { describeTransportConformance } from '@syslog-connector/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { tlsOptions } from '../src/options.js';
+import { TlsTransport } from '../src/tls-transport.js';
+import { RecordingLogger } from './recording-logger.js';
+import { createTestPki, type TestPki } from './tls-fixtures.js';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await createTestPki();
+}, 30_000);
+afterAll(async () => pki.remove());
+
+describeTransportConformance({
+  name: 'tls (client certificate required)',
+  kind: 'stream',
+  receiver: () => ({ protocol: 'tls', tls: { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, requestCert: true } }),
+  create: ({ host, port }) =>
+    new TlsTransport(
+      'conformance',
+      tlsOptions.parse({
+        address: host,
+        port,
+        connectTimeout: '3s',
+        reconnect: { initialDelay: '10ms', maxDelay: '50ms' },
+        tls: { ca: pki.file('ca.pem'), cert: pki.file('client.pem'), key: pki.file('client-key.pem') },
+      }),
+      { logger: new RecordingLogger(), clock: systemClock },
+    ),
+});

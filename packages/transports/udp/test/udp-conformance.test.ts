@@ -1,0 +1,15 @@
+import { describeTransportConformance } from '@syslog-connector/testing';
+import { udpOptions } from '../src/options.js';
+import { UdpTransport } from '../src/udp-transport.js';
+import { RecordingLogger } from './recording-logger.js';
+
+describeTransportConformance({
+  name: 'udp',
+  kind: 'datagram',
+  receiver: () => ({ protocol: 'udp' }),
+  create: ({ host, port }) =>
+    new UdpTransport('conformance', udpOptions.parse({ address: host, port }), {
+      logger: new RecordingLogger(),
+      metrics: { increment: () => undefined, snapshot: () => [] },
+    }),
+});
