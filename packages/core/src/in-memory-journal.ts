@@ -1,4 +1,4 @@
-import type { AppendResult, DestinationProgress, Journal, JournalEntry } from './journal.js';
+import type { AppendResult, DestinationProgress, Journal, JournalEntry, JournalReadOptions } from './journal.js';
 import type { SecurityEvent } from './security-event.js';
 import type { Checkpoint } from './source.js';
 
@@ -10,9 +10,14 @@ export class InMemoryJournal implements Journal {
   readonly #entries: JournalEntry[] = [];
   readonly #keys = new Set<string>();
   readonly #checkpoints = new Map<string, Checkpoint>();
-  readonly #cursors = new Map<string, { cursor: number; delivered: number; deadLettered: number }>();
+  readonly #cursors = new Map<string, { cursor: number; delivered: number; deadLettered: number; dropped: number }>();
   readonly deadLetters: Array<{ destination: string; entry: JournalEntry; reason: string }> = [];
   #seq = 0;
+
+  /** Every stored event, in journal order (for tests and the in-memory benchmark). */
+  get events(): readonly SecurityEvent[] {
+    return this.#entries.map((entry) => entry.event);
+  }
 
   checkpoint(source: string): Promise<Checkpoint | undefined> {
     return Promise.resolve(this.#checkpoints.get(source));
@@ -32,8 +37,8 @@ export class InMemoryJournal implements Journal {
     return Promise.resolve({ appended, duplicates: events.length - appended });
   }
 
-  read(destination: string, options: { readonly limit: number; readonly sources?: readonly string[] }): Promise<readonly JournalEntry[]> {
-    const cursor = this.#cursor(destination).cursor;
+  read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]> {
+    const cursor = options.after ?? this.#cursor(destination).cursor;
     const wanted = options.sources === undefined ? undefined : new Set(options.sources);
     const result: JournalEntry[] = [];
     for (const entry of this.#entries) {
@@ -74,7 +79,7 @@ export class InMemoryJournal implements Journal {
   #cursor(destination: string) {
     let state = this.#cursors.get(destination);
     if (state === undefined) {
-      state = { cursor: 0, delivered: 0, deadLettered: 0 };
+      state = { cursor: 0, delivered: 0, deadLettered: 0, dropped: 0 };
       this.#cursors.set(destination, state);
     }
     return state;

@@ -20,7 +20,48 @@ export interface DestinationProgress {
   readonly cursor: number;
   readonly delivered: number;
   readonly deadLettered: number;
+  /** Events removed by the `drop-oldest` policy before this destination delivered them. */
+  readonly dropped: number;
 }
+
+export interface JournalReadOptions {
+  readonly limit: number;
+  /** Only events of these sources; undefined: all. */
+  readonly sources?: readonly string[];
+  /**
+   * Read after this sequence number instead of the stored cursor. A destination that has sent entries it has not
+   * acknowledged yet (its unconfirmed window) reads on from what it sent, and falls back to the cursor on failure.
+   */
+  readonly after?: number;
+}
+
+/** A destination reading the journal: what compaction must keep for it and what `drop-oldest` counts against it. */
+export interface JournalConsumer {
+  readonly destination: string;
+  /** Source ids it receives; undefined: all. */
+  readonly sources?: readonly string[] | undefined;
+}
+
+export interface Backlog {
+  /** Events after the destination's cursor that it receives. */
+  readonly events: number;
+  /** `time` of the oldest of them (epoch ms); undefined when there are none. */
+  readonly oldestTime: number | undefined;
+}
+
+/** What the journal holds on disk against its budget. */
+export interface JournalUsage {
+  /** Bytes of the database in use (free pages excluded). */
+  readonly bytes: number;
+  /** The budget; undefined: unbounded. */
+  readonly maxBytes: number | undefined;
+  readonly policy: JournalFullPolicy;
+  /** True when the budget is reached under the `block` policy: sources pause until destinations catch up. */
+  readonly full: boolean;
+}
+
+/** DESIGN §2: when the disk budget is reached, either the sources wait (`block`) or the oldest events go (`drop-oldest`). */
+export type JournalFullPolicy = 'block' | 'drop-oldest';
 
 /**
  * The durable journal (DESIGN §2): append-only events, one cursor per destination, source checkpoints stored
@@ -31,8 +72,8 @@ export interface Journal {
   checkpoint(source: string): Promise<Checkpoint | undefined>;
   /** Stores events (ignoring keys already held for their source) and the checkpoint, atomically. */
   append(source: string, events: readonly SecurityEvent[], checkpoint: Checkpoint): Promise<AppendResult>;
-  /** Entries after the destination's cursor, oldest first, limited to the given sources when set. */
-  read(destination: string, options: { readonly limit: number; readonly sources?: readonly string[] }): Promise<readonly JournalEntry[]>;
+  /** Entries after the destination's cursor (or `after`), oldest first, limited to the given sources when set. */
+  read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]>;
   /** Moves the destination's cursor to `seq` (everything up to it is delivered or dead-lettered). */
   ack(destination: string, seq: number, delivered: number): Promise<void>;
   /** Keeps an event a destination could not format, with the reason; it is never silently dropped. */
@@ -40,5 +81,15 @@ export interface Journal {
   /** The newest sequence number (0 when empty). */
   head(): Promise<number>;
   progress(destination: string): Promise<DestinationProgress>;
+  /** What a destination has not delivered yet, for status: the count, and the time of the oldest such event. */
+  backlog?(consumer: JournalConsumer): Promise<Backlog>;
+  /**
+   * Declares the destinations that read the journal. Compaction keeps every event one of them still needs;
+   * cursors of destinations not listed (removed from the config) no longer hold events back.
+   */
+  setConsumers?(consumers: readonly JournalConsumer[]): Promise<void>;
+  /** Removes the events every consumer that wants them has passed. Returns how many were removed. */
+  compact?(): Promise<number>;
+  usage?(): Promise<JournalUsage>;
   close(): Promise<void>;
 }

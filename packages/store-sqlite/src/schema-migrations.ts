@@ -56,6 +56,22 @@ const migrations: ReadonlyArray<(db: DatabaseSync) => void> = [
       ) STRICT, WITHOUT ROWID;
     `);
   },
+  // 1 → 2: events the drop-oldest policy removed before a destination delivered them, counted per destination;
+  // the keys of compacted events.
+  (db) => {
+    db.exec(`
+      ALTER TABLE cursors ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;
+      -- Keys of events compacted away, so an overlapping poll window does not store them again (DESIGN §2: de-dup
+      -- by stable key). Kept for a retention period after compaction (at, epoch ms).
+      CREATE TABLE compacted_keys (
+        source TEXT    NOT NULL,
+        key    TEXT    NOT NULL,
+        at     INTEGER NOT NULL,
+        PRIMARY KEY (source, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX compacted_keys_by_at ON compacted_keys (at);
+    `);
+  },
 ];
 
 /** The schema version this build writes. */

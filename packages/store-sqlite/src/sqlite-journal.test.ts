@@ -33,7 +33,7 @@ describe('SqliteJournal schema and settings', () => {
       expect(inspector.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
       expect(inspector.prepare('PRAGMA application_id').get()).toEqual({ application_id: STORE_APPLICATION_ID });
       const tables = inspector.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((row) => row['name']);
-      expect(tables).toEqual(['checkpoints', 'cursors', 'dead_letters', 'events', 'sqlite_sequence', 'state']);
+      expect(tables).toEqual(['checkpoints', 'compacted_keys', 'cursors', 'dead_letters', 'events', 'sqlite_sequence', 'state']);
     } finally {
       inspector.close();
     }
@@ -230,8 +230,8 @@ describe('SqliteJournal cursors', () => {
 
     expect(keysOf(await journal.read('siem', { limit: 2 }))).toEqual(['3:workbench/w3', '4:oat/o1']);
     expect(keysOf(await journal.read('archive', { limit: 2 }))).toEqual(['1:workbench/w1', '2:workbench/w2']);
-    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 2, delivered: 2, deadLettered: 0 });
-    expect(await journal.progress('archive')).toEqual({ destination: 'archive', cursor: 0, delivered: 0, deadLettered: 0 });
+    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 2, delivered: 2, deadLettered: 0, dropped: 0 });
+    expect(await journal.progress('archive')).toEqual({ destination: 'archive', cursor: 0, delivered: 0, deadLettered: 0, dropped: 0 });
   });
 
   it('reads only the given sources, in seq order, after the cursor', async () => {
@@ -259,14 +259,14 @@ describe('SqliteJournal cursors', () => {
     await journal.ack('siem', 5, 5);
     await journal.ack('siem', 3, 1);
 
-    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 5, delivered: 6, deadLettered: 0 });
+    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 5, delivered: 6, deadLettered: 0, dropped: 0 });
     expect(keysOf(await journal.read('siem', { limit: 10 }))).toEqual(['6:audit/a1', '7:workbench/w4']);
   });
 
   it('refuses a cursor past the head or a negative count', async () => {
     await expect(journal.ack('siem', 8, 1)).rejects.toThrow('ack(): seq 8 is past the journal head 7');
     await expect(journal.ack('siem', 1, -1)).rejects.toThrow(RangeError);
-    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 0, delivered: 0, deadLettered: 0 });
+    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 0, delivered: 0, deadLettered: 0, dropped: 0 });
   });
 
   it('keeps dead letters with their reason and counts each entry once per destination', async () => {
@@ -278,15 +278,15 @@ describe('SqliteJournal cursors', () => {
     await journal.deadLetter('siem', second, 'unsupported type');
     await journal.deadLetter('archive', first, 'other formatter');
 
-    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 0, delivered: 0, deadLettered: 2 });
-    expect(await journal.progress('archive')).toEqual({ destination: 'archive', cursor: 0, delivered: 0, deadLettered: 1 });
+    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 0, delivered: 0, deadLettered: 2, dropped: 0 });
+    expect(await journal.progress('archive')).toEqual({ destination: 'archive', cursor: 0, delivered: 0, deadLettered: 1, dropped: 0 });
     expect(await journal.deadLetters('siem')).toStrictEqual([
       { id: 1, destination: 'siem', seq: 1, source: 'workbench', key: 'w1', reason: 'CEF extension value too long', event: first.event, at: 1_750_000_000_000 },
       { id: 3, destination: 'siem', seq: 2, source: 'workbench', key: 'w2', reason: 'unsupported type', event: second.event, at: 1_750_000_000_000 },
     ]);
     // Dead-lettering does not move the cursor; the destination acknowledges past it.
     await journal.ack('siem', 2, 0);
-    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 2, delivered: 0, deadLettered: 2 });
+    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 2, delivered: 0, deadLettered: 2, dropped: 0 });
   });
 });
 
@@ -305,7 +305,7 @@ describe('SqliteJournal lifetime', () => {
     expect(await journal.head()).toBe(3);
     expect(await journal.checkpoint('workbench')).toEqual({ page: 'p2' });
     expect(await journal.checkpoint('oat')).toEqual({ until: 99 });
-    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 1, delivered: 1, deadLettered: 1 });
+    expect(await journal.progress('siem')).toEqual({ destination: 'siem', cursor: 1, delivered: 1, deadLettered: 1, dropped: 0 });
     expect(await journal.read('siem', { limit: 10 })).toStrictEqual([
       { seq: 2, event: events[1] },
       { seq: 3, event: events[2] },

@@ -4,11 +4,16 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   SyslogConnectorError,
   type AppendResult,
+  type Backlog,
   type Checkpoint,
   type Clock,
   type DestinationProgress,
   type Journal,
+  type JournalConsumer,
   type JournalEntry,
+  type JournalFullPolicy,
+  type JournalReadOptions,
+  type JournalUsage,
   type Logger,
   type SecurityEvent,
 } from '@syslog-connector/core';
@@ -31,6 +36,18 @@ export interface SqliteJournalOptions {
   readonly busyTimeoutMs?: number;
   /** Timestamps of dead letters. Default: `Date.now`. */
   readonly clock?: Pick<Clock, 'now'>;
+  /**
+   * Disk budget of the journal in bytes (database pages in use; the WAL, bounded at 64 MiB, comes on top).
+   * Default: unbounded. DESIGN §2: when it is reached, `whenFull` decides.
+   */
+  readonly maxBytes?: number;
+  /** `block` (default): appends are refused and sources pause; `drop-oldest`: the oldest events go, counted per destination. */
+  readonly whenFull?: JournalFullPolicy;
+  /**
+   * How long the key of a compacted (delivered) event is kept after compaction, so a source re-reading an
+   * overlapping window does not deliver it again. Default 48 h.
+   */
+  readonly keyRetentionMs?: number;
 }
 
 /** The settings in force on the journal's connection (for `status` output and tests). */
@@ -59,6 +76,9 @@ export interface DeadLetter {
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+const DEFAULT_KEY_RETENTION_MS = 48 * 3_600_000;
+/** Expired compacted keys are pruned at most this often (a range delete on their time index). */
+const KEY_PRUNE_INTERVAL_MS = 60_000;
 
 /** WAL files are truncated to this size after a checkpoint, so a burst does not keep its disk space forever. */
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -76,6 +96,7 @@ interface CursorRow {
   readonly seq: number;
   readonly delivered: number;
   readonly dead_lettered: number;
+  readonly dropped: number;
 }
 
 interface DeadLetterRow {
@@ -178,6 +199,13 @@ export class SqliteJournal implements Journal {
   readonly #countDeadLetter: StatementSync;
   readonly #selectDeadLetters: StatementSync;
   readonly #selectHead: StatementSync;
+  readonly #usedPages: StatementSync;
+  readonly #pageSize: number;
+  readonly #maxBytes: number | undefined;
+  readonly #policy: JournalFullPolicy;
+  #consumers: readonly JournalConsumer[] | undefined;
+  readonly #keyRetentionMs: number;
+  #lastKeyPrune = 0;
 
   private constructor(db: DatabaseSync, path: string, options: SqliteJournalOptions) {
     this.#db = db;
@@ -190,13 +218,14 @@ export class SqliteJournal implements Journal {
     // the same unique index skips duplicates before any seq is drawn; OR IGNORE stays as the guarantee.
     this.#insertEvent = db.prepare(
       'INSERT OR IGNORE INTO events (source, key, type, time, json) SELECT ?1, ?2, ?3, ?4, ?5 ' +
-        'WHERE NOT EXISTS (SELECT 1 FROM events WHERE source = ?1 AND key = ?2)',
+        'WHERE NOT EXISTS (SELECT 1 FROM events WHERE source = ?1 AND key = ?2) ' +
+        'AND NOT EXISTS (SELECT 1 FROM compacted_keys WHERE source = ?1 AND key = ?2)',
     );
     this.#upsertCheckpoint = db.prepare(
       'INSERT INTO checkpoints (source, json) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET json = excluded.json',
     );
     this.#selectCheckpoint = db.prepare('SELECT json FROM checkpoints WHERE source = ?');
-    this.#selectCursor = db.prepare('SELECT seq, delivered, dead_lettered FROM cursors WHERE destination = ?');
+    this.#selectCursor = db.prepare('SELECT seq, delivered, dead_lettered, dropped FROM cursors WHERE destination = ?');
     this.#readAll = db.prepare('SELECT seq, json FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     this.#readSource = db.prepare('SELECT seq, json FROM events WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?');
     // max(): an ack never moves a cursor backwards (a late or repeated ack is harmless).
@@ -218,6 +247,15 @@ export class SqliteJournal implements Journal {
     );
     // AUTOINCREMENT keeps the highest seq ever used here, so the head never goes back even if rows are removed.
     this.#selectHead = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+    // Pages in use: deleted rows free pages for reuse but the file keeps its size (no VACUUM on the hot path).
+    this.#usedPages = db.prepare('SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()) AS n');
+    this.#pageSize = Number(db.prepare('PRAGMA page_size').get()?.['page_size'] ?? 4096);
+    if (options.maxBytes !== undefined && (!Number.isSafeInteger(options.maxBytes) || options.maxBytes <= 0)) {
+      throw new RangeError(`maxBytes must be a positive integer, got ${options.maxBytes}`);
+    }
+    this.#maxBytes = options.maxBytes;
+    this.#policy = options.whenFull ?? 'block';
+    this.#keyRetentionMs = options.keyRetentionMs ?? DEFAULT_KEY_RETENTION_MS;
   }
 
   /**
@@ -304,6 +342,16 @@ export class SqliteJournal implements Journal {
     this.#live();
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
     try {
+      if (this.#maxBytes !== undefined && this.#policy === 'block' && events.length > 0 && this.#overBudget()) {
+        this.#compactSync();
+        if (this.#overBudget()) {
+          // The batch is not stored and the checkpoint stays: the source reads the same page again later.
+          throw new SyslogConnectorError('STORE_UNAVAILABLE', `The journal ${this.path} is full (budget ${this.#maxBytes} bytes reached).`, {
+            path: STATE_DIR_CONFIG_PATH,
+            hint: 'sources pause until the destinations catch up; raise the journal budget or fix the destination that lags',
+          });
+        }
+      }
       return this.#transaction(() => {
         let appended = 0;
         // Serialise inside the transaction, one event at a time: an event that cannot be stored rolls back the
@@ -315,6 +363,8 @@ export class SqliteJournal implements Journal {
           appended += Number(this.#insertEvent.run(source, event.key, event.type, Math.trunc(event.time), json).changes);
         }
         this.#upsertCheckpoint.run(source, this.#serializeCheckpoint(source, checkpoint));
+        // Same transaction: the drop and its count commit with the events that caused it, or not at all.
+        if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && appended > 0) this.#dropOldestSync();
         return { appended, duplicates: events.length - appended };
       });
     } catch (error) {
@@ -322,14 +372,15 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  async read(destination: string, options: { readonly limit: number; readonly sources?: readonly string[] }): Promise<readonly JournalEntry[]> {
+  async read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]> {
     this.#live();
-    const { limit, sources } = options;
+    const { limit, sources, after } = options;
+    if (after !== undefined && (!Number.isSafeInteger(after) || after < 0)) throw new RangeError(`read(): after must be a non-negative integer, got ${after}`);
     if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
     if (limit === 0) return [];
     let rows: EventRow[];
     try {
-      const cursor = this.#cursorSync(destination).seq;
+      const cursor = after ?? this.#cursorSync(destination).seq;
       if (sources === undefined) {
         rows = this.#readAll.all(cursor, limit) as unknown as EventRow[];
       } else {
@@ -419,7 +470,56 @@ export class SqliteJournal implements Journal {
     } catch (error) {
       throw toStoreError(error, this.path, `reading the cursor of destination "${destination}"`);
     }
-    return { destination, cursor: row.seq, delivered: row.delivered, deadLettered: row.dead_lettered };
+    return { destination, cursor: row.seq, delivered: row.delivered, deadLettered: row.dead_lettered, dropped: row.dropped };
+  }
+
+  async backlog(consumer: JournalConsumer): Promise<Backlog> {
+    this.#live();
+    try {
+      const cursor = this.#cursorSync(consumer.destination).seq;
+      const sources = consumer.sources;
+      const filter = sources === undefined ? '' : ` AND source IN (${sources.map(() => '?').join(', ')})`;
+      const row = this.#db
+        .prepare(`SELECT count(*) AS n, (SELECT time FROM events WHERE seq > ?${filter} ORDER BY seq LIMIT 1) AS oldest FROM events WHERE seq > ?${filter}`)
+        .get(cursor, ...(sources ?? []), cursor, ...(sources ?? [])) as { n: number; oldest: number | null };
+      return { events: Number(row.n), oldestTime: row.oldest === null ? undefined : Number(row.oldest) };
+    } catch (error) {
+      throw toStoreError(error, this.path, `measuring the backlog of destination "${consumer.destination}"`);
+    }
+  }
+
+  async setConsumers(consumers: readonly JournalConsumer[]): Promise<void> {
+    this.#live();
+    this.#consumers = consumers.map((c) => ({ destination: c.destination, sources: c.sources === undefined ? undefined : [...new Set(c.sources)] }));
+  }
+
+  /**
+   * Removes the events that every consumer wanting their source has passed (DESIGN §2: delivered events are
+   * compacted away). Dead letters keep their own copy. Without `setConsumers` nothing is removed: a cursor that is
+   * not known could still need anything.
+   */
+  async compact(): Promise<number> {
+    this.#live();
+    try {
+      return this.#compactSync();
+    } catch (error) {
+      throw toStoreError(error, this.path, 'compacting delivered events');
+    }
+  }
+
+  async usage(): Promise<JournalUsage> {
+    this.#live();
+    try {
+      const bytes = this.#usedBytes();
+      return {
+        bytes,
+        maxBytes: this.#maxBytes,
+        policy: this.#policy,
+        full: this.#maxBytes !== undefined && this.#policy === 'block' && bytes >= this.#maxBytes,
+      };
+    } catch (error) {
+      throw toStoreError(error, this.path, 'measuring its size');
+    }
   }
 
   async info(): Promise<StoreInfo> {
@@ -459,13 +559,109 @@ export class SqliteJournal implements Journal {
     }
   }
 
+  #usedBytes(): number {
+    return Number((this.#usedPages.get() as { n: number }).n) * this.#pageSize;
+  }
+
+  #overBudget(): boolean {
+    return this.#maxBytes !== undefined && this.#usedBytes() >= this.#maxBytes;
+  }
+
+  /** Per source, the highest seq every interested consumer has passed; a source nobody wants: the head. */
+  #compactionBounds(): Map<string, number> | undefined {
+    const consumers = this.#consumers;
+    if (consumers === undefined || consumers.length === 0) return undefined;
+    const head = this.#headSync();
+    const sources = (this.#db.prepare('SELECT source FROM checkpoints').all() as Array<{ source: string }>).map((r) => r.source);
+    const bounds = new Map<string, number>();
+    for (const source of sources) bounds.set(source, head);
+    for (const consumer of consumers) {
+      const cursor = this.#cursorSync(consumer.destination).seq;
+      for (const source of consumer.sources ?? sources) {
+        const bound = bounds.get(source);
+        if (bound !== undefined) bounds.set(source, Math.min(bound, cursor));
+      }
+    }
+    return bounds;
+  }
+
+  /** Deletes a source's events up to `bound`, keeping their keys (recent ones) for de-duplication. */
+  #removeDelivered(source: string, bound: number): number {
+    this.#db
+      .prepare('INSERT OR IGNORE INTO compacted_keys (source, key, at) SELECT source, key, ? FROM events WHERE source = ? AND seq <= ?')
+      .run(this.#now(), source, bound);
+    return Number(this.#db.prepare('DELETE FROM events WHERE source = ? AND seq <= ?').run(source, bound).changes);
+  }
+
+  #compactSync(): number {
+    const bounds = this.#compactionBounds();
+    if (bounds === undefined) return 0;
+    let removed = 0;
+    this.#transaction(() => {
+      for (const [source, bound] of bounds) removed += this.#removeDelivered(source, bound);
+      const now = this.#now();
+      if (now - this.#lastKeyPrune >= KEY_PRUNE_INTERVAL_MS) {
+        this.#lastKeyPrune = now;
+        this.#db.prepare('DELETE FROM compacted_keys WHERE at < ?').run(now - this.#keyRetentionMs);
+      }
+    });
+    return removed;
+  }
+
+  /**
+   * drop-oldest: inside the append's transaction, removes the oldest events until the journal is back under its
+   * budget, and counts for each destination the ones it had not delivered yet (logged per destination).
+   */
+  #dropOldestSync(): void {
+    const max = this.#maxBytes as number;
+    if (this.#usedBytes() < max) return;
+    // Delivered events go first: they cost nothing.
+    const bounds = this.#compactionBounds();
+    if (bounds !== undefined) for (const [source, bound] of bounds) this.#removeDelivered(source, bound);
+    const dropped = new Map<string, number>();
+    const oldest = this.#db.prepare('SELECT min(seq) AS lo, max(seq) AS hi, count(*) AS n FROM (SELECT seq FROM events ORDER BY seq LIMIT ?)');
+    const remove = this.#db.prepare('DELETE FROM events WHERE seq BETWEEN ? AND ?');
+    for (let round = 0; round < 64 && this.#usedBytes() >= max; round += 1) {
+      // Aim 10% under the budget so the next appends do not drop again at once; one page at least.
+      const excess = this.#usedBytes() - max * 0.9;
+      const { n: total } = this.#db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+      if (total <= 0) break;
+      const perEvent = this.#usedBytes() / total;
+      const take = Math.max(1, Math.min(total, Math.ceil(excess / perEvent)));
+      const range = oldest.get(take) as { lo: number; hi: number; n: number };
+      for (const consumer of this.#consumers ?? []) {
+        const cursor = this.#cursorSync(consumer.destination).seq;
+        const lo = Math.max(range.lo, cursor + 1);
+        if (lo > range.hi) continue;
+        let lost: number;
+        if (consumer.sources === undefined) {
+          lost = Number((this.#db.prepare('SELECT count(*) AS n FROM events WHERE seq BETWEEN ? AND ?').get(lo, range.hi) as { n: number }).n);
+        } else {
+          const marks = consumer.sources.map(() => '?').join(', ');
+          lost = Number(
+            (this.#db.prepare(`SELECT count(*) AS n FROM events WHERE seq BETWEEN ? AND ? AND source IN (${marks})`).get(lo, range.hi, ...consumer.sources) as { n: number }).n,
+          );
+        }
+        if (lost > 0) dropped.set(consumer.destination, (dropped.get(consumer.destination) ?? 0) + lost);
+      }
+      remove.run(range.lo, range.hi);
+    }
+    const count = this.#db.prepare(
+      'INSERT INTO cursors (destination, dropped) VALUES (?, ?) ON CONFLICT (destination) DO UPDATE SET dropped = dropped + excluded.dropped',
+    );
+    for (const [destination, n] of dropped) {
+      count.run(destination, n);
+      this.#logger?.warn({ destination, dropped: n, maxBytes: max }, 'Journal full: oldest undelivered events dropped (whenFull: drop-oldest).');
+    }
+  }
+
   #headSync(): number {
     const row = this.#selectHead.get() as { seq: number } | undefined;
     return row?.seq ?? 0;
   }
 
   #cursorSync(destination: string): CursorRow {
-    return (this.#selectCursor.get(destination) as CursorRow | undefined) ?? { seq: 0, delivered: 0, dead_lettered: 0 };
+    return (this.#selectCursor.get(destination) as CursorRow | undefined) ?? { seq: 0, delivered: 0, dead_lettered: 0, dropped: 0 };
   }
 
   /** BEGIN IMMEDIATE takes the write lock up front, so a busy database waits (busy_timeout) instead of failing mid-way. */

@@ -147,4 +147,131 @@ describe('DestinationRunner', () => {
     expect(transport.received).toEqual(['wb:e1', 'wb:e2', 'wb:e3', 'wb:e4', 'wb:e5', 'oat:e11', 'oat:e12']);
     expect(runner.stats.sendErrors).toBe(1);
   });
+
+  it('keeps a confirmed batch unacknowledged for the window and re-sends it after a later failure', async () => {
+    const journal = new InMemoryJournal();
+    await journal.append('wb', [1, 2, 3, 4, 5].map((n) => event('wb', n)), {});
+    const transport = new RecordingTransport();
+    const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
+      batchSize: 2,
+      sources: undefined,
+      maxRetryDelayMs: 10,
+      confirmWindowMs: 60_000,
+    });
+    const signal = new AbortController().signal;
+    expect(await runner.deliverOnce(signal)).toBe(2);
+    // Confirmed by the transport, but inside the window: the cursor has not moved, a crash now re-sends e1 and e2.
+    expect(await journal.progress('siem')).toMatchObject({ cursor: 0, delivered: 0 });
+    expect(runner.unconfirmed).toBe(2);
+    transport.failNext = { confirmFirst: 1 };
+    await expect(runner.deliverOnce(signal)).rejects.toThrow('connection closed by the server');
+    expect(runner.stats).toMatchObject({ sent: 3, resent: 3, sendErrors: 0 });
+    while ((await runner.deliverOnce(signal)) > 0);
+    expect(transport.received).toEqual(['wb:e1', 'wb:e2', 'wb:e3', 'wb:e1', 'wb:e2', 'wb:e3', 'wb:e4', 'wb:e5']);
+    expect(runner.stats.reconnects).toBe(1);
+  });
+
+  it('acknowledges the window when draining, so a clean restart repeats nothing', async () => {
+    const journal = new InMemoryJournal();
+    await journal.append('wb', [1, 2, 3].map((n) => event('wb', n)), {});
+    const transport = new RecordingTransport();
+    const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
+      batchSize: 10,
+      sources: undefined,
+      maxRetryDelayMs: 10,
+      confirmWindowMs: 60_000,
+    });
+    const running = runner.run(new AbortController().signal, 5);
+    runner.requestDrain(Date.now() + 5_000);
+    await expect(running).resolves.toBe(true);
+    expect(await journal.progress('siem')).toMatchObject({ cursor: 3, delivered: 3 });
+  });
+
+  it('stops draining at the first failure: a dead destination does not hold up the exit', async () => {
+    const journal = new InMemoryJournal();
+    await journal.append('wb', [event('wb', 1)], {});
+    const dead: Transport = {
+      send: () => Promise.reject(new TransportError('TRANSPORT_CONNECT', 'connection refused', 0)),
+      check: async function* () {},
+      close: async () => undefined,
+    };
+    const runner = new DestinationRunner('down', nameFormatter, dead, journal, systemClock, logger, { batchSize: 10, sources: undefined, maxRetryDelayMs: 60_000 });
+    const started = Date.now();
+    runner.requestDrain(started + 30_000);
+    await expect(runner.run(new AbortController().signal, 5)).resolves.toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await journal.progress('down')).toMatchObject({ cursor: 0, delivered: 0 });
+  });
+});
+
+describe('DestinationRunner and a lost connection', () => {
+  /** A stream transport that reconnects by itself: `connected` turns false when the server went away. */
+  class ReconnectingTransport extends RecordingTransport {
+    connected = true;
+  }
+
+  it('re-sends the unconfirmed window when the connection it went out on is gone, although no send failed', async () => {
+    const journal = new InMemoryJournal();
+    await journal.append('wb', [1, 2, 3].map((n) => event('wb', n)), {});
+    const transport = new ReconnectingTransport();
+    const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
+      batchSize: 2,
+      sources: undefined,
+      maxRetryDelayMs: 10,
+      confirmWindowMs: 60_000,
+    });
+    const signal = new AbortController().signal;
+    expect(await runner.deliverOnce(signal)).toBe(2);
+    transport.connected = false; // the server closed; the transport reconnects on the next send
+    expect(await runner.deliverOnce(signal)).toBe(0);
+    transport.connected = true;
+    while ((await runner.deliverOnce(signal)) > 0);
+    expect(transport.received).toEqual(['wb:e1', 'wb:e2', 'wb:e1', 'wb:e2', 'wb:e3']);
+    expect(runner.stats).toMatchObject({ resent: 2, reconnects: 1, sendErrors: 0 });
+  });
+
+  it('does not acknowledge an idle window whose connection is gone', async () => {
+    const journal = new InMemoryJournal();
+    await journal.append('wb', [event('wb', 1)], {});
+    const transport = new ReconnectingTransport();
+    const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
+      batchSize: 10,
+      sources: undefined,
+      maxRetryDelayMs: 10,
+      confirmWindowMs: 1,
+    });
+    const signal = new AbortController().signal;
+    expect(await runner.deliverOnce(signal)).toBe(1);
+    transport.connected = false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await runner.deliverOnce(signal)).toBe(0); // window passed, but the connection is gone: no ack
+    expect((await journal.progress('siem')).cursor).toBe(0);
+    transport.connected = true;
+    expect(await runner.deliverOnce(signal)).toBe(1);
+    expect(transport.received).toEqual(['wb:e1', 'wb:e1']);
+  });
+});
+
+describe('SourceRunner with a full journal', () => {
+  it('does not poll while the journal is full under the block policy, and resumes when it has room', async () => {
+    const journal = new InMemoryJournal();
+    let full = true;
+    let compactions = 0;
+    const bounded = Object.assign(journal, {
+      usage: () => Promise.resolve({ bytes: 100, maxBytes: 100, policy: 'block' as const, full }),
+      compact: () => {
+        compactions += 1;
+        return Promise.resolve(0);
+      },
+    });
+    const source = listSource([event('wb', 1)]);
+    const runner = new SourceRunner('wb', source, bounded, systemClock, logger, () => undefined);
+    expect(await runner.pollOnce(new AbortController().signal)).toBe(false);
+    expect(source.froms).toEqual([]);
+    expect(runner.stats).toMatchObject({ paused: true, pausedPolls: 1, polls: 0 });
+    expect(compactions).toBe(1);
+    full = false;
+    expect(await runner.pollOnce(new AbortController().signal)).toBe(true);
+    expect(runner.stats).toMatchObject({ paused: false, stored: 1 });
+  });
 });

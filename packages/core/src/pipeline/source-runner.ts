@@ -12,6 +12,10 @@ export interface SourceStats {
   errors: number;
   lastPollAt: number | undefined;
   lastError: string | undefined;
+  /** True while the journal is full under the `block` policy: the source is not polled. */
+  paused: boolean;
+  /** Polls skipped because the journal was full. */
+  pausedPolls: number;
 }
 
 /**
@@ -35,11 +39,23 @@ export class SourceRunner {
     this.#clock = clock;
     this.#logger = logger;
     this.#onStored = onStored;
-    this.stats = { source: id, polls: 0, fetched: 0, stored: 0, duplicates: 0, errors: 0, lastPollAt: undefined, lastError: undefined };
+    this.stats = { source: id, polls: 0, fetched: 0, stored: 0, duplicates: 0, errors: 0, lastPollAt: undefined, lastError: undefined, paused: false, pausedPolls: 0 };
   }
 
-  /** One poll: reads every batch the source has now. */
-  async pollOnce(signal: AbortSignal): Promise<void> {
+  /**
+   * One poll: reads every batch the source has now. When the journal's disk budget is reached under the `block`
+   * policy (DESIGN §2) the source is not polled at all: its checkpoint stays, so nothing is skipped, and polling
+   * resumes once destinations have caught up and compaction freed space. Returns false when paused.
+   */
+  async pollOnce(signal: AbortSignal): Promise<boolean> {
+    if (await this.#journalFull()) {
+      if (!this.stats.paused) this.#logger.warn({ source: this.#id }, 'Journal full: source paused until destinations catch up.');
+      this.stats.paused = true;
+      this.stats.pausedPolls += 1;
+      return false;
+    }
+    if (this.stats.paused) this.#logger.info({ source: this.#id }, 'Journal has room again: source resumed.');
+    this.stats.paused = false;
     const from = await this.#journal.checkpoint(this.#id);
     for await (const batch of this.#source.read(from, signal)) {
       // Store even an empty batch: its checkpoint moves the window forward.
@@ -52,6 +68,14 @@ export class SourceRunner {
     this.stats.polls += 1;
     this.stats.lastPollAt = this.#clock.now();
     this.stats.lastError = undefined;
+    return true;
+  }
+
+  async #journalFull(): Promise<boolean> {
+    if (this.#journal.usage === undefined) return false;
+    if (!(await this.#journal.usage()).full) return false;
+    await this.#journal.compact?.();
+    return (await this.#journal.usage()).full;
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -59,7 +83,8 @@ export class SourceRunner {
     while (!signal.aborted) {
       let wait = this.#source.pollIntervalMs;
       try {
-        await this.pollOnce(signal);
+        // A paused source looks again soon (not a whole poll interval later) so it resumes as space frees up.
+        if (!(await this.pollOnce(signal))) wait = Math.min(wait, 1_000);
         failures = 0;
       } catch (error) {
         if (signal.aborted) break;
