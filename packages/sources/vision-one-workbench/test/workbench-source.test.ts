@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { visionOneWorkbenchSource } from '../src/vision-one-workbench-source.js';
 import { workbenchOptions } from '../src/workbench-options.js';
 import { WorkbenchSource } from '../src/workbench-source.js';
-import { MemoryJournal } from './memory-journal.js';
+import { InMemoryJournal as MemoryJournal } from '@syslog-connector/core';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const MINUTE = 60_000;

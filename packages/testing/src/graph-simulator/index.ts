@@ -1,0 +1,13 @@
+export { GraphSimulator, type GraphInjectedStatus, type GraphRecordedRequest, type GraphSimulatorOptions } from './graph-simulator.js';
+export { graphTime } from './graph-item-generator.js';
+export type {
+  GraphAlertSeverity,
+  GraphAlertStatus,
+  GraphDeviceEvidence,
+  GraphHealthIssue,
+  GraphSecurityAlert,
+  GraphUserEvidence,
+  HealthIssueSeverity,
+  HealthIssueStatus,
+} from './graph-items.js';
+export { parseODataFilter, matchesODataFilter, ODataFilterSyntaxError, type ODataComparison, type ODataOperator } from './odata-filter.js';
