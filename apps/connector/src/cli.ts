@@ -3,6 +3,7 @@ import { parseDuration } from '@syslog-connector/core';
 import { DEFAULT_CONFIG_PATH, EXIT, processIo } from './commands/command-context.js';
 import { demoCommand } from './commands/demo-command.js';
 import { runCommand } from './commands/run-command.js';
+import { statusCommand } from './commands/status-command.js';
 import { sendTestCommand } from './commands/send-test-command.js';
 import { testConnectionCommand } from './commands/test-connection-command.js';
 import { validateCommand } from './commands/validate-command.js';
@@ -25,9 +26,23 @@ export const createProgram = (setExit: (code: number) => void): Command => {
     .description('run until SIGINT/SIGTERM, then drain and exit 0')
     .addOption(config())
     .addOption(new Option('--duration <time>', 'stop by itself after this long').argParser(durationArgument).hideHelp())
-    .action(async (opts: { config: string; duration?: number }) =>
-      setExit(await runCommand(opts.config, processIo, opts.duration === undefined ? {} : { durationMs: opts.duration })),
+    .addOption(new Option('--status-interval <time>', 'how often the status line is logged').argParser(durationArgument).default(60_000, '60s'))
+    .addOption(new Option('--drain-timeout <time>', 'how long a graceful stop keeps delivering').argParser(durationArgument).default(10_000, '10s'))
+    .action(async (opts: { config: string; duration?: number; statusInterval: number; drainTimeout: number }) =>
+      setExit(
+        await runCommand(opts.config, processIo, {
+          ...(opts.duration === undefined ? {} : { durationMs: opts.duration }),
+          statusIntervalMs: opts.statusInterval,
+          drainTimeoutMs: opts.drainTimeout,
+        }),
+      ),
     );
+  program
+    .command('status')
+    .description('per source and destination: last poll, delivered, lag, reconnects, dropped, last error')
+    .addOption(config())
+    .option('--json', 'machine-readable report')
+    .action(async (opts: { config: string; json?: boolean }) => setExit(await statusCommand(opts.config, processIo, { json: opts.json === true })));
   program
     .command('validate')
     .description('exit 0 if the config is valid, 1 with every error listed')

@@ -4,6 +4,8 @@ import {
   type ConnectorConfig,
   DestinationRunner,
   type Journal,
+  type JournalConsumer,
+  type JournalUsage,
   type Logger,
   type PluginRegistry,
   SourceRunner,
@@ -14,10 +16,56 @@ import type { Container } from 'inversify';
 import { createContainer, ids } from './container/create-container.js';
 import { InMemoryMetrics } from './in-memory-metrics.js';
 
+/** Where the daemon saves its counters in the store, for `syslog-connector status` (not a valid plugin id). */
+export const STATUS_NAMESPACE = '@syslog-connector/status';
+export const STATUS_KEY = 'runners';
+
+export interface SourceStatus {
+  readonly source: string;
+  readonly polls: number;
+  readonly fetched: number;
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly errors: number;
+  readonly lastPollAt: number | undefined;
+  readonly lastError: string | undefined;
+  readonly paused: boolean;
+}
+
+export interface DestinationStatus {
+  readonly destination: string;
+  /** Acknowledged in the journal (all runs of this store). */
+  readonly delivered: number;
+  /** Events this destination receives that it has not delivered yet. */
+  readonly lag: number;
+  /** How long it has been behind: since it last had nothing left to send, ms (0 when caught up). */
+  readonly lagMs: number;
+  readonly reconnects: number;
+  readonly sendErrors: number;
+  readonly resent: number;
+  readonly deadLettered: number;
+  readonly dropped: number;
+  readonly unconfirmed: number;
+  readonly lastDeliveryAt: number | undefined;
+  readonly lastError: string | undefined;
+  readonly lastErrorAt: number | undefined;
+}
+
 export interface ConnectorStatus {
-  readonly sources: ReadonlyArray<SourceRunner['stats']>;
-  readonly destinations: ReadonlyArray<DestinationRunner['stats'] & { readonly lag: number }>;
+  readonly at: number;
   readonly head: number;
+  readonly journal: JournalUsage | undefined;
+  readonly sources: readonly SourceStatus[];
+  readonly destinations: readonly DestinationStatus[];
+}
+
+/** The counters saved in the store; they add up across restarts of the same store. */
+interface SavedCounters {
+  readonly sources: Record<string, { polls: number; fetched: number; stored: number; duplicates: number; errors: number; lastPollAt?: number; lastError?: string }>;
+  readonly destinations: Record<
+    string,
+    { reconnects: number; sendErrors: number; resent: number; lastDeliveryAt?: number; lastError?: string; lastErrorAt?: number; behindSince?: number }
+  >;
 }
 
 export interface ConnectorOptions {
@@ -27,15 +75,22 @@ export interface ConnectorOptions {
   readonly journal: Journal;
   readonly state: StateStore;
   readonly clock?: Clock;
-  /** How long `stop()` keeps delivering what is already journaled. */
+  /** How long `stop()` keeps delivering what is already journaled. Default 10 s. */
   readonly drainTimeoutMs?: number;
   readonly batchSize?: number;
+  /** See `DestinationRunnerOptions.confirmWindowMs`. Default 2 s. */
+  readonly confirmWindowMs?: number;
+  /** How often delivered events are compacted away and counters saved for `status`. Default 1 s. */
+  readonly maintenanceIntervalMs?: number;
 }
+
+const DEFAULT_CONFIRM_WINDOW_MS = 2_000;
 
 /**
  * The daemon: one runner per source polling into the journal, one runner per destination delivering from its
- * cursor. `stop()` stops polling first, drains the destinations within the drain time, then closes every plugin
- * through the container (deactivation) — nothing is acknowledged that was not confirmed.
+ * cursor. Each destination runs on its own: a dead or slow one never waits on, or holds up, another. `stop()`
+ * stops polling first, drains the destinations within the drain time, then closes every plugin through the
+ * container (deactivation) — nothing is acknowledged that was not confirmed.
  */
 export class Connector {
   readonly metrics = new InMemoryMetrics();
@@ -43,10 +98,14 @@ export class Connector {
   readonly #clock: Clock;
   readonly #polling = new AbortController();
   readonly #delivery = new AbortController();
+  readonly #maintenance = new AbortController();
   readonly #sources: SourceRunner[] = [];
   readonly #destinations: DestinationRunner[] = [];
+  readonly #consumers: JournalConsumer[] = [];
   readonly #sourceRuns: Promise<void>[] = [];
   readonly #destinationRuns: Promise<boolean>[] = [];
+  #maintenanceRun: Promise<void> | undefined;
+  #saved: SavedCounters = { sources: {}, destinations: {} };
   #container: Container | undefined;
   #stopped: Promise<void> | undefined;
 
@@ -63,6 +122,7 @@ export class Connector {
 
   async #start(): Promise<void> {
     const { config, registry, logger, journal, state } = this.#options;
+    this.#saved = await readSavedCounters(state);
     const container = createContainer(
       config,
       registry,
@@ -73,14 +133,17 @@ export class Connector {
     for (const [id, destination] of Object.entries(config.destinations)) {
       const formatter = await container.getAsync(ids.formatter, { name: id });
       const transport = await container.getAsync(ids.transport, { name: id });
+      this.#consumers.push({ destination: id, sources: destination.sources });
       this.#destinations.push(
         new DestinationRunner(id, formatter, transport, journal, this.#clock, logger.child({ destination: id }), {
           batchSize: this.#options.batchSize ?? 500,
           sources: destination.sources,
           maxRetryDelayMs: 30_000,
+          confirmWindowMs: this.#options.confirmWindowMs ?? DEFAULT_CONFIRM_WINDOW_MS,
         }),
       );
     }
+    await journal.setConsumers?.(this.#consumers);
     const notify = () => {
       for (const destination of this.#destinations) destination.notify();
     };
@@ -90,6 +153,7 @@ export class Connector {
     }
     for (const runner of this.#destinations) this.#destinationRuns.push(runner.run(this.#delivery.signal));
     for (const runner of this.#sources) this.#sourceRuns.push(runner.run(this.#polling.signal));
+    this.#maintenanceRun = this.#maintain(this.#maintenance.signal);
     logger.info(
       { instance: config.instance, sources: Object.keys(config.sources), destinations: Object.keys(config.destinations) },
       'Connector started.',
@@ -97,14 +161,12 @@ export class Connector {
   }
 
   async status(): Promise<ConnectorStatus> {
-    const head = await this.#options.journal.head();
-    const destinations = await Promise.all(
-      this.#destinations.map(async (runner) => {
-        const progress = await this.#options.journal.progress(runner.stats.destination);
-        return { ...runner.stats, lag: Math.max(0, head - progress.cursor) };
-      }),
-    );
-    return { sources: this.#sources.map((s) => ({ ...s.stats })), destinations, head };
+    const { journal } = this.#options;
+    const counters = this.#counters();
+    return statusFromStore(journal, this.#consumers, counters, this.#clock.now(), {
+      paused: new Map(this.#sources.map((s) => [s.stats.source, s.stats.paused])),
+      unconfirmed: new Map(this.#destinations.map((d) => [d.stats.destination, d.unconfirmed])),
+    });
   }
 
   stop(): Promise<void> {
@@ -128,7 +190,135 @@ export class Connector {
     timeout.abort();
     this.#delivery.abort(new Error('shutting down'));
     await Promise.allSettled(this.#destinationRuns);
+    this.#maintenance.abort();
+    await this.#maintenanceRun;
+    // 3. Save: counters for `status`, and one last compaction.
+    await this.#save();
     await this.#container?.unbindAllAsync();
     logger.info({ drained: drained.every(Boolean) }, 'Connector stopped.');
   }
+
+  /** Compacts delivered events away and saves the counters, every `maintenanceIntervalMs`. */
+  async #maintain(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.#clock.sleep(this.#options.maintenanceIntervalMs ?? 1_000, signal);
+      } catch {
+        return;
+      }
+      await this.#save();
+    }
+  }
+
+  async #save(): Promise<void> {
+    try {
+      await this.#options.journal.compact?.();
+      await this.#options.state.set(STATUS_NAMESPACE, STATUS_KEY, JSON.stringify(this.#counters()));
+    } catch (error) {
+      this.#options.logger.warn({ error: (error as Error).message }, 'Saving status counters failed.');
+    }
+  }
+
+  /** This run's counters added to the ones saved by earlier runs of the same store. */
+  #counters(): SavedCounters {
+    const sources: SavedCounters['sources'] = { ...this.#saved.sources };
+    for (const { stats } of this.#sources) {
+      const before = this.#saved.sources[stats.source];
+      sources[stats.source] = {
+        polls: (before?.polls ?? 0) + stats.polls,
+        fetched: (before?.fetched ?? 0) + stats.fetched,
+        stored: (before?.stored ?? 0) + stats.stored,
+        duplicates: (before?.duplicates ?? 0) + stats.duplicates,
+        errors: (before?.errors ?? 0) + stats.errors,
+        ...defined('lastPollAt', stats.lastPollAt ?? before?.lastPollAt),
+        ...defined('lastError', stats.polls > 0 || stats.errors > 0 ? stats.lastError : before?.lastError),
+      };
+    }
+    const destinations: SavedCounters['destinations'] = { ...this.#saved.destinations };
+    for (const { stats } of this.#destinations) {
+      const before = this.#saved.destinations[stats.destination];
+      destinations[stats.destination] = {
+        reconnects: (before?.reconnects ?? 0) + stats.reconnects,
+        sendErrors: (before?.sendErrors ?? 0) + stats.sendErrors,
+        resent: (before?.resent ?? 0) + stats.resent,
+        ...defined('lastDeliveryAt', stats.lastDeliveryAt ?? before?.lastDeliveryAt),
+        ...defined('lastError', stats.lastDeliveryAt !== undefined || stats.sendErrors > 0 ? stats.lastError : before?.lastError),
+        ...defined('lastErrorAt', stats.lastErrorAt ?? before?.lastErrorAt),
+        // Behind since before this run started, if it was behind when the last run saved.
+        ...defined('behindSince', stats.behindSince === undefined ? undefined : Math.min(stats.behindSince, before?.behindSince ?? Infinity)),
+      };
+    }
+    return { sources, destinations };
+  }
 }
+
+const defined = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+const readSavedCounters = async (state: StateStore): Promise<SavedCounters> => {
+  const text = await state.get(STATUS_NAMESPACE, STATUS_KEY);
+  if (text === undefined) return { sources: {}, destinations: {} };
+  try {
+    const parsed = JSON.parse(text) as Partial<SavedCounters>;
+    return { sources: parsed.sources ?? {}, destinations: parsed.destinations ?? {} };
+  } catch {
+    // Counters only feed `status`; a damaged value starts them again rather than stopping delivery.
+    return { sources: {}, destinations: {} };
+  }
+};
+
+/**
+ * The status of a store: journal progress and backlog per destination, with the saved counters. Used by the
+ * daemon's status line and by `syslog-connector status` (which reads a store another process may be writing).
+ */
+export const statusFromStore = async (
+  journal: Journal,
+  consumers: readonly JournalConsumer[],
+  counters: SavedCounters | undefined,
+  now: number,
+  live: { readonly paused?: ReadonlyMap<string, boolean>; readonly unconfirmed?: ReadonlyMap<string, number> } = {},
+  sourceIds: readonly string[] = Object.keys(counters?.sources ?? {}),
+): Promise<ConnectorStatus> => {
+  const saved = counters ?? { sources: {}, destinations: {} };
+  const head = await journal.head();
+  const usage = await journal.usage?.();
+  const destinations = await Promise.all(
+    consumers.map(async (consumer): Promise<DestinationStatus> => {
+      const progress = await journal.progress(consumer.destination);
+      const backlog = (await journal.backlog?.(consumer)) ?? { events: Math.max(0, head - progress.cursor), oldestTime: undefined };
+      const c = saved.destinations[consumer.destination];
+      return {
+        destination: consumer.destination,
+        delivered: progress.delivered,
+        lag: backlog.events,
+        lagMs: backlog.events === 0 || c?.behindSince === undefined ? 0 : Math.max(0, now - c.behindSince),
+        reconnects: c?.reconnects ?? 0,
+        sendErrors: c?.sendErrors ?? 0,
+        resent: c?.resent ?? 0,
+        deadLettered: progress.deadLettered,
+        dropped: progress.dropped,
+        unconfirmed: live.unconfirmed?.get(consumer.destination) ?? 0,
+        lastDeliveryAt: c?.lastDeliveryAt,
+        lastError: c?.lastError,
+        lastErrorAt: c?.lastErrorAt,
+      };
+    }),
+  );
+  const sources = sourceIds.map((id): SourceStatus => {
+    const c = saved.sources[id];
+    return {
+      source: id,
+      polls: c?.polls ?? 0,
+      fetched: c?.fetched ?? 0,
+      stored: c?.stored ?? 0,
+      duplicates: c?.duplicates ?? 0,
+      errors: c?.errors ?? 0,
+      lastPollAt: c?.lastPollAt,
+      lastError: c?.lastError,
+      paused: live.paused?.get(id) ?? false,
+    };
+  });
+  return { at: now, head, journal: usage, sources, destinations };
+};
+
+export const readStatusCounters = readSavedCounters;

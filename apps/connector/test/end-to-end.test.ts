@@ -31,7 +31,6 @@ const startConnector = (configPath: string, env: Record<string, string>) => {
 
 /** The documented replacements of the CEF formatter: control characters become spaces, lone surrogates U+FFFD. */
 const asCefWouldCarry = (text: string) =>
-  // eslint-disable-next-line no-control-regex
   text.toWellFormed().replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ');
 
 const externalIds = (messages: readonly ReceivedMessage[]) => messages.map((m) => m.parsed?.cef?.extensions.externalId);

@@ -14,7 +14,7 @@ describe('syslog-connector validate', () => {
         'sources.workbench.region: "mars" is not one of us, eu, jp, sg, au, in, mea, uk, usgov',
         'sources.workbench.pollInterval: "often" is not a duration; write a number and a unit, e.g. 60s, 5m, 24h',
         'destinations.siem.port: must be 1–65535',
-        'destinations.siem.format: "leef" is not one of cef',
+        'destinations.siem.format: "leef" is not one of cef, rfc5424, rfc3164',
         'destinations.siem.colour: is not a known setting here; remove it or check its spelling',
         'destinations.siem.sources[1]: "audit" is not a configured source; use one of workbench',
       ].sort(),

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SyslogReceiver, VisionOneSimulator } from '@syslog-connector/testing';
+import { GraphSimulator, SyslogReceiver, VisionOneSimulator } from '@syslog-connector/testing';
 import { validateDocument } from '../config/load-connector-config.js';
 import { Connector } from '../connector.js';
 import { createLogger } from '../logger.js';
@@ -23,9 +23,17 @@ export interface DemoOptions {
 export const demoCommand = async (io: CommandIo, options: DemoOptions = {}): Promise<number> => {
   const stateDir = await mkdtemp(join(tmpdir(), 'syslog-connector-demo-'));
   const simulator = await VisionOneSimulator.start({ seed: 7 });
+  const graph = await GraphSimulator.start({ seed: 7 });
   const receiver = await SyslogReceiver.start({ protocol: 'tcp', framing: 'octet-counting' });
-  simulator.addWorkbenchAlerts(12);
+  // Some history for each data type, then a live feed (new items show once past the sources' 10 s safety lag).
+  const now = Date.now();
+  simulator.addWorkbenchAlerts(6, { from: now - 3_600_000, to: now - 60_000 });
+  simulator.addOatDetections(6, { from: now - 3_600_000, to: now - 60_000 });
+  simulator.addAuditLogs(4, { from: now - 3_600_000, to: now - 60_000 });
   simulator.startDemoFeed(1_500);
+  graph.addAlerts(4, { from: now - 3_600_000, to: now - 60_000 });
+  graph.addHealthIssues(1, { from: now - 3_600_000, to: now - 60_000 });
+  graph.startDemoFeed(3_000);
   let received = 0;
   receiver.onMessage((message) => {
     received += 1;
@@ -36,15 +44,29 @@ export const demoCommand = async (io: CommandIo, options: DemoOptions = {}): Pro
     stateDir,
     sources: {
       workbench: { type: 'vision-one-workbench', baseUrl: simulator.baseUrl, token: simulator.token, since: '24h', pollInterval: '2s' },
+      oat: { type: 'vision-one-oat', baseUrl: simulator.baseUrl, token: simulator.token, since: '24h', pollInterval: '2s', riskLevels: ['critical', 'high', 'medium'] },
+      mdi: {
+        type: 'microsoft-defender-identity',
+        tenantId: graph.tenantId,
+        clientId: graph.clientId,
+        clientSecret: graph.clientSecret,
+        authorityHost: graph.baseUrl,
+        graphHost: graph.baseUrl,
+        since: '24h',
+        pollInterval: '2s',
+      },
+      audit: { type: 'vision-one-audit', baseUrl: simulator.baseUrl, token: simulator.token, since: '24h', pollInterval: '2s', logTypes: ['account', 'system'] },
     },
     destinations: {
-      receiver: { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: 'cef' },
+      // Trend's data as CEF with a BSD prefix (the Trend connector's shape), MDI's as MDI sends it: CEF in RFC 5424.
+      'trend-siem': { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: 'cef', sources: ['workbench', 'oat', 'audit'] },
+      'mdi-siem': { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: 'rfc5424', rfc5424: { profile: 'mdi', facility: 'auth' }, sources: ['mdi'] },
     },
   };
   const loaded = await validateDocument(document, process.cwd(), {});
   if (!loaded.ok) {
     for (const issue of loaded.issues) io.stderr.write(`demo config: ${issue.path}: ${issue.message}\n`);
-    await Promise.all([simulator.stop(), receiver.stop()]);
+    await Promise.all([simulator.stop(), graph.stop(), receiver.stop()]);
     return EXIT.failed;
   }
   const store = await openJournal(stateDir);
@@ -56,11 +78,11 @@ export const demoCommand = async (io: CommandIo, options: DemoOptions = {}): Pro
     state: store.state,
   });
   io.stderr.write(
-    `Demo: Vision One simulator ${simulator.baseUrl} → syslog-connector → syslog receiver tcp://127.0.0.1:${receiver.port} (CEF, octet-counting). Ctrl-C to stop.\n`,
+    `Demo: Vision One simulator ${simulator.baseUrl} + Microsoft Graph simulator ${graph.baseUrl} → syslog-connector → syslog receiver tcp://127.0.0.1:${receiver.port} (Trend as CEF, MDI as RFC 5424; octet-counting). Ctrl-C to stop.\n`,
   );
   const printStatus = async () => {
     const status = await connector.status();
-    const fetched = status.sources.reduce((n, s) => n + s.fetched, 0);
+    const fetched = status.sources.reduce((n, s) => n + s.stored, 0);
     const delivered = status.destinations.reduce((n, d) => n + d.delivered, 0);
     const lag = status.destinations.reduce((n, d) => n + d.lag, 0);
     io.stderr.write(`status: fetched ${fetched} · delivered ${delivered} · lag ${lag} · received ${received}\n`);
@@ -73,10 +95,11 @@ export const demoCommand = async (io: CommandIo, options: DemoOptions = {}): Pro
   });
   clearInterval(statusTimer);
   simulator.stopDemoFeed();
+  graph.stopDemoFeed();
   await connector.stop();
   await printStatus();
   await store.journal.close();
-  await Promise.all([simulator.stop(), receiver.stop()]);
+  await Promise.all([simulator.stop(), graph.stop(), receiver.stop()]);
   await rm(stateDir, { recursive: true, force: true });
   io.stderr.write('Demo stopped.\n');
   return EXIT.ok;

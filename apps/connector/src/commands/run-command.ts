@@ -2,11 +2,15 @@ import { createLogger } from '../logger.js';
 import { Connector } from '../connector.js';
 import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
 import { openJournal } from './open-journal.js';
+import { summarizeStatus } from './status-command.js';
 
 export interface RunOptions {
   /** Stop by itself after this long (tests, demos); default: run until SIGINT/SIGTERM. */
   readonly durationMs?: number;
+  /** How often the one-line status summary is logged. Default 60 s. */
   readonly statusIntervalMs?: number;
+  /** How long a graceful stop keeps delivering. Default 10 s. */
+  readonly drainTimeoutMs?: number;
 }
 
 /** `syslog-connector run`: runs until SIGINT/SIGTERM, then stops polling, drains, saves and exits 0. */
@@ -23,7 +27,14 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
     return EXIT.failed;
   }
   try {
-    connector = await Connector.start({ config: loaded.config, registry: loaded.registry, logger, journal: store.journal, state: store.state });
+    connector = await Connector.start({
+      config: loaded.config,
+      registry: loaded.registry,
+      logger,
+      journal: store.journal,
+      state: store.state,
+      ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),
+    });
   } catch (error) {
     reportError(error, io);
     await store.journal.close();
@@ -35,15 +46,10 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
     if (options.durationMs !== undefined) setTimeout(() => resolve('duration'), options.durationMs).unref();
   });
   const statusTimer = setInterval(() => {
-    void connector.status().then((status) => {
-      logger.info(
-        {
-          sources: status.sources.map((s) => ({ source: s.source, fetched: s.fetched, stored: s.stored, errors: s.errors })),
-          destinations: status.destinations.map((d) => ({ destination: d.destination, delivered: d.delivered, lag: d.lag, deadLettered: d.deadLettered, lastError: d.lastError })),
-        },
-        'Status.',
-      );
-    });
+    connector.status().then(
+      (status) => logger.info({ status }, `Status: ${summarizeStatus(status)}`),
+      (error: unknown) => logger.warn({ error: (error as Error).message }, 'Status unavailable.'),
+    );
   }, options.statusIntervalMs ?? 60_000);
   statusTimer.unref();
   const reason = await stopped;

@@ -43,9 +43,18 @@ export const sendTestCommand = async (configPath: string, io: CommandIo, options
       try {
         const formatter = await container.getAsync(ids.formatter, { name: id });
         const transport = await container.getAsync(ids.transport, { name: id });
-        const message = formatter.format(testEvent(loaded.config.instance, Date.now()));
+        const now = Date.now();
+        const message = formatter.format(testEvent(loaded.config.instance, now));
         await transport.send([message], controller.signal);
-        io.stdout.write(`${id}: sent\n  ${message}\n`);
+        // Flush and close now, so that "sent" is only printed once the connection ended cleanly.
+        await transport.close();
+        const destination = loaded.config.destinations[id];
+        const protocol = String(destination?.protocol);
+        io.stdout.write(
+          `${id}: sent over ${protocol} to ${String(destination?.address)}:${String(destination?.port)}` +
+            (protocol === 'udp' ? ' (UDP cannot confirm arrival)' : ' (the syslog protocol has no acknowledgement: check the server)') +
+            `\n  look for: signature id syslog-connector-test, instance ${loaded.config.instance}, sent at ${new Date(now).toISOString()}\n  ${message}\n`,
+        );
       } catch (error) {
         ok = false;
         io.stdout.write(`${id}: not sent\n`);

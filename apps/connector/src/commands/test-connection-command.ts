@@ -4,6 +4,9 @@ import { createLogger } from '../logger.js';
 import { type CommandIo, EXIT, loadOrReport } from './command-context.js';
 import { oneShotContainer, selectDestinations } from './destination-selection.js';
 
+/** Wide enough for the longest step name a built-in transport reports (`tls-handshake`). */
+const STEP_WIDTH = 13;
+
 export interface TestConnectionOptions {
   readonly destination?: string;
   readonly json?: boolean;
@@ -23,11 +26,12 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
   }
   const controller = new AbortController();
   const container = oneShotContainer(loaded.config, loaded.registry, createLogger('warn', io.stderr), controller.signal);
-  const report: Array<{ destination: string; ok: boolean; steps: CheckStep[] }> = [];
+  const report: Array<{ destination: string; protocol: string; address: string; port: number; ok: boolean; steps: CheckStep[] }> = [];
   try {
     for (const id of selected) {
       const destination = loaded.config.destinations[id];
-      if (!options.json) io.stdout.write(`${id}: ${destination?.protocol} ${String(destination?.address)}:${String(destination?.port)}\n`);
+      const where = { protocol: String(destination?.protocol), address: String(destination?.address), port: Number(destination?.port) };
+      if (!options.json) io.stdout.write(`${id}: ${where.protocol} ${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}\n`);
       const steps: CheckStep[] = [];
       try {
         const transport = await container.getAsync(ids.transport, { name: id });
@@ -35,15 +39,15 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
           steps.push(step);
           if (!options.json) {
             const mark = step.ok ? 'ok  ' : 'FAIL';
-            io.stdout.write(`  ${mark} ${step.step.padEnd(10)} ${String(step.durationMs).padStart(5)} ms  ${step.detail}\n`);
-            if (!step.ok && step.hint !== undefined) io.stdout.write(`       fix: ${step.hint}\n`);
+            io.stdout.write(`  ${mark} ${step.step.padEnd(STEP_WIDTH)} ${String(step.durationMs).padStart(5)} ms  ${step.detail}\n`);
+            if (!step.ok && step.hint !== undefined) io.stdout.write(`       ${'fix:'.padEnd(STEP_WIDTH)} ${' '.repeat(9)} ${step.hint}\n`);
           }
         }
       } catch (error) {
         steps.push({ step: 'setup', ok: false, detail: (error as Error).message, durationMs: 0 });
-        if (!options.json) io.stdout.write(`  FAIL setup      ${(error as Error).message}\n`);
+        if (!options.json) io.stdout.write(`  FAIL ${'setup'.padEnd(STEP_WIDTH)}     0 ms  ${(error as Error).message}\n`);
       }
-      report.push({ destination: id, ok: steps.length > 0 && steps.every((s) => s.ok), steps });
+      report.push({ destination: id, ...where, ok: steps.length > 0 && steps.every((s) => s.ok), steps });
     }
   } finally {
     controller.abort();

@@ -1,0 +1,26 @@
+// The benchmark's event: ~400 bytes of CEF once formatted, like REAL-PEERS' figures.
+export const benchEvent = (n) => ({
+  key: `bench-${n}`,
+  source: 'bench',
+  type: 'workbench-alert',
+  time: 1_700_000_000_000 + n,
+  raw: { n },
+  record: {
+    vendor: 'Trend Micro',
+    product: 'Vision One',
+    version: '3.0',
+    signatureId: '100101',
+    name: 'Possible credential dumping via LSASS',
+    severity: 7,
+    extensions: [
+      ['externalId', `WB-${n}`],
+      ['rt', 1_700_000_000_000 + n],
+      ['src', '10.20.30.40'],
+      ['dhost', 'workstation-0042.corp.example.com'],
+      ['suser', 'CORP\\alice'],
+      ['cs1Label', 'workbenchLink'],
+      ['cs1', `https://portal.xdr.trendmicro.com/index.html#/workbench/alerts/WB-${n}`],
+      ['msg', 'A process accessed the memory of lsass.exe with rights that allow reading credentials.'],
+    ],
+  },
+});

@@ -1,0 +1,39 @@
+// Peak memory while the only destination is down and <count> events pile up in the journal, in a fresh process
+// so nothing else inflates the figure. Prints one JSON line: { peakRssMb, seconds, journalMb }.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SourceRunner, systemClock } from '@syslog-connector/core';
+import { openStore } from '@syslog-connector/store-sqlite';
+import { benchEvent } from './bench-event.mjs';
+
+const total = Number(process.argv[2]);
+const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+const source = {
+  pollIntervalMs: 0,
+  async *read(from) {
+    let next = typeof from?.next === 'number' ? from.next : 0;
+    while (next < total) {
+      const end = Math.min(total, next + 1_000);
+      const events = [];
+      for (let n = next; n < end; n += 1) events.push(benchEvent(n));
+      next = end;
+      yield { events, checkpoint: { next } };
+    }
+  },
+  close: async () => undefined,
+};
+const dir = mkdtempSync(join(tmpdir(), 'bench-pileup-'));
+const journal = await openStore(dir);
+await journal.setConsumers([{ destination: 'down' }]);
+const started = performance.now();
+await new SourceRunner('bench', source, journal, systemClock, quiet, () => undefined).pollOnce(new AbortController().signal);
+const seconds = (performance.now() - started) / 1_000;
+const usage = await journal.usage();
+const backlog = await journal.backlog({ destination: 'down' });
+await journal.close();
+rmSync(dir, { recursive: true, force: true });
+// maxRSS is the kernel's high-water mark of this process, in KiB.
+process.stdout.write(
+  `${JSON.stringify({ peakRssMb: process.resourceUsage().maxRSS / 1024, seconds, journalMb: usage.bytes / 1_048_576, backlog: backlog.events })}\n`,
+);

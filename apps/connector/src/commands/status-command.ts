@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JournalConsumer } from '@syslog-connector/core';
+import { openStore, STORE_FILE_NAME } from '@syslog-connector/store-sqlite';
+import { type ConnectorStatus, readStatusCounters, statusFromStore } from '../connector.js';
+import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
+
+export interface StatusOptions {
+  readonly json?: boolean;
+  /** "Now" for ages (tests). Default: `Date.now()`. */
+  readonly now?: number;
+}
+
+const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)}ms` : ms < 120_000 ? `${Math.round(ms / 1_000)}s` : `${Math.round(ms / 60_000)}m`);
+const ago = (at: number | undefined, now: number): string => (at === undefined ? 'never' : `${seconds(Math.max(0, now - at))} ago`);
+const megabytes = (bytes: number): string => `${(bytes / 1_048_576).toFixed(1)} MB`;
+
+/**
+ * One line for the whole connector: what the periodic status log line says and what `status` prints first.
+ * Per destination: delivered, lag in events and by the age of the oldest undelivered event, reconnects, dropped.
+ */
+export const summarizeStatus = (status: ConnectorStatus): string => {
+  const journal =
+    status.journal === undefined
+      ? ''
+      : ` journal ${megabytes(status.journal.bytes)}${status.journal.maxBytes === undefined ? '' : ` of ${megabytes(status.journal.maxBytes)} (${status.journal.policy})`}${status.journal.full ? ' FULL' : ''};`;
+  const sources = status.sources.map((s) => `${s.source} stored=${s.stored} errors=${s.errors}${s.paused ? ' PAUSED' : ''}`).join(', ');
+  const destinations = status.destinations
+    .map(
+      (d) =>
+        `${d.destination} delivered=${d.delivered} lag=${d.lag} (${seconds(d.lagMs)}) reconnects=${d.reconnects} dropped=${d.dropped}` +
+        (d.lastError === undefined ? '' : ' FAILING'),
+    )
+    .join(', ');
+  return `head=${status.head};${journal} sources: ${sources || '(none)'}; destinations: ${destinations || '(none)'}`;
+};
+
+const describeStatus = (status: ConnectorStatus): string => {
+  const now = status.at;
+  const lines = [summarizeStatus(status), '', 'sources:'];
+  for (const s of status.sources) {
+    lines.push(
+      `  ${s.source}: last poll ${ago(s.lastPollAt, now)}, polls ${s.polls}, events ${s.stored} stored (${s.duplicates} duplicates), errors ${s.errors}` +
+        (s.lastError === undefined ? '' : `, last error: ${s.lastError}`),
+    );
+  }
+  lines.push('destinations:');
+  for (const d of status.destinations) {
+    lines.push(
+      `  ${d.destination}: delivered ${d.delivered}, lag ${d.lag} events / ${seconds(d.lagMs)}, reconnects ${d.reconnects}, send errors ${d.sendErrors}, ` +
+        `re-sent ${d.resent}, dropped ${d.dropped}, dead-lettered ${d.deadLettered}, last delivery ${ago(d.lastDeliveryAt, now)}` +
+        (d.lastError === undefined ? '' : `, last error (${ago(d.lastErrorAt, now)}): ${d.lastError}`),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+/**
+ * `syslog-connector status`: reads the store of the config's `stateDir` — while the daemon runs or not (WAL lets a
+ * reader in beside the writer) — and prints per source and per destination what the daemon last saved.
+ */
+export const statusCommand = async (configPath: string, io: CommandIo, options: StatusOptions = {}): Promise<number> => {
+  const loaded = await loadOrReport(configPath, io);
+  if (loaded === undefined) return EXIT.failed;
+  const { config } = loaded;
+  const file = join(config.stateDir, STORE_FILE_NAME);
+  if (!existsSync(file)) {
+    io.stderr.write(`error STORE_UNAVAILABLE: stateDir: there is no store at ${file} (fix: run \`syslog-connector run -c ${configPath}\` first, or check \`stateDir\`)\n`);
+    return EXIT.failed;
+  }
+  let journal: Awaited<ReturnType<typeof openStore>>;
+  try {
+    journal = await openStore(config.stateDir);
+  } catch (error) {
+    reportError(error, io);
+    return EXIT.failed;
+  }
+  try {
+    const consumers: JournalConsumer[] = Object.entries(config.destinations).map(([destination, d]) => ({ destination, sources: d.sources }));
+    const counters = await readStatusCounters(journal.state);
+    const status = await statusFromStore(journal, consumers, counters, options.now ?? Date.now(), {}, Object.keys(config.sources));
+    io.stdout.write(options.json === true ? `${JSON.stringify(status, null, 2)}\n` : describeStatus(status));
+    return EXIT.ok;
+  } catch (error) {
+    reportError(error, io);
+    return EXIT.failed;
+  } finally {
+    await journal.close();
+  }
+};

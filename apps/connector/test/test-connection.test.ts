@@ -1,0 +1,249 @@
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
+import {
+  createCertificateAuthority,
+  issueCertificate,
+  SyslogReceiver,
+  UnresponsiveListener,
+  type CertificateAuthority,
+  type IssuedCertificate,
+} from '@syslog-connector/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+interface Step {
+  readonly step: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly hint?: string;
+  readonly durationMs: number;
+}
+interface Report {
+  readonly ok: boolean;
+  readonly destinations: ReadonlyArray<{ destination: string; protocol: string; ok: boolean; steps: Step[] }>;
+}
+
+let dir: string;
+let ca: CertificateAuthority;
+let server: IssuedCertificate;
+let expired: IssuedCertificate;
+const stops: Array<() => Promise<unknown>> = [];
+const ports: Record<string, number> = {};
+const file = (name: string) => join(dir, name);
+
+const listen = async (s: Server): Promise<number> => {
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  stops.push(() => new Promise((done) => s.close(done)));
+  return (s.address() as AddressInfo).port;
+};
+
+const tlsReceiver = async (name: string, tls: Record<string, unknown> = {}) => {
+  const receiver = await SyslogReceiver.start({ protocol: 'tls', tls: { key: server.key, cert: server.cert, ...tls } });
+  stops.push(() => receiver.stop());
+  ports[name] = receiver.port;
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sc-test-connection-'));
+  ca = await createCertificateAuthority();
+  const otherCa = await createCertificateAuthority({ commonName: 'some other CA' });
+  const altNames = ['localhost', '127.0.0.1'];
+  [server, expired] = await Promise.all([
+    issueCertificate(ca, { commonName: 'localhost', altNames }),
+    issueCertificate(ca, { commonName: 'localhost', altNames, expired: true }),
+  ]);
+  const client = await issueCertificate(ca, { commonName: 'sensor-01' });
+  await writeFile(file('ca.pem'), ca.cert);
+  await writeFile(file('other-ca.pem'), otherCa.cert);
+  await writeFile(file('client.pem'), client.cert);
+  await writeFile(file('client-key.pem'), client.key);
+
+  await tlsReceiver('good', { ca: ca.cert, requestCert: true });
+  await tlsReceiver('unknownCa');
+  await tlsReceiver('wrongName');
+  await tlsReceiver('expired', { key: expired.key, cert: expired.cert });
+  await tlsReceiver('needsClientCert', { ca: ca.cert, requestCert: true });
+  await tlsReceiver('oldTls', { maxVersion: 'TLSv1.2' });
+  // rsyslog's default GnuTLS driver: the TLS 1.3 handshake completes, then a silent close (REAL-PEERS).
+  ports.gnutlsClose = await listen(
+    createTlsServer({ key: server.key, cert: server.cert, ca: ca.cert, requestCert: true, rejectUnauthorized: false }, (socket) => {
+      if (socket.getPeerCertificate().subject === undefined) socket.destroy();
+    }),
+  );
+  const closed = createTcpServer();
+  ports.nothingListening = await listen(closed);
+  await new Promise((done) => closed.close(done));
+  stops.pop();
+  const blocked = await UnresponsiveListener.start();
+  stops.push(() => blocked.stop());
+  ports.blocked = blocked.port;
+  const udp = await SyslogReceiver.start({ protocol: 'udp' });
+  stops.push(() => udp.stop());
+  ports.udp = udp.port;
+
+  const tls = (name: string, extra = '') =>
+    [`  ${name}:`, '    protocol: tls', '    address: 127.0.0.1', `    port: ${ports[name]}`, '    format: cef', '    connectTimeout: 3s', `    tls: { ca: ${file('ca.pem')}${extra} }`];
+  await writeFile(
+    file('syslog-connector.yaml'),
+    [
+      'instance: sensor-01',
+      'stateDir: ./data',
+      'sources:',
+      '  workbench:',
+      '    type: vision-one-workbench',
+      '    region: eu',
+      '    token: not-used',
+      'destinations:',
+      ...tls('good', `, cert: ${file('client.pem')}, key: ${file('client-key.pem')}`),
+      ...tls('unknownCa').map((line) => line.replace(file('ca.pem'), file('other-ca.pem'))),
+      ...tls('wrongName', ', serverName: siem.example.com'),
+      ...tls('expired'),
+      ...tls('needsClientCert'),
+      ...tls('gnutlsClose'),
+      ...tls('oldTls', ', minVersion: "1.3"'),
+      '  nothingListening:',
+      '    protocol: tcp',
+      '    address: 127.0.0.1',
+      `    port: ${ports.nothingListening}`,
+      '    format: cef',
+      '  noDns:',
+      '    protocol: tcp',
+      '    address: siem.invalid',
+      '    format: cef',
+      '    connectTimeout: 3s',
+      '  blocked:',
+      '    protocol: tls',
+      '    address: 127.0.0.1',
+      `    port: ${ports.blocked}`,
+      '    format: cef',
+      '    connectTimeout: 500ms',
+      '  udp:',
+      '    protocol: udp',
+      '    address: 127.0.0.1',
+      `    port: ${ports.udp}`,
+      '    format: cef',
+      '',
+    ].join('\n'),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const cfg = () => file('syslog-connector.yaml');
+
+describe('syslog-connector test-connection', () => {
+  let report: Report;
+  const failedStep = (destination: string): Step | undefined =>
+    report.destinations.find((d) => d.destination === destination)?.steps.find((s) => !s.ok);
+
+  beforeAll(async () => {
+    const result = await runCli(['test-connection', '-c', cfg(), '--json'], { timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    report = JSON.parse(result.stdout) as Report;
+  }, 70_000);
+
+  it('reports every step with its time, and passes a good TLS server with a client certificate', () => {
+    const good = report.destinations.find((d) => d.destination === 'good');
+    expect(good?.ok).toBe(true);
+    expect(good?.steps.map((s) => s.step)).toEqual(['resolve', 'connect', 'tls-handshake', 'tls-session']);
+    for (const step of good?.steps ?? []) expect(step.durationMs).toBeGreaterThanOrEqual(0);
+    expect(report.ok).toBe(false);
+  });
+
+  it('nothing listening', () => {
+    expect(failedStep('nothingListening')).toMatchObject({
+      step: 'connect',
+      detail: `nothing is listening on 127.0.0.1:${ports.nothingListening}`,
+      hint: expect.stringContaining('check the port, and that the syslog server is running'),
+    });
+  });
+
+  it('name does not resolve', () => {
+    expect(failedStep('noDns')?.step).toBe('resolve');
+    // RFC 6761: .invalid never resolves; a machine with no DNS server at all answers "did not answer" instead.
+    expect([
+      'host name siem.invalid does not resolve, so siem.invalid:601 cannot be reached',
+      'host name siem.invalid could not be looked up: the DNS server did not answer',
+      'looking up host name siem.invalid took longer than 3s',
+    ]).toContain(failedStep('noDns')?.detail);
+  });
+
+  it('certificate not signed by the given CA', () => {
+    expect(failedStep('unknownCa')).toMatchObject({
+      step: 'tls-handshake',
+      detail: expect.stringMatching(/issued by "CN=syslog-connector test CA", is not signed by the CA in tls.ca \(.*other-ca\.pem\)/),
+      hint: expect.stringContaining('set tls.ca to the certificate of the CA that issued'),
+    });
+  });
+
+  it('name mismatch', () => {
+    expect(failedStep('wrongName')).toMatchObject({
+      step: 'tls-handshake',
+      detail: `the server's certificate at 127.0.0.1:${ports.wrongName} is for localhost, 127.0.0.1, not for siem.example.com (name mismatch)`,
+    });
+  });
+
+  it('expired certificate', () => {
+    expect(failedStep('expired')).toMatchObject({ step: 'tls-handshake', detail: expect.stringMatching(/"CN=localhost" .* expired on /) });
+  });
+
+  it('the server demands a client certificate', () => {
+    expect(failedStep('needsClientCert')).toMatchObject({
+      step: 'tls-session',
+      detail: `the server at 127.0.0.1:${ports.needsClientCert} requires a client certificate and none was given (certificate_required)`,
+      hint: expect.stringContaining('set tls.cert and tls.key'),
+    });
+  });
+
+  it("names rsyslog's GnuTLS close right after a TLS 1.3 handshake", () => {
+    expect(failedStep('gnutlsClose')).toMatchObject({
+      step: 'tls-session',
+      detail: expect.stringContaining("it likely requires a client certificate — rsyslog's default GnuTLS driver does exactly this when none is given"),
+    });
+  });
+
+  it('TLS version refused', () => {
+    expect(failedStep('oldTls')).toMatchObject({
+      step: 'tls-handshake',
+      detail: expect.stringContaining('refused the TLS version: this connector offers TLS 1.3'),
+      hint: expect.stringContaining('set tls.minVersion to 1.2'),
+    });
+  });
+
+  it('port blocked (time-out)', () => {
+    expect(failedStep('blocked')).toMatchObject({
+      step: 'connect',
+      detail: `no answer from 127.0.0.1:${ports.blocked} within 500ms: a firewall may be dropping packets`,
+    });
+  });
+
+  it('says what a UDP test cannot prove', () => {
+    const udp = report.destinations.find((d) => d.destination === 'udp');
+    expect(udp?.ok).toBe(true);
+    expect(udp?.steps.at(-1)?.detail).toMatch(/cannot prove that a syslog server listens/);
+  });
+
+  it('exits 0 when every check of the chosen destination passes, with a readable report', async () => {
+    const result = await runCli(['test-connection', '-c', cfg(), '-d', 'good'], { timeoutMs: 30_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^good: tls 127\\.0\\.0\\.1:${ports.good}\\n  ok   resolve +\\d+ ms  127\\.0\\.0\\.1 is an IP address`));
+    expect(result.stdout).toMatch(/\n {2}ok {3}tls-handshake +\d+ ms {2}TLSv1\.3 /);
+    expect(result.stdout.endsWith('All connection checks passed.\n')).toBe(true);
+  });
+
+  it('prints the cause and the fix of a failure, and exits 1', async () => {
+    const result = await runCli(['test-connection', '-c', cfg(), '-d', 'needsClientCert'], { timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('  FAIL tls-session');
+    expect(result.stdout).toMatch(/\n {7}fix: +set tls.cert and tls.key/);
+    expect(result.stdout.endsWith('Some connection checks failed.\n')).toBe(true);
+  });
+});
