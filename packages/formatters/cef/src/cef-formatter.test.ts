@@ -6,8 +6,7 @@ import {
   type Severity,
 } from '@syslog-connector/core';
 import { describe, expect, it } from 'vitest';
-import { RecordingMetrics } from '../test/fixtures/recording-metrics.js';
-import { workbenchAlert } from '../test/fixtures/workbench-alert.js';
+import { RecordingMetrics, TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert } from '@syslog-connector/testing';
 import { CefFormatter, cefFormatter } from './cef-formatter.js';
 import defaultExport from './index.js';
 import { cefOptions } from './options.js';

@@ -1,22 +1,23 @@
 import {
   defineFormatter,
-  priorityOf,
   services,
   type Formatter,
   type HostIdentity,
   type Metrics,
   type SecurityEvent,
 } from '@syslog-connector/core';
-import { CefRecordEncoder } from './cef-record-encoder.js';
-import { formatRejected, quote } from './format-rejected.js';
-import { cefOptions, type CefOptions, type CefPrefix } from './options.js';
 import {
+  CefRecordEncoder,
+  formatRejected,
+  quoteForError,
   rfc3164Hostname,
   rfc3164Timestamp,
   rfc5424Hostname,
   rfc5424MessageId,
   rfc5424Timestamp,
-} from './syslog-header-fields.js';
+  syslogPriorities,
+} from '@syslog-connector/syslog-encoding';
+import { cefOptions, type CefOptions, type CefPrefix } from './options.js';
 
 /** The services a `CefFormatter` uses: who we are (syslog HOSTNAME) and where truncations are counted. */
 export interface CefFormatterDeps {
@@ -50,7 +51,7 @@ export class CefFormatter implements Formatter {
   constructor(options: CefOptions, deps: CefFormatterDeps) {
     this.#prefix = options.prefix;
     this.#encoder = new CefRecordEncoder(options.timeFormat, deps.metrics);
-    this.#priorities = Array.from({ length: 11 }, (_, severity) => `<${priorityOf(options.facility, severity)}>`);
+    this.#priorities = syslogPriorities(options.facility);
     this.#rfc3164Host = ` ${rfc3164Hostname(deps.host.instance)} `;
     this.#rfc5424Middle = ` ${rfc5424Hostname(deps.host.instance)} ${options.appName} - `;
   }
@@ -64,7 +65,7 @@ export class CefFormatter implements Formatter {
     if (prefix === 'rfc3164') {
       const timestamp = rfc3164Timestamp(event.time);
       if (timestamp === undefined) {
-        throw formatRejected(`The event time ${quote(event.time)} has no RFC 3164 timestamp (it needs a 4-digit year).`);
+        throw formatRejected(`The event time ${quoteForError(event.time)} has no RFC 3164 timestamp (it needs a 4-digit year).`);
       }
       return pri + timestamp + this.#rfc3164Host + cef;
     }

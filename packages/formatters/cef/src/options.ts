@@ -1,5 +1,5 @@
 import { facility, z } from '@syslog-connector/core';
-import { CEF_TIME_FORMATS } from './cef-timestamp.js';
+import { appNameOption, cefTimeFormatOption } from '@syslog-connector/syslog-encoding';
 
 /** The syslog headers this formatter can write before `CEF:0|`. */
 export const CEF_PREFIXES = ['rfc3164', 'rfc5424', 'none'] as const;
@@ -20,18 +20,8 @@ export const cefOptions = z.strictObject({
   facility: facility()
     .default('user')
     .describe('Syslog facility of the PRI (RFC 5424 §6.2.1); the severity comes from the CEF severity.'),
-  appName: z
-    .string()
-    .regex(/^[\x21-\x7e]{1,48}$/, 'APP-NAME is 1–48 printable ASCII characters without spaces (RFC 5424 §6.2.5)')
-    .default('syslog-connector')
-    .describe('RFC 5424 APP-NAME (prefix rfc5424 only): 1–48 printable ASCII characters, no spaces.'),
-  timeFormat: z
-    .enum(CEF_TIME_FORMATS)
-    .default('cef-date')
-    .describe(
-      'How epoch-ms values of CEF timestamp keys (rt, start, end, …) are written: cef-date ' +
-        '(`Dec 05 2022 05:26:45.000 UTC`), epoch-ms (`1670218005000`) or iso8601 (`2022-12-05T05:26:45.000Z`).',
-    ),
+  appName: appNameOption().describe('RFC 5424 APP-NAME (prefix rfc5424 only): 1–48 printable ASCII characters, no spaces.'),
+  timeFormat: cefTimeFormatOption(),
 });
 
 /** The validated options, defaults applied. */

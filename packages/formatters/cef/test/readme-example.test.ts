@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CefFormatter, cefOptions } from '../src/index.js';
-import { RecordingMetrics } from './fixtures/recording-metrics.js';
-import { workbenchAlert } from './fixtures/workbench-alert.js';
+import { RecordingMetrics, TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert } from '@syslog-connector/testing';
 
 // The README's example is checked here, so the documentation cannot drift from the code.
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

@@ -1,17 +1,9 @@
-import { MONTH_ABBREVIATIONS, hasFourDigitYear, pad2, pad3, pad4, rfc3339Utc } from './utc-calendar.js';
+import { z } from '@syslog-connector/core';
+import { cefDateUtc, hasFourDigitYear, rfc3339Utc } from './utc-calendar.js';
 
 /** How numeric values of CEF timestamp keys (`rt`, `start`, `end`, …) are written. */
 export const CEF_TIME_FORMATS = ['cef-date', 'epoch-ms', 'iso8601'] as const;
 export type CefTimeFormat = (typeof CEF_TIME_FORMATS)[number];
-
-/**
- * `MMM dd yyyy HH:mm:ss.SSS zzz` in UTC, e.g. `Dec 05 2022 05:26:45.000 UTC`: the most precise form of the CEF
- * standard's Appendix A list that also names its zone (FACTS §E.7), so no receiver has to guess the offset.
- */
-const cefDate = (date: Date): string =>
-  `${MONTH_ABBREVIATIONS[date.getUTCMonth()] ?? 'Jan'} ${pad2(date.getUTCDate())} ${pad4(date.getUTCFullYear())} ` +
-  `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.` +
-  `${pad3(date.getUTCMilliseconds())} UTC`;
 
 /**
  * A CEF timestamp value for epoch milliseconds, in the given form; `undefined` when the time has no 4-digit year
@@ -26,6 +18,17 @@ const cefDate = (date: Date): string =>
 export const formatCefTimestamp = (epochMs: number, form: CefTimeFormat): string | undefined => {
   if (!hasFourDigitYear(epochMs)) return undefined;
   if (form === 'epoch-ms') return `${Math.trunc(epochMs)}`;
-  const date = new Date(epochMs);
-  return form === 'iso8601' ? rfc3339Utc(date) : cefDate(date);
+  // `MMM dd yyyy HH:mm:ss.SSS zzz` in UTC: the most precise form of the CEF standard's Appendix A list that also
+  // names its zone (FACTS §E.7), so no receiver has to guess the offset.
+  return form === 'iso8601' ? rfc3339Utc(epochMs) : cefDateUtc(epochMs);
 };
+
+/** The option that picks the `CefTimeFormat`, shared by every formatter that writes a CEF line; `cef-date` by default. */
+export const cefTimeFormatOption = () =>
+  z
+    .enum(CEF_TIME_FORMATS)
+    .default('cef-date')
+    .describe(
+      'How epoch-ms values of CEF timestamp keys (rt, start, end, …) are written: cef-date ' +
+        '(`Dec 05 2022 05:26:45.000 UTC`), epoch-ms (`1670218005000`) or iso8601 (`2022-12-05T05:26:45.000Z`).',
+    );

@@ -4,7 +4,9 @@ import {
   rfc3164Timestamp,
   rfc5424Hostname,
   rfc5424MessageId,
+  rfc5424MicrosecondTimestamp,
   rfc5424Timestamp,
+  syslogPriorities,
   toPrintUsAscii,
 } from './syslog-header-fields.js';
 
@@ -90,5 +92,34 @@ describe('rfc5424MessageId', () => {
 
   it('writes NILVALUE for an empty signature id', () => {
     expect(rfc5424MessageId('')).toBe('-');
+  });
+});
+
+describe('rfc5424MicrosecondTimestamp', () => {
+  it("writes MDI's form: 6 fraction digits and +00:00 (FACTS §C.5)", () => {
+    expect(rfc5424MicrosecondTimestamp(Date.parse('2018-02-21T14:19:27.540Z'))).toBe('2018-02-21T14:19:27.540000+00:00');
+  });
+
+  it('writes NILVALUE for a time without a 4-digit year', () => {
+    expect(rfc5424MicrosecondTimestamp(Number.NaN)).toBe('-');
+  });
+});
+
+describe('syslogPriorities', () => {
+  it("writes <PRI> for CEF severities 0–10 through core's table (RFC 5424 §6.2.1)", () => {
+    expect(syslogPriorities('local4')).toEqual(['<166>', '<165>', '<165>', '<165>', '<164>', '<164>', '<164>', '<163>', '<163>', '<162>', '<162>']);
+  });
+});
+
+describe('timestamps across days', () => {
+  it('writes each event of an unordered stream with its own day', () => {
+    const times = ['2025-12-31T23:59:59.999Z', '2026-01-01T00:00:00.000Z', '2025-12-31T00:00:00.001Z', '1969-12-31T23:59:59.999Z'];
+    expect(times.map((iso) => rfc5424Timestamp(Date.parse(iso)))).toEqual(times);
+    expect(times.map((iso) => rfc3164Timestamp(Date.parse(iso)))).toEqual(['Dec 31 23:59:59', 'Jan  1 00:00:00', 'Dec 31 00:00:00', 'Dec 31 23:59:59']);
+  });
+
+  it('drops a fraction of a millisecond toward zero, as Date does', () => {
+    expect(rfc5424Timestamp(-0.5)).toBe('1970-01-01T00:00:00.000Z');
+    expect(rfc5424Timestamp(1.9)).toBe('1970-01-01T00:00:00.001Z');
   });
 });

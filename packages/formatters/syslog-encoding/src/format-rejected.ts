@@ -11,7 +11,7 @@ export const formatRejected = (message: string): SyslogConnectorError =>
   new SyslogConnectorError('FORMAT_REJECTED', message, { hint: HINT });
 
 /** A short, single-line rendering of an offending key or number for an error message (JSON escapes controls). */
-export const quote = (value: unknown): string =>
+export const quoteForError = (value: unknown): string =>
   typeof value === 'string'
     ? JSON.stringify(truncateCodePoints(value, 64))
     : typeof value === 'number'

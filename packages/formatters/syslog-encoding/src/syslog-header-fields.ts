@@ -1,13 +1,37 @@
 import { isIP } from 'node:net';
-import { MONTH_ABBREVIATIONS, hasFourDigitYear, pad2, rfc3339Utc } from './utc-calendar.js';
+import { priorityOf, z, type FacilityName } from '@syslog-connector/core';
+import { bsdTimestampUtc, hasFourDigitYear, rfc3339Utc } from './utc-calendar.js';
 
 /**
- * The fields of the syslog header written before `CEF:0|` (FACTS §E.1 RFC 5424, §E.2 RFC 3164). Header fields
- * are tokens separated by single spaces, so each one is made of PRINTUSASCII (%d33–126) only.
+ * The fields of a syslog header (FACTS §E.1 RFC 5424, §E.2 RFC 3164). Header fields are tokens separated by
+ * single spaces, so each one is made of PRINTUSASCII (%d33–126) only.
  */
 
 /** RFC 5424 §6.2 NILVALUE: an empty or unknown header field. */
 export const NILVALUE = '-';
+
+const PRINTUSASCII_TOKEN = /^[\x21-\x7e]*$/;
+
+/** RFC 5424 §6.2.5 APP-NAME: 1–48 PRINTUSASCII. */
+export const APP_NAME_PATTERN = /^[\x21-\x7e]{1,48}$/;
+
+/** RFC 5424 §6.2.6 PROCID: 1–128 PRINTUSASCII. */
+export const PROCID_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+/** The `appName` option shared by the formatters that write an RFC 5424 header; `syslog-connector` by default. */
+export const appNameOption = () =>
+  z
+    .string()
+    .regex(APP_NAME_PATTERN, 'APP-NAME is 1–48 printable ASCII characters without spaces (RFC 5424 §6.2.5)')
+    .default('syslog-connector')
+    .describe('RFC 5424 APP-NAME: 1–48 printable ASCII characters, no spaces.');
+
+/**
+ * `<PRI>` for each CEF severity 0–10 under `facility`: PRI = facility × 8 + the syslog severity of core's one
+ * table (`priorityOf`, RFC 5424 §6.2.1). Index it with a severity already checked to be an integer 0–10.
+ */
+export const syslogPriorities = (facility: FacilityName): readonly string[] =>
+  Array.from({ length: 11 }, (_, severity) => `<${priorityOf(facility, severity)}>`);
 
 /**
  * `text` with every code point outside PRINTUSASCII (%d33–126: spaces, controls, non-ASCII) replaced by `_`,
@@ -15,6 +39,7 @@ export const NILVALUE = '-';
  * ends the HOSTNAME at the first space.
  */
 export const toPrintUsAscii = (text: string, max: number): string => {
+  if (text.length <= max && PRINTUSASCII_TOKEN.test(text)) return text;
   let out = '';
   let length = 0;
   for (const char of text) {
@@ -54,19 +79,23 @@ export const rfc5424MessageId = (signatureId: string): string => {
  * zone. Written in UTC rather than the RFC's local time, so the same event formats the same everywhere and the
  * CEF `rt` and the header agree. `undefined` for a time without a 4-digit year or not a number.
  */
-export const rfc3164Timestamp = (epochMs: number): string | undefined => {
-  if (!hasFourDigitYear(epochMs)) return undefined;
-  const date = new Date(epochMs);
-  const day = date.getUTCDate();
-  return (
-    `${MONTH_ABBREVIATIONS[date.getUTCMonth()] ?? 'Jan'} ${day < 10 ? ` ${day}` : `${day}`} ` +
-    `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}`
-  );
-};
+export const rfc3164Timestamp = (epochMs: number): string | undefined =>
+  hasFourDigitYear(epochMs) ? bsdTimestampUtc(epochMs) : undefined;
 
 /**
  * RFC 5424 §6.2.3 TIMESTAMP: RFC 3339 in UTC with millisecond precision (`2022-12-05T05:26:45.000Z`, upper-case
  * `T` and `Z`); NILVALUE when the time has no 4-digit year or is not a number (§6.2.3: "-" when no time is known).
  */
 export const rfc5424Timestamp = (epochMs: number): string =>
-  hasFourDigitYear(epochMs) ? rfc3339Utc(new Date(epochMs)) : NILVALUE;
+  hasFourDigitYear(epochMs) ? rfc3339Utc(epochMs) : NILVALUE;
+
+/**
+ * RFC 5424 §6.2.3 TIMESTAMP with 6 fraction digits and a `+00:00` offset, `2018-02-21T14:19:27.540000+00:00`: the
+ * form Microsoft Defender for Identity writes (FACTS §C.5). Event times are whole milliseconds, so the last three
+ * digits are 0. NILVALUE when the time has no 4-digit year or is not a number.
+ */
+export const rfc5424MicrosecondTimestamp = (epochMs: number): string => {
+  if (!hasFourDigitYear(epochMs)) return NILVALUE;
+  const iso = rfc3339Utc(epochMs);
+  return `${iso.slice(0, 23)}000+00:00`;
+};

@@ -1,7 +1,6 @@
 import { SyslogConnectorError, type CefExtension, type CefRecord, type Severity } from '@syslog-connector/core';
 import { describe, expect, it } from 'vitest';
-import { RecordingMetrics } from '../test/fixtures/recording-metrics.js';
-import { workbenchAlert } from '../test/fixtures/workbench-alert.js';
+import { RecordingMetrics, TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert } from '@syslog-connector/testing';
 import { CefRecordEncoder } from './cef-record-encoder.js';
 import type { CefTimeFormat } from './cef-timestamp.js';
 

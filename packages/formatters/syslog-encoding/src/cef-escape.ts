@@ -20,6 +20,10 @@
 // Everything either escaping loop acts on; the `u`-less class works on UTF-16 code units, as the loops do.
 const HEADER_SPECIAL = /[\x00-\x1f\x7f-\x9f\\|]/;
 const EXTENSION_SPECIAL = /[\x00-\x1f\x7f-\x9f\\=]/;
+// The same plus every surrogate: text without any needs neither escaping nor the well-formedness check, and one
+// regex test settles that (most values are plain ASCII or BMP text).
+const HEADER_PLAIN = /[\x00-\x1f\x7f-\x9f\\|\ud800-\udfff]/;
+const EXTENSION_PLAIN = /[\x00-\x1f\x7f-\x9f\\=\ud800-\udfff]/;
 
 const BACKSLASH = 0x5c;
 const PIPE = 0x7c;
@@ -38,6 +42,7 @@ export const toWellFormedText = (value: string): string => (value.isWellFormed()
  * space, because the header has no escape for them.
  */
 export const escapeCefHeaderField = (value: string): string => {
+  if (!HEADER_PLAIN.test(value)) return value;
   const text = toWellFormedText(value);
   if (!HEADER_SPECIAL.test(text)) return text;
   let out = '';
@@ -60,6 +65,7 @@ export const escapeCefHeaderField = (value: string): string => {
  * `\r\n`); `|` needs no escape there. Other controls (NUL, tab, …) become a space.
  */
 export const escapeCefExtensionValue = (value: string): string => {
+  if (!EXTENSION_PLAIN.test(value)) return value;
   const text = toWellFormedText(value);
   if (!EXTENSION_SPECIAL.test(text)) return text;
   let out = '';

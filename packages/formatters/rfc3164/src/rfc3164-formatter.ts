@@ -1,0 +1,104 @@
+import {
+  defineFormatter,
+  services,
+  type Formatter,
+  type HostIdentity,
+  type Metrics,
+  type SecurityEvent,
+} from '@syslog-connector/core';
+import {
+  CefRecordEncoder,
+  FORMAT_TRUNCATIONS_METRIC,
+  Rfc3164TimestampWriter,
+  checkedCefSeverity,
+  encodeJsonBody,
+  formatRejected,
+  quoteForError,
+  rfc3164Hostname,
+  syslogPriorities,
+  truncateCefLine,
+  truncateUtf8,
+} from '@syslog-connector/syslog-encoding';
+import { rfc3164Options, rfc3164Tag, type Rfc3164Options } from './options.js';
+
+/** The services an `Rfc3164Formatter` uses: who we are (HOSTNAME) and where truncations are counted. */
+export interface Rfc3164FormatterDeps {
+  readonly host: HostIdentity;
+  readonly metrics: Metrics;
+}
+
+/** The `format_truncations` label of a message cut to `maxLength` (field cuts are labelled with their CEF key). */
+export const MESSAGE_TRUNCATION_KEY = 'syslog-message';
+
+/**
+ * Formats a `SecurityEvent` as one BSD syslog message (RFC 3164 §4.1, FACTS §E.2), without framing:
+ *
+ * `<PRI>Mmm dd hh:mm:ss HOSTNAME TAG: MSG`, and for the default CEF body `<PRI>Mmm dd hh:mm:ss HOSTNAME CEF:0|…`
+ * (the CEF line's own `CEF:` is the TAG and its colon, as MDI sends it, FACTS §C.5).
+ *
+ * PRI = facility × 8 + the syslog severity of core's table for the CEF severity. TIMESTAMP is the event's own time
+ * in the configured zone, the day padded with a space (§4.1.2); HOSTNAME the instance without its domain (an IP
+ * address stays whole). MSG is the CEF line or the raw event as JSON (`body`). A message longer than `maxLength`
+ * bytes (1024, §4.1) is cut at the end of MSG and counted. An event it cannot represent is rejected with
+ * `FORMAT_REJECTED`.
+ */
+export class Rfc3164Formatter implements Formatter {
+  readonly #json: boolean;
+  readonly #encoder: CefRecordEncoder;
+  readonly #timestamps: Rfc3164TimestampWriter;
+  readonly #priorities: readonly string[];
+  /** ` HOSTNAME TAG: `, or ` HOSTNAME ` when the CEF line's `CEF:` is the tag. */
+  readonly #afterTimestamp: string;
+  readonly #maxLength: number;
+  readonly #metrics: Metrics;
+
+  constructor(options: Rfc3164Options, deps: Rfc3164FormatterDeps) {
+    this.#json = options.body === 'json';
+    this.#encoder = new CefRecordEncoder(options.cefTimeFormat, deps.metrics);
+    this.#timestamps = new Rfc3164TimestampWriter(options.timeZone);
+    this.#priorities = syslogPriorities(options.facility);
+    const tag = rfc3164Tag(options);
+    const tagPart = !this.#json && tag === 'CEF' ? '' : `${tag}: `;
+    this.#afterTimestamp = ` ${rfc3164Hostname(deps.host.instance)} ${tagPart}`;
+    this.#maxLength = options.maxLength;
+    this.#metrics = deps.metrics;
+  }
+
+  format(event: SecurityEvent): string {
+    const record = event.record;
+    let body: string;
+    if (this.#json) {
+      checkedCefSeverity(record.severity);
+      body = encodeJsonBody(event.raw);
+    } else {
+      // The encoder validates the record, the severity among it, before the header uses it.
+      body = this.#encoder.encode(record);
+    }
+    const timestamp = this.#timestamps.format(event.time);
+    if (timestamp === undefined) {
+      throw formatRejected(
+        `The event time ${quoteForError(event.time)} has no RFC 3164 timestamp in ${this.#timestamps.timeZone} (it needs a 4-digit year).`,
+      );
+    }
+    const header = (this.#priorities[record.severity] as string) + timestamp + this.#afterTimestamp;
+    // The header is ASCII: one byte per character. A UTF-16 unit of the body is at most 3 bytes of UTF-8.
+    if (header.length + body.length * 3 > this.#maxLength) {
+      const budget = this.#maxLength - header.length;
+      const cut = this.#json ? truncateUtf8(body, budget) : truncateCefLine(body, budget);
+      if (cut.length !== body.length) {
+        this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key: MESSAGE_TRUNCATION_KEY });
+        body = cut;
+      }
+    }
+    return header + body;
+  }
+}
+
+/** The `rfc3164` formatter plugin: `format: rfc3164` on a destination, options under `rfc3164:`. */
+export const rfc3164Formatter = defineFormatter({
+  type: 'rfc3164',
+  meta: { summary: 'BSD syslog (RFC 3164) with a CEF or JSON body, cut to 1024 bytes', stability: 'beta' },
+  options: rfc3164Options,
+  deps: { host: services.host, metrics: services.metrics },
+  create: ({ options, deps }) => new Rfc3164Formatter(options, deps),
+});

@@ -1,0 +1,231 @@
+import {
+  SyslogConnectorError,
+  isPluginDefinition,
+  services,
+  z,
+  type Clock,
+  type FormatterDefinition,
+  type Formatter,
+  type HostIdentity,
+  type Logger,
+  type SecurityEvent,
+  type Severity,
+  type StateStore,
+} from '@syslog-connector/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hostileSecurityEvents } from './hostile-security-events.js';
+import { RecordingMetrics } from './recording-metrics.js';
+import { FORMATTER_SAMPLE_EVENTS, TREND_WORKBENCH_ALERT_SAMPLE } from './sample-events.js';
+import { visionOneEventCorpus } from './vision-one-event-corpus.js';
+
+export interface FormatterConformanceOptions {
+  /** Option sets the suite runs with, each parsed by the plugin's own schema; default `[{}]` (all defaults). */
+  readonly optionSets?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Options the schema must refuse, besides an unknown key. */
+  readonly invalidOptions?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Bound to `services.host`; default instance `sensor-01.example.com`. */
+  readonly host?: HostIdentity;
+  /**
+   * Called with every message the suite makes: parse it with the format's own parser and throw (or `expect`) when
+   * it does not read back. The suite itself checks only what every format shares.
+   */
+  readonly check?: (message: string, event: SecurityEvent, options: Readonly<Record<string, unknown>>) => void;
+  /** Simulator events formatted per option set (half of them hostile); default 200. */
+  readonly corpusSize?: number;
+}
+
+const DEFAULT_HOST: HostIdentity = { instance: 'sensor-01.example.com', hostname: 'sensor-01' };
+
+// What would split one message into two records under any framing (RFC 6587 §3.4.2, FACTS §E.4).
+const RECORD_BREAK = /[\r\n\0]/;
+
+const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};
+
+const fixedClock: Clock = {
+  now: () => TREND_WORKBENCH_ALERT_SAMPLE.time,
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
+    }),
+};
+
+const memoryStore = (): StateStore => {
+  const values = new Map<string, string>();
+  return {
+    get: async (namespace, key) => values.get(`${namespace}\u0000${key}`),
+    set: async (namespace, key, value) => void values.set(`${namespace}\u0000${key}`, value),
+  };
+};
+
+const withRecord = (patch: Record<string, unknown>): SecurityEvent =>
+  ({ ...TREND_WORKBENCH_ALERT_SAMPLE, record: { ...TREND_WORKBENCH_ALERT_SAMPLE.record, ...patch } }) as SecurityEvent;
+
+const cyclic: Record<string, unknown> = { id: 'cycle' };
+cyclic['self'] = cyclic;
+
+/** Events a formatter may refuse, each for a reason it must report as `FORMAT_REJECTED`, never as a crash. */
+const MALFORMED_EVENTS: ReadonlyArray<readonly [string, SecurityEvent]> = [
+  ['a CEF severity of 11', withRecord({ severity: 11 as Severity })],
+  ['a CEF severity of -1', withRecord({ severity: -1 as Severity })],
+  ['a CEF severity of 3.5', withRecord({ severity: 3.5 as Severity })],
+  ['a CEF severity that is a string', withRecord({ severity: 'High' as unknown as Severity })],
+  ['an extension key with a space', withRecord({ extensions: [['bad key', 'v']] })],
+  ['an extension key with =', withRecord({ extensions: [['cs1=', 'v']] })],
+  ['an empty extension key', withRecord({ extensions: [['', 'v']] })],
+  ['an extension holding NaN', withRecord({ extensions: [['cn1', Number.NaN]] })],
+  ['an extension holding null', withRecord({ extensions: [['cn1', null]] })],
+  ['a timestamp key beyond year 9999', withRecord({ extensions: [['rt', 1e17]] })],
+  ['a header field that is a number', withRecord({ product: 42 })],
+  ['a header field that is missing', withRecord({ name: undefined })],
+  ['an event time of NaN', { ...TREND_WORKBENCH_ALERT_SAMPLE, time: Number.NaN }],
+  ['an event time beyond year 9999', { ...TREND_WORKBENCH_ALERT_SAMPLE, time: 8.64e15 }],
+  ['a key that is a number', { ...TREND_WORKBENCH_ALERT_SAMPLE, key: 7 as unknown as string }],
+  ['a raw event with a cycle', { ...TREND_WORKBENCH_ALERT_SAMPLE, raw: cyclic as unknown as SecurityEvent['raw'] }],
+  ['a raw event with a BigInt', { ...TREND_WORKBENCH_ALERT_SAMPLE, raw: { n: 1n } as unknown as SecurityEvent['raw'] }],
+  ['a raw event that is undefined', { ...TREND_WORKBENCH_ALERT_SAMPLE, raw: undefined as unknown as SecurityEvent['raw'] }],
+];
+
+const label = (options: Readonly<Record<string, unknown>>): string =>
+  Object.keys(options).length === 0 ? 'default options' : JSON.stringify(options);
+
+/** Formats `event`; a thrown `FORMAT_REJECTED` is returned as the error, anything else thrown fails the test. */
+const formatOrReject = (formatter: Formatter, event: SecurityEvent): string | SyslogConnectorError => {
+  try {
+    return formatter.format(event);
+  } catch (error) {
+    if (SyslogConnectorError.hasCode(error, 'FORMAT_REJECTED')) return error;
+    throw new Error(`format threw something other than a FORMAT_REJECTED SyslogConnectorError: ${String(error)}`, { cause: error });
+  }
+};
+
+const expectOneRecord = (message: unknown): void => {
+  expect(typeof message).toBe('string');
+  const text = message as string;
+  const broken = RECORD_BREAK.exec(text);
+  expect(broken === null ? null : `${JSON.stringify(broken[0])} at ${broken.index}: ${JSON.stringify(text.slice(Math.max(0, broken.index - 40), broken.index + 40))}`).toBeNull();
+  // A lone surrogate has no UTF-8 encoding: the transport would write U+FFFD, so the formatter must decide.
+  expect(text.isWellFormed()).toBe(true);
+};
+
+/**
+ * The suite every formatter plugin runs (core's `Formatter` contract, DESIGN §4): a strict options schema whose
+ * every key has a default or is optional; one string message per event; no raw CR, LF or NUL and no lone
+ * surrogate, whatever the fields hold (`HOSTILE_STRINGS`, the simulator's hostile items); the same message for
+ * the same event; and events it cannot represent refused with `FORMAT_REJECTED` — never another exception.
+ *
+ * ```ts
+ * describeFormatterConformance(rfc5424Formatter, { optionSets: [{}, { body: 'json' }], check: parseBack });
+ * ```
+ */
+export const describeFormatterConformance = (definition: FormatterDefinition, options: FormatterConformanceOptions = {}): void => {
+  const { optionSets = [{}], invalidOptions = [], host = DEFAULT_HOST, check, corpusSize = 200 } = options;
+
+  describe(`formatter conformance: ${definition.type}`, () => {
+    it('is a formatter plugin definition with a kebab-case type', () => {
+      expect(isPluginDefinition(definition)).toBe(true);
+      expect(definition.kind).toBe('formatter');
+      expect(definition.type).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+      expect(definition.meta.summary).not.toBe('');
+    });
+
+    it('accepts an empty options object: every key has a default or is optional', () => {
+      expect(definition.options.safeParse({}).success).toBe(true);
+    });
+
+    it('rejects an unknown option key (a strict schema)', () => {
+      const result = definition.options.safeParse({ notAnOption: true });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((issue) => issue.code)).toContain('unrecognized_keys');
+    });
+
+    it('describes every option in its JSON Schema', () => {
+      const schema = z.toJSONSchema(definition.options, { io: 'input' }) as { properties?: Record<string, { description?: string }> };
+      const undescribed = Object.entries(schema.properties ?? {})
+        .filter(([, property]) => (property.description ?? '') === '')
+        .map(([key]) => key);
+      expect(undescribed).toEqual([]);
+    });
+
+    it.each(invalidOptions.map((invalid) => [label(invalid), invalid] as const))('rejects the options %s', (_, invalid) => {
+      expect(definition.options.safeParse(invalid).success).toBe(false);
+    });
+
+    const corpus = [
+      ...visionOneEventCorpus({ count: corpusSize / 2, seed: 7, hostileRatio: 0 }),
+      ...visionOneEventCorpus({ count: corpusSize / 2, seed: 11, hostileRatio: 1 }),
+    ];
+    const hostile = hostileSecurityEvents();
+
+    describe.each(optionSets.map((set) => [label(set), set] as const))('with %s', (_, optionSet) => {
+      let formatter: Formatter;
+      let twin: Formatter;
+
+      const create = async (): Promise<Formatter> => {
+        const parsed = definition.options.parse(optionSet);
+        const bound = new Map<symbol, unknown>([
+          [services.host, host],
+          [services.metrics, new RecordingMetrics()],
+          [services.clock, fixedClock],
+          [services.logger, silentLogger],
+          [services.store, memoryStore()],
+        ]);
+        const deps = Object.fromEntries(
+          Object.entries(definition.deps).map(([name, ref]) => {
+            if (!bound.has(ref)) throw new Error(`The conformance suite cannot bind the dependency ${name} (${String(ref)}).`);
+            return [name, bound.get(ref)];
+          }),
+        );
+        return definition.create({ id: 'conformance', options: parsed, deps, signal: new AbortController().signal });
+      };
+
+      beforeAll(async () => {
+        formatter = await create();
+        twin = await create();
+      });
+
+      const verify = (message: unknown, event: SecurityEvent): void => {
+        expectOneRecord(message);
+        check?.(message as string, event, optionSet);
+      };
+
+      it('formats each vendor sample as one message, synchronously', () => {
+        for (const event of FORMATTER_SAMPLE_EVENTS) verify(formatter.format(event), event);
+      });
+
+      it('formats every simulator event, hostile ones included, as one message without CR, LF or NUL', () => {
+        for (const event of corpus) verify(formatter.format(event), event);
+      });
+
+      it.each(hostile.map((event) => [event.record.extensions[0]?.[1], event] as const))(
+        'writes the hostile string %j as one message without CR, LF or NUL',
+        (_, event) => {
+          verify(formatter.format(event), event);
+        },
+      );
+
+      it('writes the same message for the same event, from the same and from another instance', () => {
+        for (const event of [...FORMATTER_SAMPLE_EVENTS, ...hostile, ...corpus.slice(0, 20)]) {
+          const first = formatter.format(event);
+          expect(formatter.format(event)).toBe(first);
+          expect(twin.format(event)).toBe(first);
+          expect(formatter.format(structuredClone(event))).toBe(first);
+        }
+      });
+
+      it.each(MALFORMED_EVENTS)('either formats or rejects with FORMAT_REJECTED an event with %s', (_, event) => {
+        const outcome = formatOrReject(formatter, event);
+        if (typeof outcome === 'string') verify(outcome, event);
+        else expect(outcome.message.length).toBeGreaterThan(0);
+        // A rejection leaves the formatter usable.
+        verify(formatter.format(TREND_WORKBENCH_ALERT_SAMPLE), TREND_WORKBENCH_ALERT_SAMPLE);
+      });
+    });
+  });
+};

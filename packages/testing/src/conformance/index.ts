@@ -1,0 +1,14 @@
+export { describeFormatterConformance, type FormatterConformanceOptions } from './describe-formatter-conformance.js';
+export { RecordingMetrics } from './recording-metrics.js';
+export {
+  FORMATTER_SAMPLE_EVENTS,
+  MDI_SECURITY_ALERT_SAMPLE,
+  TREND_ACCOUNT_AUDIT_SAMPLE,
+  TREND_WORKBENCH_ALERT_SAMPLE,
+} from './sample-events.js';
+export { hostileSecurityEvents } from './hostile-security-events.js';
+export { expectedCefFields } from './expected-cef-fields.js';
+export { sendOctetCounted } from './octet-counting-sender.js';
+export { propertyRuns } from './property-runs.js';
+export { visionOneEventCorpus, type VisionOneEventCorpusOptions } from './vision-one-event-corpus.js';
+export { conformanceMessage, describeTransportConformance, type ConformanceTarget, type TransportConformanceOptions } from './transport-conformance.js';
