@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import {
   defineFormatter,
   services,
@@ -50,6 +51,8 @@ export class Rfc3164Formatter implements Formatter {
   /** ` HOSTNAME TAG: `, or ` HOSTNAME ` when the CEF line's `CEF:` is the tag. */
   readonly #afterTimestamp: string;
   readonly #maxLength: number;
+  /** `<191>` + the 15-character TIMESTAMP + ` HOSTNAME TAG: `: no header is longer. */
+  readonly #longestHeader: number;
   readonly #metrics: Metrics;
 
   constructor(options: Rfc3164Options, deps: Rfc3164FormatterDeps) {
@@ -61,18 +64,25 @@ export class Rfc3164Formatter implements Formatter {
     const tagPart = !this.#json && tag === 'CEF' ? '' : `${tag}: `;
     this.#afterTimestamp = ` ${rfc3164Hostname(deps.host.instance)} ${tagPart}`;
     this.#maxLength = options.maxLength;
+    this.#longestHeader = 5 + 15 + this.#afterTimestamp.length;
     this.#metrics = deps.metrics;
   }
 
   format(event: SecurityEvent): string {
     const record = event.record;
     let body: string;
+    let bodyBytes: number;
     if (this.#json) {
       checkedCefSeverity(record.severity);
       body = encodeJsonBody(event.raw);
+      // JSON.stringify returns a flat string, cheap to measure. (A UTF-16 unit is at most 3 bytes of UTF-8, so a
+      // short one need not be measured: its length stands in, below the limit either way.)
+      bodyBytes = body.length * 3 <= this.#maxLength - this.#longestHeader ? body.length : Buffer.byteLength(body, 'utf8');
     } else {
-      // The encoder validates the record, the severity among it, before the header uses it.
+      // The encoder validates the record, the severity among it, before the header uses it, and counts the
+      // line's UTF-8 bytes as it writes it (measuring the string would make V8 flatten it here).
       body = this.#encoder.encode(record);
+      bodyBytes = this.#encoder.utf8Length;
     }
     const timestamp = this.#timestamps.format(event.time);
     if (timestamp === undefined) {
@@ -80,15 +90,12 @@ export class Rfc3164Formatter implements Formatter {
         `The event time ${quoteForError(event.time)} has no RFC 3164 timestamp in ${this.#timestamps.timeZone} (it needs a 4-digit year).`,
       );
     }
+    // The header is ASCII: one byte per character.
     const header = (this.#priorities[record.severity] as string) + timestamp + this.#afterTimestamp;
-    // The header is ASCII: one byte per character. A UTF-16 unit of the body is at most 3 bytes of UTF-8.
-    if (header.length + body.length * 3 > this.#maxLength) {
+    if (header.length + bodyBytes > this.#maxLength) {
       const budget = this.#maxLength - header.length;
-      const cut = this.#json ? truncateUtf8(body, budget) : truncateCefLine(body, budget);
-      if (cut.length !== body.length) {
-        this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key: MESSAGE_TRUNCATION_KEY });
-        body = cut;
-      }
+      body = this.#json ? truncateUtf8(body, budget) : truncateCefLine(body, budget);
+      this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key: MESSAGE_TRUNCATION_KEY });
     }
     return header + body;
   }

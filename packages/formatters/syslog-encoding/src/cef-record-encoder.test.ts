@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { SyslogConnectorError, type CefExtension, type CefRecord, type Severity } from '@syslog-connector/core';
 import { describe, expect, it } from 'vitest';
 import { RecordingMetrics, TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert } from '@syslog-connector/testing';
@@ -184,5 +185,23 @@ describe('CefRecordEncoder extensions', () => {
       makeEncoder().encoder.encode(withExtensions(['cn1', null as unknown as string])),
     );
     expect(error.message).toBe('The CEF extension cn1 holds a object, not a string or a number.');
+  });
+});
+
+describe('CefRecordEncoder utf8Length', () => {
+  it.each([
+    ['ASCII', withExtensions(['msg', 'plain text'], ['cn1', 5], ['rt', 1_670_218_005_000])],
+    ['escapes', withExtensions(['request', String.raw`a=b\c`], ['msg', 'x\r\ny'])],
+    ['2-, 3- and 4-byte characters', withExtensions(['msg', 'é中😀'], ['cs1', 'ü'.repeat(200)])],
+    ['a lone surrogate', withExtensions(['msg', 'a\ud800b'])],
+    ['a non-ASCII header field', withRecord({ name: 'Alerte sécurité 中', extensions: [['msg', 'é']] })],
+    ['a value cut to its length', withExtensions(['externalId', 'é'.repeat(50)])],
+  ])('is the UTF-8 length of the line just encoded, with %s', (_, record) => {
+    const { encoder } = makeEncoder();
+    for (let round = 0; round < 2; round++) {
+      // Twice: the second time the header fields and short values come from the encoder's caches.
+      const line = encoder.encode(record);
+      expect(encoder.utf8Length).toBe(Buffer.byteLength(line, 'utf8'));
+    }
   });
 });

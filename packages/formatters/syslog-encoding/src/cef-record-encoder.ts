@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { CEF_TIMESTAMP_KEYS, type CefExtension, type CefRecord, type Metrics, type Severity } from '@syslog-connector/core';
 import { escapeCefExtensionValue, escapeCefHeaderField, isCefExtensionKey } from './cef-escape.js';
 import { CEF_EXTENSION_LIMITS, CEF_HEADER_LIMITS } from './cef-field-limits.js';
@@ -35,7 +36,25 @@ interface KeyRule {
 interface HeaderText {
   readonly text: string;
   readonly cut: boolean;
+  /** UTF-8 bytes beyond one per UTF-16 unit. */
+  readonly extraBytes: number;
 }
+
+/** An extension value as written. */
+interface ValueText {
+  readonly text: string;
+  /** UTF-8 bytes beyond one per UTF-16 unit. */
+  readonly extraBytes: number;
+}
+
+/**
+ * Anything but printable ASCII without `=` and `\`: text without any needs no escaping and is as many UTF-8 bytes
+ * as UTF-16 units. Most values are such text.
+ */
+const NOT_PLAIN_ASCII = /[^\x20-\x3c\x3e-\x5b\x5d-\x7e]/;
+
+/** UTF-8 bytes of well-formed `text` beyond one per UTF-16 unit (U+0080–U+07FF: +1, the rest of the BMP: +2, pairs: +2). */
+const extraUtf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8') - text.length;
 
 /** Distinct keys remembered; sources use a few dozen, the cap only guards against a source inventing keys. */
 const MAX_REMEMBERED_KEYS = 1024;
@@ -71,15 +90,27 @@ export class CefRecordEncoder {
     signatureId: new Map(),
     name: new Map(),
   };
-  readonly #escapedValues = new Map<string, string>();
+  readonly #escapedValues = new Map<string, ValueText>();
+  /** UTF-8 bytes beyond one per UTF-16 unit in the line being encoded. */
+  #extraBytes = 0;
+  #utf8Length = 0;
 
   constructor(timeFormat: CefTimeFormat, metrics: Metrics) {
     this.#timeFormat = timeFormat;
     this.#metrics = metrics;
   }
 
+  /**
+   * The UTF-8 length in bytes of the line the last `encode` returned, counted while encoding, so a caller that
+   * must keep a byte limit (RFC 3164 §4.1) need not make V8 flatten and scan the string it built.
+   */
+  get utf8Length(): number {
+    return this.#utf8Length;
+  }
+
   encode(record: CefRecord): string {
     const severity = checkedCefSeverity(record.severity);
+    this.#extraBytes = 0;
     let line =
       'CEF:0|' +
       this.#headerField(record.vendor, 'vendor') +
@@ -101,6 +132,7 @@ export class CefRecordEncoder {
       const rule = this.#keyRules.get(key) ?? this.#learnKey(key);
       line += (i === 0 ? rule.separator.slice(1) : rule.separator) + this.#extensionValue(key, rule, extension[1]);
     }
+    this.#utf8Length = line.length + this.#extraBytes;
     return line;
   }
 
@@ -110,10 +142,12 @@ export class CefRecordEncoder {
     let header = known.get(value);
     if (header === undefined) {
       const cut = truncateCodePoints(value, CEF_HEADER_LIMITS[field]);
-      header = { text: escapeCefHeaderField(cut), cut: cut.length !== value.length };
+      const text = escapeCefHeaderField(cut);
+      header = { text, cut: cut.length !== value.length, extraBytes: NOT_PLAIN_ASCII.test(text) ? extraUtf8Bytes(text) : 0 };
       if (known.size < MAX_REMEMBERED_HEADER_VALUES) known.set(value, header);
     }
     if (header.cut) this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key: field });
+    this.#extraBytes += header.extraBytes;
     return header.text;
   }
 
@@ -138,15 +172,27 @@ export class CefRecordEncoder {
     throw formatRejected(`The CEF extension ${key} holds a ${typeof value}, not a string or a number.`);
   }
 
+  /** `text` escaped, its extra UTF-8 bytes added to the line's. */
   #escaped(text: string): string {
-    if (text.length > MAX_REMEMBERED_VALUE_LENGTH) return escapeCefExtensionValue(text);
-    let escaped = this.#escapedValues.get(text);
-    if (escaped === undefined) {
-      escaped = escapeCefExtensionValue(text);
-      if (this.#escapedValues.size >= MAX_REMEMBERED_VALUES) this.#escapedValues.clear();
-      this.#escapedValues.set(text, escaped);
+    if (text.length > MAX_REMEMBERED_VALUE_LENGTH) {
+      if (!NOT_PLAIN_ASCII.test(text)) return text;
+      const value = this.#written(text);
+      this.#extraBytes += value.extraBytes;
+      return value.text;
     }
-    return escaped;
+    let value = this.#escapedValues.get(text);
+    if (value === undefined) {
+      value = NOT_PLAIN_ASCII.test(text) ? this.#written(text) : { text, extraBytes: 0 };
+      if (this.#escapedValues.size >= MAX_REMEMBERED_VALUES) this.#escapedValues.clear();
+      this.#escapedValues.set(text, value);
+    }
+    this.#extraBytes += value.extraBytes;
+    return value.text;
+  }
+
+  #written(text: string): ValueText {
+    const escaped = escapeCefExtensionValue(text);
+    return { text: escaped, extraBytes: extraUtf8Bytes(escaped) };
   }
 
   #learnKey(key: unknown): KeyRule {
