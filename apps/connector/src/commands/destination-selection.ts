@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import { type ConnectorConfig, type Logger, type PluginRegistry, systemClock } from '@syslog-connector/core';
 import type { Container } from 'inversify';
+import type { LoadedConfig } from '../config/load-connector-config.js';
+import { createLogger } from '../logger.js';
+import { type CommandIo, EXIT, loadOrReport } from './command-context.js';
 import { createContainer } from '../container/create-container.js';
 import { InMemoryMetrics } from '../in-memory-metrics.js';
 import { InMemoryStateStore } from '../in-memory-state-store.js';
@@ -27,3 +30,37 @@ export const oneShotContainer = (config: ConnectorConfig, registry: PluginRegist
     },
     signal,
   );
+
+export interface OneShotContext {
+  readonly loaded: Extract<LoadedConfig, { ok: true }>;
+  readonly selected: readonly string[];
+  readonly container: Container;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The frame of a one-shot command on destinations (`test-connection`, `send-test`): load the config, pick the
+ * destinations (`-d`), build the container, run `work`, then close every plugin whatever happened.
+ */
+export const withDestinations = async (
+  configPath: string,
+  io: CommandIo,
+  destination: string | undefined,
+  work: (context: OneShotContext) => Promise<number>,
+): Promise<number> => {
+  const loaded = await loadOrReport(configPath, io);
+  if (loaded === undefined) return EXIT.failed;
+  const selected = selectDestinations(loaded.config, destination);
+  if (typeof selected === 'string') {
+    io.stderr.write(`error: ${selected}\n`);
+    return EXIT.usage;
+  }
+  const controller = new AbortController();
+  const container = oneShotContainer(loaded.config, loaded.registry, createLogger('warn', io.stderr), controller.signal);
+  try {
+    return await work({ loaded, selected, container, signal: controller.signal });
+  } finally {
+    controller.abort();
+    await container.unbindAllAsync();
+  }
+};

@@ -1,8 +1,7 @@
 import type { SecurityEvent } from '@syslog-connector/core';
 import { ids } from '../container/create-container.js';
-import { createLogger } from '../logger.js';
-import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
-import { oneShotContainer, selectDestinations } from './destination-selection.js';
+import { type CommandIo, EXIT, reportError } from './command-context.js';
+import { withDestinations } from './destination-selection.js';
 
 /** The recognisable test event: its own signature id and message, the instance name and the time it was sent. */
 export const testEvent = (instance: string, now: number): SecurityEvent => ({
@@ -27,25 +26,16 @@ export const testEvent = (instance: string, now: number): SecurityEvent => ({
 });
 
 /** `syslog-connector send-test`: one test event through each destination's real formatter and transport. */
-export const sendTestCommand = async (configPath: string, io: CommandIo, options: { readonly destination?: string }): Promise<number> => {
-  const loaded = await loadOrReport(configPath, io);
-  if (loaded === undefined) return EXIT.failed;
-  const selected = selectDestinations(loaded.config, options.destination);
-  if (typeof selected === 'string') {
-    io.stderr.write(`error: ${selected}\n`);
-    return EXIT.usage;
-  }
-  const controller = new AbortController();
-  const container = oneShotContainer(loaded.config, loaded.registry, createLogger('warn', io.stderr), controller.signal);
-  let ok = true;
-  try {
+export const sendTestCommand = async (configPath: string, io: CommandIo, options: { readonly destination?: string }): Promise<number> =>
+  withDestinations(configPath, io, options.destination, async ({ loaded, selected, container, signal }) => {
+    let ok = true;
     for (const id of selected) {
       try {
         const formatter = await container.getAsync(ids.formatter, { name: id });
         const transport = await container.getAsync(ids.transport, { name: id });
         const now = Date.now();
         const message = formatter.format(testEvent(loaded.config.instance, now));
-        await transport.send([message], controller.signal);
+        await transport.send([message], signal);
         // Flush and close now, so that "sent" is only printed once the connection ended cleanly.
         await transport.close();
         const destination = loaded.config.destinations[id];
@@ -61,9 +51,6 @@ export const sendTestCommand = async (configPath: string, io: CommandIo, options
         reportError(error, io);
       }
     }
-  } finally {
-    controller.abort();
-    await container.unbindAllAsync();
-  }
-  return ok ? EXIT.ok : EXIT.failed;
-};
+    return ok ? EXIT.ok : EXIT.failed;
+  });
+

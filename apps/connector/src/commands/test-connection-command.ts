@@ -1,8 +1,7 @@
 import type { CheckStep } from '@syslog-connector/core';
 import { ids } from '../container/create-container.js';
-import { createLogger } from '../logger.js';
-import { type CommandIo, EXIT, loadOrReport } from './command-context.js';
-import { oneShotContainer, selectDestinations } from './destination-selection.js';
+import { type CommandIo, EXIT } from './command-context.js';
+import { withDestinations } from './destination-selection.js';
 
 /** Wide enough for the longest step name a built-in transport reports (`tls-handshake`). */
 const STEP_WIDTH = 13;
@@ -16,18 +15,9 @@ export interface TestConnectionOptions {
  * `syslog-connector test-connection`: for each destination, the transport's own checks (resolve, connect, TLS
  * handshake…), each step with its time and, on failure, the cause and the fix. Exit 0 only if every step passed.
  */
-export const testConnectionCommand = async (configPath: string, io: CommandIo, options: TestConnectionOptions): Promise<number> => {
-  const loaded = await loadOrReport(configPath, io);
-  if (loaded === undefined) return EXIT.failed;
-  const selected = selectDestinations(loaded.config, options.destination);
-  if (typeof selected === 'string') {
-    io.stderr.write(`error: ${selected}\n`);
-    return EXIT.usage;
-  }
-  const controller = new AbortController();
-  const container = oneShotContainer(loaded.config, loaded.registry, createLogger('warn', io.stderr), controller.signal);
-  const report: Array<{ destination: string; protocol: string; address: string; port: number; ok: boolean; steps: CheckStep[] }> = [];
-  try {
+export const testConnectionCommand = async (configPath: string, io: CommandIo, options: TestConnectionOptions): Promise<number> =>
+  withDestinations(configPath, io, options.destination, async ({ loaded, selected, container, signal }) => {
+    const report: Array<{ destination: string; protocol: string; address: string; port: number; ok: boolean; steps: CheckStep[] }> = [];
     for (const id of selected) {
       const destination = loaded.config.destinations[id];
       const where = { protocol: String(destination?.protocol), address: String(destination?.address), port: Number(destination?.port) };
@@ -35,7 +25,7 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
       const steps: CheckStep[] = [];
       try {
         const transport = await container.getAsync(ids.transport, { name: id });
-        for await (const step of transport.check(controller.signal)) {
+        for await (const step of transport.check(signal)) {
           steps.push(step);
           if (!options.json) {
             const mark = step.ok ? 'ok  ' : 'FAIL';
@@ -49,12 +39,8 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
       }
       report.push({ destination: id, ...where, ok: steps.length > 0 && steps.every((s) => s.ok), steps });
     }
-  } finally {
-    controller.abort();
-    await container.unbindAllAsync();
-  }
-  const ok = report.every((r) => r.ok);
-  if (options.json) io.stdout.write(`${JSON.stringify({ ok, destinations: report }, null, 2)}\n`);
-  else io.stdout.write(ok ? 'All connection checks passed.\n' : 'Some connection checks failed.\n');
-  return ok ? EXIT.ok : EXIT.failed;
-};
+    const ok = report.every((r) => r.ok);
+    if (options.json) io.stdout.write(`${JSON.stringify({ ok, destinations: report }, null, 2)}\n`);
+    else io.stdout.write(ok ? 'All connection checks passed.\n' : 'Some connection checks failed.\n');
+    return ok ? EXIT.ok : EXIT.failed;
+  });
