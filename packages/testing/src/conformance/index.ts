@@ -12,3 +12,4 @@ export { sendOctetCounted } from './octet-counting-sender.js';
 export { propertyRuns } from './property-runs.js';
 export { visionOneEventCorpus, type VisionOneEventCorpusOptions } from './vision-one-event-corpus.js';
 export { conformanceMessage, describeTransportConformance, type ConformanceTarget, type TransportConformanceOptions } from './transport-conformance.js';
+export { RecordingLogger, type LogRecord } from './recording-logger.js';

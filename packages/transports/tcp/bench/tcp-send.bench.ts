@@ -4,7 +4,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '@syslog-connector/core';
 import { expect, test } from 'vitest';
-import { RecordingLogger } from '../test/recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 import type * as TcpTransportModule from '../src/index.js';
 
 /*

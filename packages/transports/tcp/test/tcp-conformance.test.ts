@@ -2,7 +2,7 @@ import { systemClock } from '@syslog-connector/core';
 import { describeTransportConformance } from '@syslog-connector/testing';
 import { tcpOptions } from '../src/options.js';
 import { TcpTransport } from '../src/tcp-transport.js';
-import { RecordingLogger } from './recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 
 for (const framing of ['octet-counting', 'lf'] as const) {
   describeTransportConformance({

@@ -3,7 +3,7 @@ import { requireOracle, RsyslogOracle, type SyslogOracle } from '@syslog-connect
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tcpOptions } from '../src/options.js';
 import { TcpTransport } from '../src/tcp-transport.js';
-import { RecordingLogger } from './recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 
 const never = new AbortController().signal;
 /** Every field compared: an oracle that merely "received something" proves little (REAL-PEERS). */

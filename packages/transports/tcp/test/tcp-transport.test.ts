@@ -6,7 +6,7 @@ import { SyslogReceiver, UnresponsiveListener, type SyslogReceiverOptions } from
 import { afterEach, describe, expect, it } from 'vitest';
 import { tcpOptions } from '../src/options.js';
 import { TcpTransport, tcpTransport, WRITE_CHUNK_CHARS } from '../src/tcp-transport.js';
-import { RecordingLogger } from './recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 
 const never = new AbortController().signal;
 const cleanups: Array<() => Promise<unknown>> = [];

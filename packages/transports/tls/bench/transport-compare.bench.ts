@@ -15,7 +15,7 @@ import syslogPro from 'syslog-pro';
 import { expect, test } from 'vitest';
 import type * as TcpModule from '@syslog-connector/transport-tcp';
 import type * as TlsModule from '../src/index.js';
-import { RecordingLogger } from '../test/recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 
 /*
  * Messages per second and bytes per second from each sender to a loopback sink that only counts bytes, all in one

@@ -3,7 +3,7 @@ import { describeTransportConformance } from '@syslog-connector/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { tlsOptions } from '../src/options.js';
 import { TlsTransport } from '../src/tls-transport.js';
-import { RecordingLogger } from './recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 import { createTestPki, type TestPki } from './tls-fixtures.js';
 
 let pki: TestPki;

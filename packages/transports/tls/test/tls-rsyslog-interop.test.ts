@@ -6,7 +6,7 @@ import { createCertificateAuthority, issueCertificate, requireOracle, RsyslogOra
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlsOptions } from '../src/options.js';
 import { TlsTransport } from '../src/tls-transport.js';
-import { RecordingLogger } from './recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 
 const never = new AbortController().signal;
 const message = (i: number) => `<134>1 2024-01-31T10:00:00.123Z sensor-01 syslog-connector 42 TLS${i} - over tls ${i} ✓`;

@@ -9,7 +9,7 @@ import { SyslogReceiver, UnresponsiveListener, type ReceiverTlsOptions } from '@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tlsOptions } from '../src/options.js';
 import { TlsTransport, tlsTransport } from '../src/tls-transport.js';
-import { RecordingLogger } from './recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 import { createTestPki, type TestPki } from './tls-fixtures.js';
 
 const never = new AbortController().signal;

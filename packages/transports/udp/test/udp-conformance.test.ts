@@ -1,7 +1,7 @@
 import { describeTransportConformance } from '@syslog-connector/testing';
 import { udpOptions } from '../src/options.js';
 import { UdpTransport } from '../src/udp-transport.js';
-import { RecordingLogger } from './recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 
 describeTransportConformance({
   name: 'udp',

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { udpOptions } from '../src/options.js';
 import { truncateUtf8 } from '../src/truncate-utf8.js';
 import { UDP_CHECK_LIMITS, UDP_OVERSIZE_METRIC, UdpTransport, udpTransport } from '../src/udp-transport.js';
-import { RecordingLogger } from './recording-logger.js';
+import { RecordingLogger } from '@syslog-connector/testing';
 
 const never = new AbortController().signal;
 const cleanups: Array<() => Promise<unknown>> = [];
