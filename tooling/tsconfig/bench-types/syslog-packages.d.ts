@@ -1,4 +1,5 @@
-// The two npm syslog producers the benchmark compares against ship no types: just what the benchmark calls.
+// glossy and syslog-pro, the npm syslog producers the formatter benchmarks compare against, ship no types: just what
+// the benchmarks call. Shared by the formatter packages' tsconfig.json (bench/ only).
 declare module 'glossy' {
   interface GlossyMessage {
     facility?: string;
