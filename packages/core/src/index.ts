@@ -18,3 +18,4 @@ export * from './pipeline/source-runner.js';
 export * from './pipeline/destination-runner.js';
 export * from './syslog-priority.js';
 export * from './in-memory-journal.js';
+export * from './parse-json.js';

@@ -90,6 +90,16 @@ describe('SqliteJournal.append and read', () => {
     expect(await journal.checkpoint('workbench')).toStrictEqual({ page: 'next-2', at: 5 });
   });
 
+  it('returns raw keys with escapes as they were, even after V8 parsed a backslash key (nodejs/node#63785)', async () => {
+    // Node 24's JSON.parse reads `{"h":1,"\r":2}` back as `{"h":1,"\\":2}` once it has parsed `{"h":[],"\\":0}`.
+    JSON.parse(String.raw`{"h":[],"\\":0}`);
+    const events = ['"', '\r', '\n', '\f', '\u0000'].map((key, n) => securityEvent('workbench', `WB-key-${n}`, { raw: { h: 1, [key]: 2 } }));
+    await journal.append('workbench', events, { page: 1 });
+    const entries = await journal.read('siem', { limit: 10 });
+    expect(entries.map((entry) => Object.keys(entry.event.raw as object))).toEqual(events.map((event) => Object.keys(event.raw as object)));
+    expect(entries.map((entry) => entry.event)).toStrictEqual(events);
+  });
+
   it('ignores a key already stored by an earlier batch, keeping the first version', async () => {
     await journal.append('workbench', [securityEvent('workbench', 'a'), securityEvent('workbench', 'b')], { page: 1 });
     const result = await journal.append(

@@ -16,6 +16,7 @@ import {
   type JournalUsage,
   type Logger,
   type SecurityEvent,
+  parseJson,
 } from '@syslog-connector/core';
 import {
   countSchemaObjects,
@@ -721,7 +722,8 @@ export class SqliteJournal implements Journal {
 
   #parse(json: string, what: string): unknown {
     try {
-      return JSON.parse(json) as unknown;
+      // Not JSON.parse alone: V8 can change an escaped key once a `\\` key was parsed (see parseJson).
+      return parseJson(json);
     } catch (error) {
       throw new SyslogConnectorError('STORE_CORRUPT', `The store ${this.path} holds a damaged ${what}.`, {
         path: STATE_DIR_CONFIG_PATH,

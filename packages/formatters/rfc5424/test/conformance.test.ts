@@ -1,4 +1,4 @@
-import type { SecurityEvent } from '@syslog-connector/core';
+import { parseJson, type SecurityEvent } from '@syslog-connector/core';
 import { describeFormatterConformance, parseSyslogMessage } from '@syslog-connector/testing';
 import { expect } from 'vitest';
 import { rfc5424Formatter } from '../src/index.js';
@@ -20,7 +20,7 @@ const parseBack = (message: string, event: SecurityEvent, options: Readonly<Reco
       ? []
       : [{ id: 'sc@32473', params: [['key', sdText(event.key)], ['source', sdText(event.source)], ['type', sdText(event.type)]] }],
   );
-  if (options['body'] === 'json') expect(JSON.parse(parsed.msg ?? '')).toEqual(event.raw);
+  if (options['body'] === 'json') expect(parseJson(parsed.msg ?? '')).toEqual(event.raw);
   else expect(parsed.cef?.signatureId).toBe(event.record.signatureId.toWellFormed().replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 1023));
 };
 

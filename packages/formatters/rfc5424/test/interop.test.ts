@@ -1,4 +1,4 @@
-import type { SecurityEvent } from '@syslog-connector/core';
+import { parseJson, type SecurityEvent } from '@syslog-connector/core';
 import {
   FORMATTER_SAMPLE_EVENTS,
   RecordingMetrics,
@@ -107,7 +107,7 @@ describe.skipIf(requireOracle('rsyslog'))('RFC 5424 as rsyslog parses it (header
       expectHeader(record, event, parsed, 'rsyslog');
       expectMsg(record, event, formatter.format(event), parsed, 'rsyslog');
       if (parsed.body === 'cef') expect(record.cef).toEqual(expectedCefFields(event.record, parsed.cefTimeFormat));
-      else expect(JSON.parse(record.msg)).toEqual(event.raw);
+      else expect(parseJson(record.msg)).toEqual(event.raw);
     });
   });
 

@@ -1,4 +1,4 @@
-import type { CefExtension, JsonValue, SecurityEvent, Severity } from '@syslog-connector/core';
+import { parseJson, type CefExtension, type JsonValue, type SecurityEvent, type Severity } from '@syslog-connector/core';
 import { RecordingMetrics, parseSyslogMessage, propertyRuns } from '@syslog-connector/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -133,7 +133,7 @@ describe('RFC 5424 formatter round trip (fast-check)', () => {
         );
         expect(parsed.bom).toBe(options.bom);
         if (options.body === 'json') {
-          expect(JSON.parse(parsed.msg ?? '')).toEqual(withoutNegativeZero(raw));
+          expect(parseJson(parsed.msg ?? '')).toEqual(withoutNegativeZero(raw));
           return;
         }
         expect(parsed.cef).toEqual({

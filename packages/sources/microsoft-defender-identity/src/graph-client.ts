@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
-import { describeError, SyslogConnectorError, z, type CheckStep, type Clock, type Logger } from '@syslog-connector/core';
+import { describeError, parseJson, SyslogConnectorError, z, type CheckStep, type Clock, type Logger } from '@syslog-connector/core';
 import { clientAssertion, type GraphCredential } from './graph-credential.js';
 import { GraphRequestBudget, parseRetryAfter } from './graph-request-budget.js';
 
@@ -183,7 +183,7 @@ export class GraphClient {
         continue;
       }
       if (response.ok) {
-        const parsed = tokenResponse.safeParse(parseJson(text));
+        const parsed = tokenResponse.safeParse(parseJsonOrUndefined(text));
         if (!parsed.success) {
           throw new SyslogConnectorError('SOURCE_RESPONSE', `${where} answered without an access token`, { path: this.#path('authorityHost'), hint: 'check that `authorityHost` points at Microsoft Entra ID' });
         }
@@ -197,7 +197,7 @@ export class GraphClient {
         await this.#retryOrThrow(retry, where, { ok: false, reason: `HTTP ${response.status}`, retryAfter: response.headers.get('retry-after') }, 'authorityHost', signal);
         continue;
       }
-      throw this.#signInError(response.status, parseJson(text));
+      throw this.#signInError(response.status, parseJsonOrUndefined(text));
     }
   }
 
@@ -256,11 +256,11 @@ export class GraphClient {
         continue;
       }
       if (response.ok) {
-        const body = parseJson(text);
+        const body = parseJsonOrUndefined(text);
         if (body === undefined) throw new SyslogConnectorError('SOURCE_RESPONSE', `${where} answered HTTP ${response.status} with a body that is not JSON`, { path: this.#path('graphHost') });
         return body;
       }
-      const graph = graphError.safeParse(parseJson(text));
+      const graph = graphError.safeParse(parseJsonOrUndefined(text));
       const said = graph.success ? this.#scrub([graph.data.error.code, graph.data.error.message].filter((p) => p !== undefined && p !== '').join(': ')) : '';
       const reason = `HTTP ${response.status}${said === '' ? '' : ` ${said}`}`;
       if (response.status === 401 && !renewed) {
@@ -330,9 +330,9 @@ export class GraphClient {
   }
 }
 
-const parseJson = (text: string): unknown => {
+const parseJsonOrUndefined = (text: string): unknown => {
   try {
-    return JSON.parse(text) as unknown;
+    return parseJson(text);
   } catch {
     return undefined;
   }

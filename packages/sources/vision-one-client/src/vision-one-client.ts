@@ -8,6 +8,7 @@ import {
   type Clock,
   type JsonValue,
   type Logger,
+  parseJson,
 } from '@syslog-connector/core';
 import { DEFAULT_RETRY_POLICY, RetryAfterBackoff, type RetryPolicy } from './retry-after-backoff.js';
 import { visionOneBaseUrl, type VisionOneConnectionOptions } from './vision-one-connection.js';
@@ -239,7 +240,7 @@ export class VisionOneClient {
 
     if (response.status >= 200 && response.status < 300) {
       try {
-        return { ok: true, body: JSON.parse(text) as unknown };
+        return { ok: true, body: parseJson(text) };
       } catch {
         throw new SyslogConnectorError('SOURCE_RESPONSE', `${where} answered HTTP ${response.status} with a body that is not JSON`, {
           path: this.#path('baseUrl'),
@@ -319,7 +320,7 @@ export class VisionOneClient {
   #trendError(text: string): string {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = parseJson(text);
     } catch {
       return '';
     }
