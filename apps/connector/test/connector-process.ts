@@ -54,10 +54,12 @@ export const writeSequenceConfig = async (
   path: string,
   source: { readonly total: number; readonly batchSize: number; readonly pollIntervalMs: number; readonly batchesPerPoll?: number },
   destinations: readonly Destination[],
+  extraLines: readonly string[] = [],
 ): Promise<void> => {
   const lines = [
     'instance: fault-test',
     'stateDir: ./state',
+    ...extraLines,
     'logLevel: info',
     'plugins:',
     `  - ${JSON.stringify(SEQUENCE_SOURCE)}`,
@@ -111,6 +113,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 export interface StatusJson {
   readonly head: number;
+  readonly journal?: { bytes: number; maxBytes?: number; policy: string; full: boolean };
   readonly sources: ReadonlyArray<{ source: string; stored: number; errors: number; polls: number }>;
   readonly destinations: ReadonlyArray<{
     destination: string;

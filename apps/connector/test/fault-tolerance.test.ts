@@ -181,6 +181,39 @@ describe('fault tests (bounded, loopback only)', () => {
   }, 60_000);
 });
 
+describe('(e) the journal budget from the config (journal.maxSize, journal.whenFull)', () => {
+  it('drop-oldest: with the only destination down, the oldest events go and are counted; the newest all arrive', async () => {
+    const downPort = await deadPort();
+    const total = 12_000;
+    // ~12,000 events of ~0.5 kB stored: several MB, past a 1 MiB budget.
+    await writeSequenceConfig(configPath, { total, batchSize: 500, pollIntervalMs: 10, batchesPerPoll: 4 }, [{ id: 'siem', port: downPort }], [
+      'journal: { maxSize: 1MiB, whenFull: drop-oldest }',
+    ]);
+    const connector = startConnector(configPath, ['--drain-timeout', '1s']);
+    let status = await readStatus(configPath).catch(() => undefined);
+    for (const deadline = Date.now() + 30_000; status?.head !== total; status = await readStatus(configPath).catch(() => undefined)) {
+      if (Date.now() > deadline) throw new Error(`the source did not store ${total} events in 30 s (head ${status?.head})`);
+      await sleep(200);
+    }
+    expect(await connector.stop()).toBe(0);
+    status = await readStatus(configPath);
+    const dropped = status.destinations[0]?.dropped ?? 0;
+    expect(dropped).toBeGreaterThan(0);
+    expect(status.journal).toMatchObject({ maxBytes: 1_048_576, policy: 'drop-oldest' });
+    expect(status.destinations[0]).toMatchObject({ delivered: 0, lag: total - dropped });
+
+    const siem = await receiver(downPort);
+    const again = startConnector(configPath);
+    await waitUntil(() => siem.messages.length >= total - dropped, 20_000, 'the events left in the journal');
+    expect(await again.stop()).toBe(0);
+    // Exactly the newest ones: what was dropped is the oldest, and every kept event arrives once.
+    const received = sequenceNumbers(siem.messages);
+    expect(new Set(received).size).toBe(total - dropped);
+    expect(Math.min(...received)).toBe(dropped);
+    expect(Math.max(...received)).toBe(total - 1);
+  }, 90_000);
+});
+
 describe('(d) a state directory that cannot be used, at start', () => {
   const config = (stateDir: string) =>
     writeSequenceConfig(configPath, { total: 10, batchSize: 10, pollIntervalMs: 1_000 }, [{ id: 'siem', port: 9 }]).then(async () => {

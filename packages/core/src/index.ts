@@ -9,6 +9,7 @@ export * from './transport.js';
 export * from './journal.js';
 export * from './plugin-definition.js';
 export * from './duration.js';
+export * from './byte-size.js';
 export * from './system-clock.js';
 export * from './config/plugin-registry.js';
 export * from './config/config-schema.js';

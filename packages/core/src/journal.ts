@@ -61,7 +61,8 @@ export interface JournalUsage {
 }
 
 /** DESIGN §2: when the disk budget is reached, either the sources wait (`block`) or the oldest events go (`drop-oldest`). */
-export type JournalFullPolicy = 'block' | 'drop-oldest';
+export const JOURNAL_FULL_POLICIES = ['block', 'drop-oldest'] as const;
+export type JournalFullPolicy = (typeof JOURNAL_FULL_POLICIES)[number];
 
 /**
  * The durable journal (DESIGN §2): append-only events, one cursor per destination, source checkpoints stored

@@ -73,7 +73,7 @@ describe('SqliteJournal disk budget', () => {
     }
     expect(SyslogConnectorError.hasCode(error, 'STORE_UNAVAILABLE')).toBe(true);
     expect((error as SyslogConnectorError).message).toBe(`The journal ${j.path} is full (budget ${budget} bytes reached).`);
-    expect((error as SyslogConnectorError).path).toBe('stateDir');
+    expect((error as SyslogConnectorError).path).toBe('journal.maxSize');
     const usage = await j.usage();
     expect(usage).toMatchObject({ maxBytes: budget, policy: 'block', full: true });
     // The refused page's checkpoint was not stored: the source reads that page again.

@@ -1,17 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Clock, Logger } from '@syslog-connector/core';
-import { SqliteJournal } from './sqlite-journal.js';
+import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
 import { toStoreError } from './store-error.js';
 
 /** The database file inside the config's `stateDir`. */
 export const STORE_FILE_NAME = 'syslog-connector.db';
 
-export interface OpenStoreOptions {
-  readonly logger?: Logger;
-  readonly busyTimeoutMs?: number;
-  readonly clock?: Pick<Clock, 'now'>;
-}
+/** The journal's options but its file, which is always `<stateDir>/syslog-connector.db`. */
+export type OpenStoreOptions = Omit<SqliteJournalOptions, 'path'>;
 
 /**
  * Opens the store of a connector: creates `stateDir` when missing (mode 0700: it holds security events and

@@ -348,8 +348,8 @@ export class SqliteJournal implements Journal {
         if (this.#overBudget()) {
           // The batch is not stored and the checkpoint stays: the source reads the same page again later.
           throw new SyslogConnectorError('STORE_UNAVAILABLE', `The journal ${this.path} is full (budget ${this.#maxBytes} bytes reached).`, {
-            path: STATE_DIR_CONFIG_PATH,
-            hint: 'sources pause until the destinations catch up; raise the journal budget or fix the destination that lags',
+            path: 'journal.maxSize',
+            hint: 'sources pause until the destinations catch up; raise `journal.maxSize` or fix the destination that lags',
           });
         }
       }

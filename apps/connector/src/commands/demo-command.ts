@@ -69,7 +69,7 @@ export const demoCommand = async (io: CommandIo, options: DemoOptions = {}): Pro
     await Promise.all([simulator.stop(), graph.stop(), receiver.stop()]);
     return EXIT.failed;
   }
-  const store = await openJournal(stateDir);
+  const store = await openJournal(loaded.config);
   const connector = await Connector.start({
     config: loaded.config,
     registry: loaded.registry,

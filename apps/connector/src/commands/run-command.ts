@@ -21,7 +21,7 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
   let connector: Connector;
   let store: Awaited<ReturnType<typeof openJournal>>;
   try {
-    store = await openJournal(loaded.config.stateDir);
+    store = await openJournal(loaded.config);
   } catch (error) {
     reportError(error, io);
     return EXIT.failed;

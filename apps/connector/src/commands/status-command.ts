@@ -70,7 +70,8 @@ export const statusCommand = async (configPath: string, io: CommandIo, options: 
   }
   let journal: Awaited<ReturnType<typeof openStore>>;
   try {
-    journal = await openStore(config.stateDir);
+    // With the configured budget, so the summary shows how full the journal is against it.
+    journal = await openStore(config.stateDir, { maxBytes: config.journal.maxSize, whenFull: config.journal.whenFull });
   } catch (error) {
     reportError(error, io);
     return EXIT.failed;

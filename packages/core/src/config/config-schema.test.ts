@@ -54,9 +54,23 @@ describe('composeConfigSchema', () => {
       destinations: { siem: { protocol: 'udp', address: 'siem.example.com' }, other: { protocol: 'tcp', address: '::1' } },
     });
     expect(config.stateDir).toBe('./data');
+    expect(config.journal).toEqual({ maxSize: 1_073_741_824, whenFull: 'block' });
     expect(config.sources.oat).toEqual({ type: 'vision-one-oat', token: 't', riskLevels: ['critical'], pollInterval: 60_000 });
     expect(config.destinations.siem).toMatchObject({ protocol: 'udp', port: 514, format: 'cef' });
     expect(config.destinations.other).toMatchObject({ protocol: 'tcp', port: 601 });
+  });
+
+  it('reads the journal budget and its policy, and names the path of a wrong one', () => {
+    const base = { sources: { oat: { type: 'vision-one-oat', token: 't' } }, destinations: { siem: { protocol: 'udp', address: 'x' } } };
+    expect(schema.parse({ ...base, journal: { maxSize: '500MB', whenFull: 'drop-oldest' } }).journal).toEqual({ maxSize: 500_000_000, whenFull: 'drop-oldest' });
+    expect(issuesOf({ ...base, journal: { maxSize: '2 parsecs', whenFull: 'panic', size: 1 } })).toEqual([
+      { path: 'journal.maxSize', message: '"2 parsecs" is not a size; write a number and a unit, e.g. 500MB, 2GB, 1GiB' },
+      { path: 'journal.whenFull', message: '"panic" is not one of block, drop-oldest' },
+      { path: 'journal.size', message: 'is not a known setting here; remove it or check its spelling' },
+    ]);
+    expect(issuesOf({ ...base, journal: { maxSize: '100KB' } })).toEqual([
+      { path: 'journal.maxSize', message: '"100KB" is too small; use at least 1,048,576 bytes' },
+    ]);
   });
 
   it('reports every problem with its path, not only the first', () => {

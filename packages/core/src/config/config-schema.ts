@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { byteSize } from '../byte-size.js';
+import { JOURNAL_FULL_POLICIES, type JournalFullPolicy } from '../journal.js';
 import { type ConfigIssue, formatPath } from './config-issues.js';
 import type { PluginRegistry } from './plugin-registry.js';
 
@@ -53,6 +55,18 @@ export const composeConfigSchema = (registry: PluginRegistry) => {
         .default(() => hostname())
         .describe('Shown as the syslog HOSTNAME / sensor name; default: the machine host name'),
       stateDir: z.string().min(1).default('./data').describe('Folder of the journal, cursors and checkpoints'),
+      journal: z
+        .strictObject({
+          maxSize: byteSize(JOURNAL_MIN_BYTES)
+            .prefault(DEFAULT_JOURNAL_MAX_SIZE)
+            .describe('Disk budget of the store in stateDir (e.g. 500MB, 2GiB); default 1GiB'),
+          whenFull: z
+            .enum(JOURNAL_FULL_POLICIES)
+            .default('block')
+            .describe('At the budget: block (sources pause, nothing is lost; default) or drop-oldest (counted per destination)'),
+        })
+        .prefault({})
+        .describe('The durable journal (DESIGN §2): its disk budget and what happens when it is reached'),
       plugins: z.array(z.string().min(1)).default([]).describe('Extra plugin packages or paths to load'),
       logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
       sources: z
@@ -68,10 +82,19 @@ export const composeConfigSchema = (registry: PluginRegistry) => {
 
 export type ConfigSchema = ReturnType<typeof composeConfigSchema>;
 
+/**
+ * The default disk budget: about 1.5 million events of a typical 700-byte size, a weekend of a busy tenant with the
+ * SIEM down. Bounded by default so an outage cannot fill the disk the connector shares with its host.
+ */
+export const DEFAULT_JOURNAL_MAX_SIZE = '1GiB';
+/** SQLite needs room for its schema and a few batches; below this every append would find the journal full. */
+export const JOURNAL_MIN_BYTES = 1_048_576;
+
 /** A validated config, with every default applied. Plugin options stay loosely typed here: each plugin owns its own. */
 export interface ConnectorConfig {
   readonly instance: string;
   readonly stateDir: string;
+  readonly journal: { readonly maxSize: number; readonly whenFull: JournalFullPolicy };
   readonly plugins: readonly string[];
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly sources: Readonly<Record<string, { readonly type: string } & Readonly<Record<string, unknown>>>>;
