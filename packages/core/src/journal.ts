@@ -71,7 +71,10 @@ export type JournalFullPolicy = (typeof JOURNAL_FULL_POLICIES)[number];
 export interface Journal {
   /** The last checkpoint stored for a source, if any. */
   checkpoint(source: string): Promise<Checkpoint | undefined>;
-  /** Stores events (ignoring keys already held for their source) and the checkpoint, atomically. */
+  /**
+   * Stores events (ignoring keys already held for their source) and the checkpoint, atomically. The journal may
+   * hand the very objects appended to its readers, so an event must not be changed after it is appended.
+   */
   append(source: string, events: readonly SecurityEvent[], checkpoint: Checkpoint): Promise<AppendResult>;
   /** Entries after the destination's cursor (or `after`), oldest first, limited to the given sources when set. */
   read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]>;

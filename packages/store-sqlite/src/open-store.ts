@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
+import { ThreadedJournal } from './threaded-journal.js';
 import { toStoreError } from './store-error.js';
 
 /** The database file inside the config's `stateDir`. */
@@ -14,7 +15,18 @@ export type OpenStoreOptions = Omit<SqliteJournalOptions, 'path'>;
  * plugin secrets) and opens `<stateDir>/syslog-connector.db`. A relative `stateDir` is resolved against the
  * working directory. The state store is `sqliteStateStore(journal)`.
  */
-export const openStore = async (stateDir: string, options: OpenStoreOptions = {}): Promise<SqliteJournal> => {
+export const openStore = async (stateDir: string, options: OpenStoreOptions = {}): Promise<SqliteJournal> =>
+  SqliteJournal.open({ path: storeFile(stateDir), ...options });
+
+/**
+ * `openStore` for the daemon: the same store, with its SQLite connection on a worker thread (`ThreadedJournal`),
+ * so inserts and commits do not hold the event loop that formats and sends.
+ */
+export const openThreadedStore = async (stateDir: string, options: OpenStoreOptions = {}): Promise<ThreadedJournal> =>
+  ThreadedJournal.open({ path: storeFile(stateDir), ...options });
+
+/** `<stateDir>/syslog-connector.db`, creating `stateDir` (mode 0700) when missing. */
+const storeFile = (stateDir: string): string => {
   const dir = resolve(stateDir);
   const file = join(dir, STORE_FILE_NAME);
   try {
@@ -22,5 +34,5 @@ export const openStore = async (stateDir: string, options: OpenStoreOptions = {}
   } catch (error) {
     throw toStoreError(error, file, `creating the folder ${dir}`);
   }
-  return SqliteJournal.open({ path: file, ...options });
+  return file;
 };

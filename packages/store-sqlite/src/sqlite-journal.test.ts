@@ -80,6 +80,9 @@ describe('SqliteJournal.append and read', () => {
     const plain = securityEvent('workbench', 'WB-2');
 
     expect(await journal.append('workbench', [tricky, plain], { page: 'next-2', at: 5 })).toEqual({ appended: 2, duplicates: 0 });
+    // Read from the file, not from the in-memory tail: the JSON round trip is what is under test.
+    await journal.close();
+    journal = await open();
 
     const entries = await journal.read('siem', { limit: 10 });
     expect(entries).toStrictEqual([
@@ -95,6 +98,8 @@ describe('SqliteJournal.append and read', () => {
     JSON.parse(String.raw`{"h":[],"\\":0}`);
     const events = ['"', '\r', '\n', '\f', '\u0000'].map((key, n) => securityEvent('workbench', `WB-key-${n}`, { raw: { h: 1, [key]: 2 } }));
     await journal.append('workbench', events, { page: 1 });
+    await journal.close();
+    journal = await open();
     const entries = await journal.read('siem', { limit: 10 });
     expect(entries.map((entry) => Object.keys(entry.event.raw as object))).toEqual(events.map((event) => Object.keys(event.raw as object)));
     expect(entries.map((entry) => entry.event)).toStrictEqual(events);

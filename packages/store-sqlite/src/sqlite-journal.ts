@@ -27,6 +27,7 @@ import {
   STORE_APPLICATION_ID,
 } from './schema-migrations.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
+import { RecentEvents } from './recent-events.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from './store-error.js';
 
 export interface SqliteJournalOptions {
@@ -49,7 +50,15 @@ export interface SqliteJournalOptions {
    * overlapping window does not deliver it again. Default 48 h.
    */
   readonly keyRetentionMs?: number;
+  /**
+   * How many of the newest events stay in memory for destinations that keep up (`RecentEvents`): they read them
+   * without a query or a JSON parse. Default 10,000 (about 10–20 MB of events); 0 turns it off.
+   */
+  readonly recentEvents?: number;
 }
+
+/** The default of `SqliteJournalOptions.recentEvents`. */
+export const DEFAULT_RECENT_EVENTS = 10_000;
 
 /** The settings in force on the journal's connection (for `status` output and tests). */
 export interface StoreInfo {
@@ -88,9 +97,25 @@ const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const SQLITE_HEADER_SIZE = 100;
 
-interface EventRow {
+/** An event as the store keeps it: its position and its JSON. */
+export interface StoredEventRow {
   readonly seq: number;
   readonly json: string;
+}
+
+/** A batch checked and serialised for the store (`SqliteJournal.serialize`). */
+export interface SerializedBatch {
+  readonly events: ReadonlyArray<{ readonly key: string; readonly type: string; readonly time: number; readonly json: string }>;
+  /** The source's checkpoint, as JSON. */
+  readonly checkpoint: string;
+}
+
+/** What `appendSerialized` stored. */
+export interface StoredBatch extends AppendResult {
+  /** The seq of each event of the batch, in its order; 0 for a duplicate. */
+  readonly seqs: readonly number[];
+  /** The highest seq a drop (drop-oldest) or a compaction (block) may have removed while storing; 0: none. */
+  readonly removedThrough: number;
 }
 
 interface CursorRow {
@@ -110,7 +135,29 @@ interface DeadLetterRow {
   readonly at: number;
 }
 
-const bySeq = (a: EventRow, b: EventRow): number => a.seq - b.seq;
+/** The read options a journal accepts; a caller bug is refused loudly rather than read as something else. */
+export const checkReadOptions = ({ after, limit }: JournalReadOptions): void => {
+  if (after !== undefined && (!Number.isSafeInteger(after) || after < 0)) throw new RangeError(`read(): after must be a non-negative integer, got ${after}`);
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
+};
+
+/** A stored JSON text read back; damage is STORE_CORRUPT naming the file, never a bare SyntaxError. */
+export const parseStored = (json: string, what: string, file: string): unknown => {
+  try {
+    // Not JSON.parse alone: V8 can change an escaped key once a `\\` key was parsed (see parseJson).
+    return parseJson(json);
+  } catch (error) {
+    throw new SyslogConnectorError('STORE_CORRUPT', `The store ${file} holds a damaged ${what}.`, {
+      path: STATE_DIR_CONFIG_PATH,
+      hint: corruptHint(file),
+      cause: error,
+    });
+  }
+};
+
+const parseStoredEvent = (json: string, seq: number, file: string): SecurityEvent => parseStored(json, `event #${seq}`, file) as SecurityEvent;
+
+const bySeq = (a: StoredEventRow, b: StoredEventRow): number => a.seq - b.seq;
 
 /**
  * Refuses, before SQLite touches it, a file that is not a SQLite database (SQLite would otherwise report it
@@ -207,6 +254,7 @@ export class SqliteJournal implements Journal {
   #consumers: readonly JournalConsumer[] | undefined;
   readonly #keyRetentionMs: number;
   #lastKeyPrune = 0;
+  readonly #recent: RecentEvents;
 
   private constructor(db: DatabaseSync, path: string, options: SqliteJournalOptions) {
     this.#db = db;
@@ -257,6 +305,7 @@ export class SqliteJournal implements Journal {
     this.#maxBytes = options.maxBytes;
     this.#policy = options.whenFull ?? 'block';
     this.#keyRetentionMs = options.keyRetentionMs ?? DEFAULT_KEY_RETENTION_MS;
+    this.#recent = new RecentEvents(options.recentEvents ?? DEFAULT_RECENT_EVENTS, this.#headSync());
   }
 
   /**
@@ -341,10 +390,37 @@ export class SqliteJournal implements Journal {
 
   async append(source: string, events: readonly SecurityEvent[], checkpoint: Checkpoint): Promise<AppendResult> {
     this.#live();
+    // Serialised before the transaction: an event that cannot be stored stores nothing of its batch, nor the
+    // checkpoint, so the source re-reads the page from its previous checkpoint.
+    const batch = this.serialize(source, events, checkpoint);
+    const stored = await this.appendSerialized(source, batch);
+    // Committed: the new events join the in-memory tail, after what a drop or compaction removed leaves it.
+    const entries: JournalEntry[] = [];
+    stored.seqs.forEach((seq, i) => {
+      if (seq > 0) entries.push({ seq, event: events[i] as SecurityEvent });
+    });
+    this.#recent.add(source, entries);
+    if (stored.removedThrough > 0) this.#recent.evictThrough(stored.removedThrough);
+    return { appended: stored.appended, duplicates: stored.duplicates };
+  }
+
+  /** Checks and serialises a batch for `appendSerialized` (what a source hands over, as the store keeps it). */
+  serialize(source: string, events: readonly SecurityEvent[], checkpoint: Checkpoint): SerializedBatch {
+    return serializeBatch(source, events, checkpoint, this.#logger, this.#warnedSources);
+  }
+
+  /**
+   * Stores a serialised batch and its checkpoint in one transaction (the `append` of `ThreadedJournal`, whose
+   * worker owns the connection). Reports the seq of each event (0: a duplicate) and the highest seq a drop or a
+   * compaction may have removed, for an in-memory tail kept elsewhere.
+   */
+  async appendSerialized(source: string, batch: SerializedBatch): Promise<StoredBatch> {
+    this.#live();
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
     try {
-      if (this.#maxBytes !== undefined && this.#policy === 'block' && events.length > 0 && this.#overBudget()) {
-        this.#compactSync();
+      let removedThrough = 0;
+      if (this.#maxBytes !== undefined && this.#policy === 'block' && batch.events.length > 0 && this.#overBudget()) {
+        removedThrough = this.#compactSync().through;
         if (this.#overBudget()) {
           // The batch is not stored and the checkpoint stays: the source reads the same page again later.
           throw new SyslogConnectorError('STORE_UNAVAILABLE', `The journal ${this.path} is full (budget ${this.#maxBytes} bytes reached).`, {
@@ -354,19 +430,22 @@ export class SqliteJournal implements Journal {
         }
       }
       return this.#transaction(() => {
+        const seqs: number[] = [];
         let appended = 0;
-        // Serialise inside the transaction, one event at a time: an event that cannot be stored rolls back the
-        // ones before it and the checkpoint, so the source re-reads the page from its previous checkpoint.
-        for (const event of events) {
-          const json = this.#serializeEvent(source, event);
+        for (const event of batch.events) {
           // OR IGNORE on UNIQUE (source, key): a key already held — from an earlier batch or earlier in this one —
           // is a duplicate from an overlapping poll window (DESIGN §2).
-          appended += Number(this.#insertEvent.run(source, event.key, event.type, Math.trunc(event.time), json).changes);
+          const { changes, lastInsertRowid } = this.#insertEvent.run(source, event.key, event.type, event.time, event.json);
+          const stored = Number(changes) > 0;
+          seqs.push(stored ? Number(lastInsertRowid) : 0);
+          if (stored) appended += 1;
         }
-        this.#upsertCheckpoint.run(source, this.#serializeCheckpoint(source, checkpoint));
+        this.#upsertCheckpoint.run(source, batch.checkpoint);
         // Same transaction: the drop and its count commit with the events that caused it, or not at all.
-        if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && appended > 0) this.#dropOldestSync();
-        return { appended, duplicates: events.length - appended };
+        if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && appended > 0) {
+          removedThrough = Math.max(removedThrough, this.#dropOldestSync());
+        }
+        return { appended, duplicates: batch.events.length - appended, seqs, removedThrough };
       });
     } catch (error) {
       throw toStoreError(error, this.path, `storing events of source "${source}"`);
@@ -375,29 +454,37 @@ export class SqliteJournal implements Journal {
 
   async read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]> {
     this.#live();
+    checkReadOptions(options);
+    const after = options.after ?? (await this.progress(destination)).cursor;
+    // A destination that keeps up reads the newest events from memory, exactly as the store would answer.
+    if (options.limit > 0 && this.#recent.covers(after)) {
+      return this.#recent.read(after, options.limit, options.sources === undefined ? undefined : new Set(options.sources));
+    }
+    const rows = await this.readSerialized(destination, options);
+    return rows.map((row) => ({ seq: row.seq, event: parseStoredEvent(row.json, row.seq, this.path) }));
+  }
+
+  /** `read` from the database, the events as stored (JSON): what `ThreadedJournal` parses on its own thread. */
+  async readSerialized(destination: string, options: JournalReadOptions): Promise<readonly StoredEventRow[]> {
+    this.#live();
+    checkReadOptions(options);
     const { limit, sources, after } = options;
-    if (after !== undefined && (!Number.isSafeInteger(after) || after < 0)) throw new RangeError(`read(): after must be a non-negative integer, got ${after}`);
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
     if (limit === 0) return [];
-    let rows: EventRow[];
     try {
       const cursor = after ?? this.#cursorSync(destination).seq;
-      if (sources === undefined) {
-        rows = this.#readAll.all(cursor, limit) as unknown as EventRow[];
-      } else {
-        // One indexed range per source (events_by_source), merged by seq: a destination limited to some sources
-        // never scans the other sources' backlog.
-        rows = [];
-        for (const source of new Set(sources)) {
-          rows.push(...(this.#readSource.all(source, cursor, limit) as unknown as EventRow[]));
-        }
-        rows.sort(bySeq);
-        if (rows.length > limit) rows.length = limit;
+      if (sources === undefined) return this.#readAll.all(cursor, limit) as unknown as StoredEventRow[];
+      // One indexed range per source (events_by_source), merged by seq: a destination limited to some sources
+      // never scans the other sources' backlog.
+      const rows: StoredEventRow[] = [];
+      for (const source of new Set(sources)) {
+        rows.push(...(this.#readSource.all(source, cursor, limit) as unknown as StoredEventRow[]));
       }
+      rows.sort(bySeq);
+      if (rows.length > limit) rows.length = limit;
+      return rows;
     } catch (error) {
       throw toStoreError(error, this.path, `reading for destination "${destination}"`);
     }
-    return rows.map((row) => ({ seq: row.seq, event: this.#parse(row.json, `event #${row.seq}`) as SecurityEvent }));
   }
 
   async ack(destination: string, seq: number, delivered: number): Promise<void> {
@@ -500,6 +587,11 @@ export class SqliteJournal implements Journal {
    * not known could still need anything.
    */
   async compact(): Promise<number> {
+    return (await this.compactReporting()).removed;
+  }
+
+  /** `compact`, also reporting the highest seq it may have removed (0: none), for an in-memory tail kept elsewhere. */
+  async compactReporting(): Promise<{ readonly removed: number; readonly through: number }> {
     this.#live();
     try {
       return this.#compactSync();
@@ -594,31 +686,42 @@ export class SqliteJournal implements Journal {
     return Number(this.#db.prepare('DELETE FROM events WHERE source = ? AND seq <= ?').run(source, bound).changes);
   }
 
-  #compactSync(): number {
+  #compactSync(): { removed: number; through: number } {
     const bounds = this.#compactionBounds();
-    if (bounds === undefined) return 0;
+    if (bounds === undefined) return { removed: 0, through: 0 };
     let removed = 0;
+    let through = 0;
     this.#transaction(() => {
-      for (const [source, bound] of bounds) removed += this.#removeDelivered(source, bound);
+      for (const [source, bound] of bounds) {
+        const n = this.#removeDelivered(source, bound);
+        removed += n;
+        if (n > 0) through = Math.max(through, bound);
+      }
       const now = this.#now();
       if (now - this.#lastKeyPrune >= KEY_PRUNE_INTERVAL_MS) {
         this.#lastKeyPrune = now;
         this.#db.prepare('DELETE FROM compacted_keys WHERE at < ?').run(now - this.#keyRetentionMs);
       }
     });
-    return removed;
+    // What every reader has passed is gone from the store: the in-memory tail starts after it too.
+    if (through > 0) this.#recent.evictThrough(through);
+    return { removed, through };
   }
 
   /**
    * drop-oldest: inside the append's transaction, removes the oldest events until the journal is back under its
-   * budget, and counts for each destination the ones it had not delivered yet (logged per destination).
+   * budget, and counts for each destination the ones it had not delivered yet (logged per destination). Returns
+   * the highest seq it may have removed (0: none), for the in-memory tail.
    */
-  #dropOldestSync(): void {
+  #dropOldestSync(): number {
     const max = this.#maxBytes as number;
-    if (this.#usedBytes() < max) return;
+    if (this.#usedBytes() < max) return 0;
+    let through = 0;
     // Delivered events go first: they cost nothing.
     const bounds = this.#compactionBounds();
-    if (bounds !== undefined) for (const [source, bound] of bounds) this.#removeDelivered(source, bound);
+    if (bounds !== undefined) {
+      for (const [source, bound] of bounds) if (this.#removeDelivered(source, bound) > 0) through = Math.max(through, bound);
+    }
     const dropped = new Map<string, number>();
     const oldest = this.#db.prepare('SELECT min(seq) AS lo, max(seq) AS hi, count(*) AS n FROM (SELECT seq FROM events ORDER BY seq LIMIT ?)');
     const remove = this.#db.prepare('DELETE FROM events WHERE seq BETWEEN ? AND ?');
@@ -646,6 +749,7 @@ export class SqliteJournal implements Journal {
         if (lost > 0) dropped.set(consumer.destination, (dropped.get(consumer.destination) ?? 0) + lost);
       }
       remove.run(range.lo, range.hi);
+      through = Math.max(through, range.hi);
     }
     const count = this.#db.prepare(
       'INSERT INTO cursors (destination, dropped) VALUES (?, ?) ON CONFLICT (destination) DO UPDATE SET dropped = dropped + excluded.dropped',
@@ -654,6 +758,7 @@ export class SqliteJournal implements Journal {
       count.run(destination, n);
       this.#logger?.warn({ destination, dropped: n, maxBytes: max }, 'Journal full: oldest undelivered events dropped (whenFull: drop-oldest).');
     }
+    return through;
   }
 
   #headSync(): number {
@@ -682,54 +787,68 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  #serializeEvent(source: string, event: SecurityEvent): string {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof event !== 'object' || event === null) throw invalid('not an object');
-    if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
-    if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
-    if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
-    if (event.source !== source && !this.#warnedSources.has(source)) {
-      // The append's source is the authority (dedup, filters, checkpoint); the event is stored untouched.
-      this.#warnedSources.add(source);
-      this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
-    }
-    try {
-      return JSON.stringify(event);
-    } catch (error) {
-      throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
-  }
-
-  #serializeCheckpoint(source: string, checkpoint: Checkpoint): string {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
-    try {
-      return JSON.stringify(checkpoint);
-    } catch (error) {
-      throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
-  }
-
   #parse(json: string, what: string): unknown {
-    try {
-      // Not JSON.parse alone: V8 can change an escaped key once a `\\` key was parsed (see parseJson).
-      return parseJson(json);
-    } catch (error) {
-      throw new SyslogConnectorError('STORE_CORRUPT', `The store ${this.path} holds a damaged ${what}.`, {
-        path: STATE_DIR_CONFIG_PATH,
-        hint: corruptHint(this.path),
-        cause: error,
-      });
-    }
+    return parseStored(json, what, this.path);
   }
+
 }
+
+/**
+ * Checks a source's batch and serialises it as the store keeps it: each event as JSON with its key, type and time,
+ * and the checkpoint as JSON. A bad event or checkpoint is a bug in the source plugin: PLUGIN_INVALID, and nothing of
+ * the batch is stored.
+ */
+export const serializeBatch = (
+  source: string,
+  events: readonly SecurityEvent[],
+  checkpoint: Checkpoint,
+  logger: Logger | undefined,
+  warnedSources: Set<string>,
+): SerializedBatch => {
+  if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
+  return {
+    events: events.map((event) => {
+      const json = serializeEvent(source, event, logger, warnedSources);
+      return { key: event.key, type: event.type, time: Math.trunc(event.time), json };
+    }),
+    checkpoint: serializeCheckpoint(source, checkpoint),
+  };
+};
+
+const serializeEvent = (source: string, event: SecurityEvent, logger: Logger | undefined, warnedSources: Set<string>): string => {
+  const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
+    new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
+      path: `sources.${source}`,
+      hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
+      ...(cause === undefined ? {} : { cause }),
+    });
+  if (typeof event !== 'object' || event === null) throw invalid('not an object');
+  if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
+  if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
+  if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
+  if (event.source !== source && !warnedSources.has(source)) {
+    // The append's source is the authority (dedup, filters, checkpoint); the event is stored untouched.
+    warnedSources.add(source);
+    logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
+  }
+  try {
+    return JSON.stringify(event);
+  } catch (error) {
+    throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
+  }
+};
+
+const serializeCheckpoint = (source: string, checkpoint: Checkpoint): string => {
+  const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
+    new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
+      path: `sources.${source}`,
+      hint: 'this is a bug in the source plugin; the batch was not stored',
+      ...(cause === undefined ? {} : { cause }),
+    });
+  if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
+  try {
+    return JSON.stringify(checkpoint);
+  } catch (error) {
+    throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
+  }
+};

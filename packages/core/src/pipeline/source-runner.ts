@@ -64,6 +64,10 @@ export class SourceRunner {
       this.stats.stored += result.appended;
       this.stats.duplicates += result.duplicates;
       if (result.appended > 0) this.#onStored();
+      // Let the destinations and their sockets run between batches: a source reading a long backlog page after
+      // page would otherwise hold the event loop (each await above resolves at once) and run far ahead of
+      // delivery, past the journal's in-memory tail.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.stats.polls += 1;
     this.stats.lastPollAt = this.#clock.now();

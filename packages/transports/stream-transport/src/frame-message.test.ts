@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { frameMessage } from './frame-message.js';
+import { frameChunk, frameMessage } from './frame-message.js';
 
 describe('frameMessage', () => {
   it('prefixes the UTF-8 byte length and a space (RFC 6587 §3.4.1)', () => {
@@ -16,5 +17,30 @@ describe('frameMessage', () => {
 
   it('appends LF for non-transparent framing (RFC 6587 §3.4.2)', () => {
     expect(frameMessage('<13>1 - - - - - - hi', 'lf')).toBe('<13>1 - - - - - - hi\n');
+  });
+});
+
+describe('frameChunk', () => {
+  const text = fc.string({ unit: fc.oneof(fc.constantFrom('é', '✓', '😀', '\uD800', '\uDC00', 'a', ' '), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 300 });
+
+  // Oracle: frameMessage of each message, turned into bytes by Node's encoder, as the socket would.
+  it('writes exactly the bytes of frameMessage of each message, and stops at the target size', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 30 }), fc.constantFrom('octet-counting' as const, 'lf' as const), fc.integer({ min: 1, max: 4_000 }), (messages, framing, target) => {
+        const { chunk, next } = frameChunk(messages, 0, framing, target);
+        expect(next).toBeGreaterThanOrEqual(1);
+        expect(chunk.equals(Buffer.from(messages.slice(0, next).map((m) => frameMessage(m, framing)).join(''), 'utf8'))).toBe(true);
+        // Bounded by the target, or by what the first message alone may need; it stops only when the next one may not fit.
+        const room = Math.max(target, (messages[0] as string).length * 3 + 11);
+        expect(chunk.length).toBeLessThanOrEqual(room);
+        if (next < messages.length) expect(chunk.length + (messages[next] as string).length * 3 + 11).toBeGreaterThan(room);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('moves the message when its byte count is wider than its length suggests (9 characters, 12 bytes)', () => {
+    const message = '✓✓✓✓aaaaa'.slice(0, 9); // 4 × 3 + 5 = 17 bytes: a 2-digit count for a 1-digit length
+    expect(frameChunk([message], 0, 'octet-counting', 64).chunk.toString('utf8')).toBe(`17 ${message}`);
   });
 });

@@ -11,7 +11,7 @@ import {
   type TransportError,
 } from '@syslog-connector/core';
 import { connectSocket } from './connect-socket.js';
-import { frameMessage, type StreamFraming } from './frame-message.js';
+import { frameChunk, type StreamFraming } from './frame-message.js';
 import type { StreamConnectionOptions } from './stream-options.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { resolveHost, type ResolvedAddress } from './resolve-host.js';
@@ -57,7 +57,8 @@ export interface StreamProfile {
 }
 
 /**
- * Frames are grouped into writes of about this many characters: one write callback confirms the whole group,
+ * Frames are grouped into writes of about this many bytes (the name predates byte chunks; kept for the transports
+ * that re-export it): one write callback confirms the whole group,
  * and the socket's own buffer (`writableLength`) never holds more than one group plus one message, because the
  * next group waits for 'drain'.
  */
@@ -288,26 +289,25 @@ export class StreamTransport implements Transport {
     try {
       let index = 0;
       while (index < total && failure === undefined) {
-        let chunk = '';
-        let count = 0;
-        do {
-          chunk += frameMessage(messages[index] as string, framing);
-          count += 1;
-          index += 1;
-        } while (index < total && chunk.length < WRITE_CHUNK_CHARS);
-        const group = count;
+        // Bytes, not a string: each message is encoded once, straight into the chunk (see frameChunk).
+        const { chunk, next } = frameChunk(messages, index, framing, WRITE_CHUNK_CHARS);
+        const group = next - index;
+        index = next;
         // Callbacks run in write order, and after the first failed one every later one fails too: `confirmed`
         // is always a prefix of the batch.
-        const ok = socket.write(chunk, (error) => {
+        socket.write(chunk, (error) => {
           if (error) {
             writeError ??= error;
             stop(error);
             return;
           }
           if (writeError === undefined) confirmed += group;
-          if (confirmed === total) rouse();
+          rouse();
         });
-        while (!ok && failure === undefined && socket.writableNeedDrain) await asleep();
+        // One chunk in the socket's buffer at a time: wait until the kernel has taken it (its callback) or the
+        // stream drained. Not `write()`'s return value alone: a chunk below the socket's high-water mark (64 KiB
+        // on Node 24) returns true while it still sits in the buffer.
+        while (failure === undefined && socket.writableLength > 0) await asleep();
       }
       while (confirmed < total && failure === undefined) await asleep();
     } finally {

@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import type { JournalEntry } from '@syslog-connector/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
+import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
+import { ThreadedJournal } from './threaded-journal.js';
+
+const SOURCES = ['wb', 'oat', 'audit'] as const;
+const DESTINATIONS = ['siem', 'oat-only'] as const;
+
+/** What a reader sees: positions and events, the in-memory ones compared with those parsed from the store. */
+const view = (entries: readonly JournalEntry[]) => entries.map((entry) => [entry.seq, entry.event]);
+
+const operation = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('append' as const),
+      source: fc.constantFrom(...SOURCES),
+      // Keys from a small range, so batches repeat keys of earlier batches and of themselves (duplicates).
+      keys: fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 12 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('read' as const),
+      destination: fc.constantFrom(...DESTINATIONS),
+      back: fc.option(fc.integer({ min: 0, max: 40 })),
+      limit: fc.integer({ min: 0, max: 30 }),
+    }),
+  },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('ack' as const), destination: fc.constantFrom(...DESTINATIONS), ahead: fc.integer({ min: 0, max: 20 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('compact' as const) }) },
+);
+
+// The journals keeping a tail in memory: in-process, and with the connection on a worker thread.
+const SUBJECTS: ReadonlyArray<readonly [string, (options: SqliteJournalOptions) => Promise<SqliteJournal | ThreadedJournal>]> = [
+  ['SqliteJournal', (options) => SqliteJournal.open(options)],
+  ['ThreadedJournal', (options) => ThreadedJournal.open(options)],
+];
+
+describe.each(SUBJECTS)('the in-memory tail of %s (RecentEvents)', (_name, openSubject) => {
+  // Model-based: the same operations on a journal reading its tail from memory (a small one, so it overflows)
+  // and on one reading everything from SQLite; every read must return the same entries. Both drop the oldest
+  // events past a small disk budget, which removes events under the tail.
+  it('answers every read exactly as the store does, through appends, duplicates, acks, compaction and drops', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), fc.boolean(), async (operations, budgeted) => {
+        const folder = temporaryFolder();
+        const budget = budgeted ? { maxBytes: 160_000, whenFull: 'drop-oldest' as const } : {};
+        const cached = await openSubject({ path: join(folder.path, 'cached.db'), recentEvents: 7, ...budget });
+        const stored = await SqliteJournal.open({ path: join(folder.path, 'stored.db'), recentEvents: 0, ...budget });
+        const consumers = [{ destination: 'siem' }, { destination: 'oat-only', sources: ['oat'] }];
+        const padding = 'x'.repeat(30_000); // a few events fill the budget, so drops reach the in-memory tail
+        try {
+          for (const journal of [cached, stored]) await journal.setConsumers(consumers);
+          let page = 0;
+          for (const step of operations) {
+            if (step.op === 'append') {
+              page += 1;
+              const events = step.keys.map((k) => securityEvent(step.source, `${step.source}-${k}`, { raw: { k, padding } }));
+              const results = await Promise.all([cached, stored].map((j) => j.append(step.source, events, { page })));
+              expect(results[0]).toEqual(results[1]);
+            } else if (step.op === 'read') {
+              const cursor = (await stored.progress(step.destination)).cursor;
+              const after = step.back === null ? undefined : Math.max(0, cursor - step.back);
+              const options = {
+                limit: step.limit,
+                ...(after === undefined ? {} : { after }),
+                ...(step.destination === 'oat-only' ? { sources: ['oat'] } : {}),
+              };
+              expect(view(await cached.read(step.destination, options))).toEqual(view(await stored.read(step.destination, options)));
+            } else if (step.op === 'ack') {
+              const head = await stored.head();
+              const seq = Math.min(head, (await stored.progress(step.destination)).cursor + step.ahead);
+              for (const journal of [cached, stored]) await journal.ack(step.destination, seq, 0);
+            } else {
+              const removed = await Promise.all([cached, stored].map((j) => j.compact()));
+              expect(removed[0]).toBe(removed[1]);
+            }
+          }
+        } finally {
+          await cached.close();
+          await stored.close();
+          folder.remove();
+        }
+      }),
+      // Fewer runs on the worker: each one starts a thread; the in-process runs cover the tail logic itself.
+      { numRuns: openSubject === SUBJECTS[0]?.[1] ? 60 : 25 },
+    );
+  }, 120_000);
+
+  it('forgets what compaction removed: a read from before the cursor returns what the store still holds', async () => {
+    const folder = temporaryFolder();
+    const journal = await openSubject({ path: join(folder.path, 'j.db') });
+    try {
+      await journal.setConsumers([{ destination: 'siem' }]);
+      await journal.append('wb', [1, 2, 3, 4, 5].map((n) => securityEvent('wb', `k${n}`)), { page: 1 });
+      await journal.ack('siem', 3, 3);
+      expect(await journal.compact()).toBe(3);
+      expect((await journal.read('siem', { limit: 10, after: 0 })).map((entry) => entry.seq)).toEqual([4, 5]);
+    } finally {
+      await journal.close();
+      folder.remove();
+    }
+  });
+
+  it('filters by the source an event was appended under, as the store does', async () => {
+    const folder = temporaryFolder();
+    const journal = await openSubject({ path: join(folder.path, 'j.db') });
+    try {
+      // A plugin bug: events labelled with another source. The append's source is the authority.
+      await journal.append('oat', [securityEvent('wb', 'mislabelled')], { page: 1 });
+      expect((await journal.read('siem', { limit: 10, sources: ['oat'] })).map((entry) => entry.event.key)).toEqual(['mislabelled']);
+      expect(await journal.read('siem', { limit: 10, sources: ['wb'] })).toEqual([]);
+    } finally {
+      await journal.close();
+      folder.remove();
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import type { JournalEntry } from '@syslog-connector/core';
+
+/**
+ * The newest journal entries, kept in memory so that a destination keeping up reads them without a query and
+ * without parsing their JSON again (the tail of the log, as a page cache keeps it for Kafka's consumers).
+ *
+ * It always holds **every** event with a seq in `(floor, last]`, or nothing claims to: a read after `floor` or later
+ * is answered here exactly as the database would answer it. Only the journal that writes the store fills it, so
+ * that holds while it is the store's only writer (one daemon per `stateDir`).
+ *
+ * The entries are the objects the source appended, shared by every reader: nothing may change an event after
+ * appending it (the pipeline only formats them).
+ */
+export class RecentEvents {
+  readonly #capacity: number;
+  #entries: JournalEntry[] = [];
+  /** The source each entry was appended under (the store's `source` column, which filters read). */
+  #sources: string[] = [];
+  /** Index of the oldest entry still held in `#entries` (evicting moves it, compaction of the array is lazy). */
+  #start = 0;
+  #floor: number;
+
+  constructor(capacity: number, head: number) {
+    if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`capacity must be a non-negative integer, got ${capacity}`);
+    this.#capacity = capacity;
+    this.#floor = head;
+  }
+
+  /** Every event after this seq, up to the newest appended, is held. */
+  get floor(): number {
+    return this.#floor;
+  }
+
+  get size(): number {
+    return this.#entries.length - this.#start;
+  }
+
+  /** True when the entries after `after` are all here. */
+  covers(after: number): boolean {
+    return after >= this.#floor;
+  }
+
+  /** Adds the entries a committed append stored under `source`, in seq order; the oldest go beyond the capacity. */
+  add(source: string, entries: readonly JournalEntry[]): void {
+    if (this.#capacity === 0) {
+      const last = entries[entries.length - 1];
+      if (last !== undefined) this.#floor = last.seq;
+      return;
+    }
+    for (const entry of entries) {
+      this.#entries.push(entry);
+      this.#sources.push(source);
+    }
+    const excess = this.size - this.#capacity;
+    if (excess > 0) this.#evict(excess);
+  }
+
+  /** Forgets every entry up to `seq` (they were removed from the store, or may have been): the floor rises to it. */
+  evictThrough(seq: number): void {
+    let count = 0;
+    for (let i = this.#start; i < this.#entries.length && (this.#entries[i] as JournalEntry).seq <= seq; i += 1) count += 1;
+    this.#evict(count);
+    this.#floor = Math.max(this.#floor, seq);
+  }
+
+  /** At most `limit` entries after `after`, oldest first, of the given sources (all when undefined). Needs `covers(after)`. */
+  read(after: number, limit: number, sources: ReadonlySet<string> | undefined): JournalEntry[] {
+    const entries = this.#entries;
+    // Binary search for the first entry after `after`.
+    let lo = this.#start;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((entries[mid] as JournalEntry).seq <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    const result: JournalEntry[] = [];
+    for (let i = lo; i < entries.length && result.length < limit; i += 1) {
+      if (sources === undefined || sources.has(this.#sources[i] as string)) result.push(entries[i] as JournalEntry);
+    }
+    return result;
+  }
+
+  #evict(count: number): void {
+    if (count <= 0) return;
+    this.#floor = Math.max(this.#floor, (this.#entries[this.#start + count - 1] as JournalEntry).seq);
+    this.#start += count;
+    // Drop the evicted slots once they are the larger part, so the array never grows without bound.
+    if (this.#start > this.#capacity) {
+      this.#entries = this.#entries.slice(this.#start);
+      this.#sources = this.#sources.slice(this.#start);
+      this.#start = 0;
+    }
+  }
+}
