@@ -41,11 +41,18 @@ export class InMemoryJournal implements Journal {
     const cursor = options.after ?? this.#cursor(destination).cursor;
     const wanted = options.sources === undefined ? undefined : new Set(options.sources);
     const result: JournalEntry[] = [];
-    for (const entry of this.#entries) {
-      if (result.length >= options.limit) break;
-      if (entry.seq <= cursor) continue;
-      if (wanted !== undefined && !wanted.has(entry.event.source)) continue;
-      result.push(entry);
+    // Entries are in seq order: start at the first one after the cursor (binary search), not at the beginning.
+    const entries = this.#entries;
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((entries[mid] as JournalEntry).seq <= cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < entries.length && result.length < options.limit; i += 1) {
+      const entry = entries[i] as JournalEntry;
+      if (wanted === undefined || wanted.has(entry.event.source)) result.push(entry);
     }
     return Promise.resolve(result);
   }

@@ -10,7 +10,15 @@ import type { JournalEntry } from '@syslog-connector/core';
  *
  * The entries are the objects the source appended, shared by every reader: nothing may change an event after
  * appending it (the pipeline only formats them).
+ *
+ * It only keeps events while some reader comes to it: after `IDLE_APPENDS` appends without a read it answered,
+ * it lets go of everything. Events held but never read from memory would outlive a few garbage collections and
+ * end as old-generation garbage: with a destination down and a backlog piling up on disk, that doubled the
+ * process's memory. A reader that catches up with the head turns it on again.
  */
+/** Appends without a read answered from memory after which it stops holding events. */
+export const IDLE_APPENDS = 4;
+
 export class RecentEvents {
   readonly #capacity: number;
   #entries: JournalEntry[] = [];
@@ -19,6 +27,8 @@ export class RecentEvents {
   /** Index of the oldest entry still held in `#entries` (evicting moves it, compaction of the array is lazy). */
   #start = 0;
   #floor: number;
+  /** Appends since a read was answered here. */
+  #idleAppends = 0;
 
   constructor(capacity: number, head: number) {
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`capacity must be a non-negative integer, got ${capacity}`);
@@ -42,9 +52,12 @@ export class RecentEvents {
 
   /** Adds the entries a committed append stored under `source`, in seq order; the oldest go beyond the capacity. */
   add(source: string, entries: readonly JournalEntry[]): void {
-    if (this.#capacity === 0) {
+    this.#idleAppends += 1;
+    if (this.#capacity === 0 || this.#idleAppends > IDLE_APPENDS) {
+      // Nobody reads here: hold nothing, and claim nothing up to the newest event.
+      this.#evict(this.size);
       const last = entries[entries.length - 1];
-      if (last !== undefined) this.#floor = last.seq;
+      if (last !== undefined) this.#floor = Math.max(this.#floor, last.seq);
       return;
     }
     for (const entry of entries) {
@@ -65,6 +78,7 @@ export class RecentEvents {
 
   /** At most `limit` entries after `after`, oldest first, of the given sources (all when undefined). Needs `covers(after)`. */
   read(after: number, limit: number, sources: ReadonlySet<string> | undefined): JournalEntry[] {
+    this.#idleAppends = 0;
     const entries = this.#entries;
     // Binary search for the first entry after `after`.
     let lo = this.#start;
@@ -85,8 +99,9 @@ export class RecentEvents {
     if (count <= 0) return;
     this.#floor = Math.max(this.#floor, (this.#entries[this.#start + count - 1] as JournalEntry).seq);
     this.#start += count;
-    // Drop the evicted slots once they are the larger part, so the array never grows without bound.
-    if (this.#start > this.#capacity) {
+    // Let go of the evicted slots once they are the larger part (at once when nothing is left), so evicted events
+    // are never kept alive for long.
+    if (this.#start === this.#entries.length || (this.#start >= 1_024 && this.#start * 2 >= this.#entries.length)) {
       this.#entries = this.#entries.slice(this.#start);
       this.#sources = this.#sources.slice(this.#start);
       this.#start = 0;

@@ -67,7 +67,13 @@ export class ThreadedJournal implements Journal {
   static async open(options: SqliteJournalOptions): Promise<ThreadedJournal> {
     const { logger, clock, ...data } = options;
     void clock; // the worker stamps dead letters with its own clock (the system's)
-    const worker = new Worker(WORKER_URL, { workerData: data, name: 'syslog-connector journal' });
+    const worker = new Worker(WORKER_URL, {
+      workerData: data,
+      name: 'syslog-connector journal',
+      // The worker only holds a batch's JSON at a time (large strings live outside the young generation): a small
+      // young generation keeps its memory low while a backlog piles up.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     const opened = await new Promise<{ head: number; path: string }>((resolve, reject) => {
       const onMessage = (reply: JournalReply) => {
         if ('log' in reply) logger?.[reply.log.level](reply.log.fields, reply.log.message);
