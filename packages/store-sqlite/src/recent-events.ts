@@ -1,4 +1,4 @@
-import type { JournalEntry } from '@syslog-connector/core';
+import type { JournalEntry, SecurityEvent } from '@syslog-connector/core';
 
 /**
  * The newest journal entries, kept in memory so that a destination keeping up reads them without a query and
@@ -66,6 +66,19 @@ export class RecentEvents {
     }
     const excess = this.size - this.#capacity;
     if (excess > 0) this.#evict(excess);
+  }
+
+  /**
+   * After a committed append: the events stored (`seqs[i]` > 0; 0 marks a duplicate) join the tail, after what a
+   * drop or a compaction during the append removed (`removedThrough`, 0: nothing) leaves of it.
+   */
+  stored(source: string, events: readonly SecurityEvent[], seqs: readonly number[], removedThrough: number): void {
+    const entries: JournalEntry[] = [];
+    seqs.forEach((seq, i) => {
+      if (seq > 0) entries.push({ seq, event: events[i] as SecurityEvent });
+    });
+    this.add(source, entries);
+    if (removedThrough > 0) this.evictThrough(removedThrough);
   }
 
   /** Forgets every entry up to `seq` (they were removed from the store, or may have been): the floor rises to it. */

@@ -407,13 +407,7 @@ export class SqliteJournal implements Journal {
     // checkpoint, so the source re-reads the page from its previous checkpoint.
     const batch = this.serialize(source, events, checkpoint);
     const stored = await this.appendSerialized(source, batch);
-    // Committed: the new events join the in-memory tail, after what a drop or compaction removed leaves it.
-    const entries: JournalEntry[] = [];
-    stored.seqs.forEach((seq, i) => {
-      if (seq > 0) entries.push({ seq, event: events[i] as SecurityEvent });
-    });
-    this.#recent.add(source, entries);
-    if (stored.removedThrough > 0) this.#recent.evictThrough(stored.removedThrough);
+    this.#recent.stored(source, events, stored.seqs, stored.removedThrough);
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
 

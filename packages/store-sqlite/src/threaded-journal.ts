@@ -100,12 +100,7 @@ export class ThreadedJournal implements Journal {
     // Serialised here (V8 objects cannot cross threads cheaper than as JSON); stored there.
     const batch = serializeBatch(source, events, checkpoint, this.#logger, this.#warnedSources);
     const stored = (await this.#call('appendSerialized', [source, batch])) as StoredBatch;
-    const entries: JournalEntry[] = [];
-    stored.seqs.forEach((seq, i) => {
-      if (seq > 0) entries.push({ seq, event: events[i] as SecurityEvent });
-    });
-    this.#recent.add(source, entries);
-    if (stored.removedThrough > 0) this.#recent.evictThrough(stored.removedThrough);
+    this.#recent.stored(source, events, stored.seqs, stored.removedThrough);
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
 
