@@ -179,6 +179,15 @@ describe('Rfc5424Formatter structured data', () => {
   it('writes - with structuredData false', () => {
     expect(format(noExtensions, { structuredData: false })).toBe(`${WORKBENCH_HEAD} - ${CEF_HEAD}`);
   });
+
+  it('writes each event its own source and type when they change from one event to the next', () => {
+    const { formatter } = makeFormatter({ bom: true });
+    const sd = (event: SecurityEvent) => formatter.format(event).split(' 900001 ')[1]?.split(` \uFEFF`)[0];
+    expect(sd(withEvent({ key: 'k1', source: 'oat', type: 'oat-detection' }))).toBe('[sc@32473 key="k1" source="oat" type="oat-detection"]');
+    expect(sd(withEvent({ key: 'k2', source: 'oat', type: 'oat-detection' }))).toBe('[sc@32473 key="k2" source="oat" type="oat-detection"]');
+    expect(sd(withEvent({ key: 'k3', source: 'oat', type: 'audit-log' }))).toBe('[sc@32473 key="k3" source="oat" type="audit-log"]');
+    expect(sd(withEvent({ key: 'k4', source: 'audit', type: 'audit-log' }))).toBe('[sc@32473 key="k4" source="audit" type="audit-log"]');
+  });
 });
 
 describe('Rfc5424Formatter rejections', () => {
@@ -188,6 +197,14 @@ describe('Rfc5424Formatter rejections', () => {
   ])('rejects a CEF severity outside 0–10 with %s', (_, options) => {
     const error = rejection(() => format(withEvent({ record: { ...noExtensions.record, severity: 11 as Severity } }), options));
     expect(error.message).toBe('CEF severity must be an integer from 0 to 10, got 11.');
+  });
+
+  it.each(['source', 'type'] as const)('rejects an event %s that is not a string, in the first event as in later ones', (field) => {
+    const { formatter } = makeFormatter();
+    const bad = withEvent({ [field]: undefined as unknown as string });
+    expect(rejection(() => formatter.format(bad)).message).toBe(`The event ${field} is a undefined, not a string.`);
+    formatter.format(noExtensions);
+    expect(rejection(() => formatter.format(bad)).message).toBe(`The event ${field} is a undefined, not a string.`);
   });
 
   it('rejects an event key that is not a string', () => {

@@ -48,7 +48,8 @@ export class Rfc5424Formatter implements Formatter {
   readonly #mdi: boolean;
   readonly #json: boolean;
   readonly #encoder: CefRecordEncoder;
-  readonly #priorities: readonly string[];
+  /** `<PRI>1 ` (PRI and VERSION) for CEF severities 0–10. */
+  readonly #heads: readonly string[];
   /** ` HOSTNAME APP-NAME PROCID ` between TIMESTAMP and MSGID. */
   readonly #middle: string;
   /** `[SD-ID key="`, or undefined when no structured data is written. */
@@ -56,12 +57,19 @@ export class Rfc5424Formatter implements Formatter {
   /** The BOM or nothing, before MSG. */
   readonly #bom: string;
   readonly #params = new Map<string, string>();
+  /**
+   * The end of the message header for the last source and type, `" source="…" type="…"] ` and the BOM: the same
+   * for every event of one source and data type, so it is made once per change of either.
+   */
+  #lastSource: string | undefined;
+  #lastType: string | undefined;
+  #lastSdTail = '';
 
   constructor(options: Rfc5424Options, deps: Rfc5424FormatterDeps) {
     this.#mdi = options.profile === 'mdi';
     this.#json = options.body === 'json';
     this.#encoder = new CefRecordEncoder(options.cefTimeFormat, deps.metrics);
-    this.#priorities = syslogPriorities(options.facility);
+    this.#heads = syslogPriorities(options.facility).map((pri) => `${pri}1 `);
     const appName = this.#mdi ? 'CEF' : options.appName;
     const procId = options.procId ?? (this.#mdi ? `${process.pid}` : NILVALUE);
     this.#middle = ` ${rfc5424Hostname(deps.host.instance)} ${appName} ${procId} `;
@@ -83,16 +91,25 @@ export class Rfc5424Formatter implements Formatter {
     }
     const signatureId: unknown = record.signatureId;
     if (typeof signatureId !== 'string') throw formatRejected(`The CEF signature id is a ${typeof signatureId}, not a string.`);
-    const head = (this.#priorities[record.severity] as string) + '1 ';
+    const head = this.#heads[record.severity] as string;
     const msgId = rfc5424MessageId(signatureId);
     if (this.#mdi) return `${head}${rfc5424MicrosecondTimestamp(event.time)}${this.#middle}${msgId} ${this.#bom}${body}`;
-    return `${head}${rfc5424Timestamp(event.time)}${this.#middle}${msgId} ${this.#structuredData(event)} ${this.#bom}${body}`;
+    return `${head}${rfc5424Timestamp(event.time)}${this.#middle}${msgId} ${this.#structuredDataAndBom(event)}${body}`;
   }
 
-  /** RFC 5424 §6.3: `[SD-ID key="…" source="…" type="…"]`, or `-`. */
-  #structuredData(event: SecurityEvent): string {
-    if (this.#sdOpen === undefined) return NILVALUE;
-    return `${this.#sdOpen}${escapeSdParamValue(this.#text(event.key, 'key'))}" source="${this.#param(event.source, 'source')}" type="${this.#param(event.type, 'type')}"]`;
+  /** RFC 5424 §6.3: `[SD-ID key="…" source="…" type="…"]`, or `-`; then the space before MSG and the BOM. */
+  #structuredDataAndBom(event: SecurityEvent): string {
+    if (this.#sdOpen === undefined) return `- ${this.#bom}`;
+    const key = escapeSdParamValue(this.#text(event.key, 'key'));
+    const source: unknown = event.source;
+    const type: unknown = event.type;
+    // Both were checked to be strings when they were remembered; nothing is remembered before the first event.
+    if (this.#lastSource === undefined || source !== this.#lastSource || type !== this.#lastType) {
+      this.#lastSdTail = `" source="${this.#param(source, 'source')}" type="${this.#param(type, 'type')}"] ${this.#bom}`;
+      this.#lastSource = source as string;
+      this.#lastType = type as string;
+    }
+    return this.#sdOpen + key + this.#lastSdTail;
   }
 
   #param(value: unknown, name: string): string {

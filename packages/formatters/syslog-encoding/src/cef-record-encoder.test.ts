@@ -188,6 +188,61 @@ describe('CefRecordEncoder extensions', () => {
   });
 });
 
+describe('CefRecordEncoder across events', () => {
+  // The encoder remembers headers, key positions and recent values; these check that what it remembers never
+  // changes what it writes or counts.
+  it('writes each event its own values when the same keys repeat in the same order', () => {
+    const { encoder } = makeEncoder();
+    const lines = ['a=1', 'b', 'c\\d', 'b', 'a=1', 'é'].map((value) => extensionOf(encoder.encode(withExtensions(['msg', value], ['cs1', value]))));
+    expect(lines).toEqual([
+      String.raw`msg=a\=1 cs1=a\=1`,
+      'msg=b cs1=b',
+      String.raw`msg=c\\d cs1=c\\d`,
+      'msg=b cs1=b',
+      String.raw`msg=a\=1 cs1=a\=1`,
+      'msg=é cs1=é',
+    ]);
+  });
+
+  it('writes a remembered value after the right separator when its key moves to the first position', () => {
+    const { encoder } = makeEncoder();
+    expect(extensionOf(encoder.encode(withExtensions(['cat', 'x'], ['msg', 'y'])))).toBe('cat=x msg=y');
+    expect(extensionOf(encoder.encode(withExtensions(['msg', 'y'], ['cat', 'x'])))).toBe('msg=y cat=x');
+  });
+
+  it('counts a cut value each time it is written, also when it is remembered', () => {
+    const { encoder, metrics } = makeEncoder();
+    for (let round = 0; round < 3; round++) encoder.encode(withExtensions(['externalId', 'x'.repeat(41)]));
+    expect(metrics.snapshot()).toEqual([{ name: 'format_truncations', labels: { key: 'externalId' }, value: 3 }]);
+  });
+
+  it('counts a cut header field each time the header is written, also when it is remembered', () => {
+    const { encoder, metrics } = makeEncoder();
+    const record = withRecord({ version: 'v'.repeat(32), extensions: [] });
+    for (let round = 0; round < 3; round++) encoder.encode(record);
+    expect(metrics.snapshot()).toEqual([{ name: 'format_truncations', labels: { key: 'version' }, value: 3 }]);
+  });
+
+  it('writes headers of several event classes in turn', () => {
+    const { encoder } = makeEncoder();
+    const names = ['A', 'B|', 'C', 'D', 'E', 'A', 'B|'];
+    const lines = names.map((name) => encoder.encode(withRecord({ name, signatureId: name, extensions: [] })));
+    const head = 'CEF:0|Trend Micro|Trend Vision One|1.0.0|';
+    expect(lines).toEqual(names.map((name) => `${head}${name.replace('|', '\\|')}|${name.replace('|', '\\|')}|7|`));
+    expect(lines[1]).toBe(String.raw`${head}B\||B\||7|`);
+  });
+
+  it('escapes long values it does not remember, each time', () => {
+    const { encoder } = makeEncoder();
+    const long = (mark: string) => `${mark}=${'x'.repeat(300)}`;
+    for (const mark of ['a', 'b', 'a']) {
+      expect(extensionOf(encoder.encode(withExtensions(['cs1', long(mark)], ['cs2', long(mark)])))).toBe(
+        `cs1=${mark}\\=${'x'.repeat(300)} cs2=${mark}\\=${'x'.repeat(300)}`,
+      );
+    }
+  });
+});
+
 describe('CefRecordEncoder utf8Length', () => {
   it.each([
     ['ASCII', withExtensions(['msg', 'plain text'], ['cn1', 5], ['rt', 1_670_218_005_000])],

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { CEF_TIMESTAMP_KEYS, type CefExtension, type CefRecord, type Metrics, type Severity } from '@syslog-connector/core';
-import { escapeCefExtensionValue, escapeCefHeaderField, isCefExtensionKey } from './cef-escape.js';
+import { EXTENSION_REPLACEMENTS, escapeCefHeaderField, isCefExtensionKey } from './cef-escape.js';
+import { replaceCharacters } from './character-replacements.js';
 import { CEF_EXTENSION_LIMITS, CEF_HEADER_LIMITS } from './cef-field-limits.js';
 import { formatCefTimestamp, type CefTimeFormat } from './cef-timestamp.js';
 import { formatRejected, quoteForError } from './format-rejected.js';
@@ -10,6 +11,9 @@ import { truncateCodePoints } from './truncate-code-points.js';
 export const FORMAT_TRUNCATIONS_METRIC = 'format_truncations';
 
 type HeaderField = keyof typeof CEF_HEADER_LIMITS;
+
+/** The header fields between `CEF:0|` and the severity, in line order. */
+const HEADER_FIELDS: readonly HeaderField[] = ['vendor', 'product', 'version', 'signatureId', 'name'];
 
 /**
  * `value` as a CEF severity — an integer from 0 to 10 ("Implementing ArcSight CEF", header) — or a
@@ -22,51 +26,105 @@ export const checkedCefSeverity = (value: unknown): Severity => {
   return value as Severity;
 };
 
-/** What the encoder knows about one extension key, worked out once per key. */
-interface KeyRule {
-  /** ` key=`: what precedes the value of every pair but the first. */
-  readonly separator: string;
-  /** Maximum length in code points (CEF dictionary); Infinity when the dictionary gives none. */
-  readonly limit: number;
-  /** A CEF timestamp key: numbers are epoch ms and are written in the configured time form. */
-  readonly timestamp: boolean;
-}
+/** The values a key held last, with their escaped text: a ring of a few slots, reused in place. */
+const RECENT_VALUES_PER_KEY = 4;
+/** Longer values are not remembered: they rarely repeat, and a ring slot must not keep a large string alive. */
+const MAX_REMEMBERED_VALUE_LENGTH = 256;
+/** Distinct keys remembered; sources use a few dozen, the cap only guards against a source inventing keys. */
+const MAX_REMEMBERED_KEYS = 1024;
+/** Positions in an extension list whose key is remembered (see `CefRecordEncoder.#ruleAt`). */
+const MAX_REMEMBERED_POSITIONS = 64;
+/** Headers (`CEF:0|…|Name|`) remembered whole. */
+const RECENT_HEADERS = 4;
+/** Distinct values remembered per header field: vendors, products and event classes repeat across events. */
+const MAX_REMEMBERED_HEADER_VALUES = 256;
 
-/** A header field value as written, and whether writing it cut it (counted again each time it is used). */
-interface HeaderText {
-  readonly text: string;
-  readonly cut: boolean;
-  /** UTF-8 bytes beyond one per UTF-16 unit. */
-  readonly extraBytes: number;
-}
-
-/** An extension value as written. */
-interface ValueText {
-  readonly text: string;
-  /** UTF-8 bytes beyond one per UTF-16 unit. */
-  readonly extraBytes: number;
-}
+/** `7|`: the severity header field with its separator, for the severities 0–10. */
+const SEVERITY_FIELDS: readonly string[] = Array.from({ length: 11 }, (_, severity) => `${severity}|`);
 
 /**
  * Anything but printable ASCII without `=` and `\`: text without any needs no escaping and is as many UTF-8 bytes
  * as UTF-16 units. Most values are such text.
  */
 const NOT_PLAIN_ASCII = /[^\x20-\x3c\x3e-\x5b\x5d-\x7e]/;
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 /** UTF-8 bytes of well-formed `text` beyond one per UTF-16 unit (U+0080–U+07FF: +1, the rest of the BMP: +2, pairs: +2). */
 const extraUtf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8') - text.length;
 
-/** Distinct keys remembered; sources use a few dozen, the cap only guards against a source inventing keys. */
-const MAX_REMEMBERED_KEYS = 1024;
-/** Distinct values remembered per header field: vendors, products and event classes repeat across events. */
-const MAX_REMEMBERED_HEADER_VALUES = 256;
+/** One remembered value of a key, as written. The slots are overwritten in place, so a miss allocates nothing. */
+class RecentValue {
+  value: string | undefined = undefined;
+  /** `value.length`, compared first: a slot whose length differs is passed without reading its string. */
+  length = -1;
+  /** The value cut to the key's length and escaped. */
+  text = '';
+  /** ` key=text`: the whole pair, when it is not the first of the line. */
+  pair = '';
+  /** UTF-8 bytes of `text` beyond one per UTF-16 unit. */
+  extraBytes = 0;
+  /** Writing the value cut it: counted again each time it is written. */
+  cut = false;
+}
+
+/** What the encoder knows about one extension key, worked out once per key. */
+class KeyRule {
+  readonly key: string;
+  /** `key=`: what precedes the value of the first pair. */
+  readonly firstSeparator: string;
+  /** ` key=`: what precedes the value of every pair but the first. */
+  readonly separator: string;
+  /** Maximum length in code points (CEF dictionary); Infinity when the dictionary gives none. */
+  readonly limit: number;
+  /** A CEF timestamp key: numbers are epoch ms and are written in the configured time form. */
+  readonly timestamp: boolean;
+  /** The last string values of this key; a labels' value (`cs1Label`) or a host name repeats from event to event. */
+  readonly recent: readonly RecentValue[] = Array.from({ length: RECENT_VALUES_PER_KEY }, () => new RecentValue());
+  /** The slot the next value not found in `recent` goes to. */
+  next = 0;
+
+  constructor(key: string) {
+    this.key = key;
+    this.firstSeparator = `${key}=`;
+    this.separator = ` ${key}=`;
+    this.limit = CEF_EXTENSION_LIMITS.get(key) ?? Number.POSITIVE_INFINITY;
+    this.timestamp = CEF_TIMESTAMP_KEYS.has(key);
+  }
+
+  /** The slot remembering `value`, or undefined. */
+  find(value: string): RecentValue | undefined {
+    const recent = this.recent;
+    for (let i = 0; i < RECENT_VALUES_PER_KEY; i++) {
+      const slot = recent[i] as RecentValue;
+      if (slot.length === value.length && slot.value === value) return slot;
+    }
+    return undefined;
+  }
+}
+
 /**
- * Escaped extension values remembered. Events of one source repeat most short values (categories, labels,
- * products, host names, addresses), and a map lookup costs a third of the regex test that escaping starts with.
- * When full the cache starts over, so it follows what the stream repeats now; long values are never kept.
+ * The header up to and including the Name field, `CEF:0|Vendor|Product|Version|SignatureId|Name|`, as written for
+ * the five field values it was made from.
  */
-const MAX_REMEMBERED_VALUES = 2048;
-const MAX_REMEMBERED_VALUE_LENGTH = 96;
+interface HeaderText {
+  readonly vendor: string;
+  readonly product: string;
+  readonly version: string;
+  readonly signatureId: string;
+  readonly name: string;
+  readonly text: string;
+  /** The fields writing it cut, each counted again each time the header is used. */
+  readonly cutFields: readonly HeaderField[];
+  /** UTF-8 bytes beyond one per UTF-16 unit. */
+  readonly extraBytes: number;
+}
+
+/** A header field value as written, and whether writing it cut it. */
+interface HeaderFieldText {
+  readonly text: string;
+  readonly cut: boolean;
+  readonly extraBytes: number;
+}
 
 /**
  * Encodes a `CefRecord` as the CEF line `CEF:0|Vendor|Product|Version|SignatureId|Name|Severity|k=v k=v …`
@@ -74,7 +132,12 @@ const MAX_REMEMBERED_VALUE_LENGTH = 96;
  * dictionary lengths per `cef-field-limits.ts` (each cut counted in `format_truncations`), numbers of CEF
  * timestamp keys in the configured time form, extensions in record order (so `csNLabel` stays next to `csN`).
  *
- * Hot path: header field texts and short escaped values are remembered in bounded maps (events repeat them).
+ * Hot path, measured by the formatters' benchmarks: events of one source repeat their header, their keys in the
+ * same order, and many values from one event to the next (labels, categories, host names), so the encoder
+ * remembers the last few headers, the key rule at each position, and the last few values of each key with their
+ * escaped text. What it remembers is compared by value (`===`), bounded, and never depends on an event being seen
+ * twice (at most 4 values of up to 256 characters per key). A value not remembered costs one regex search; the
+ * line stays a rope (V8 cons string) for the transport to flatten once.
  *
  * Throws `FORMAT_REJECTED` for what CEF cannot carry: a severity outside the integers 0–10, an extension key
  * outside `[A-Za-z0-9_]`, a number that is not finite, a timestamp without a 4-digit year, a value of another type.
@@ -83,16 +146,20 @@ export class CefRecordEncoder {
   readonly #timeFormat: CefTimeFormat;
   readonly #metrics: Metrics;
   readonly #keyRules = new Map<string, KeyRule>();
-  readonly #headerTexts: Record<HeaderField, Map<string, HeaderText>> = {
+  /** The rule of the key last seen at each position of an extension list. */
+  readonly #rulesByPosition: KeyRule[] = [];
+  readonly #headerFields: Record<HeaderField, Map<string, HeaderFieldText>> = {
     vendor: new Map(),
     product: new Map(),
     version: new Map(),
     signatureId: new Map(),
     name: new Map(),
   };
-  readonly #escapedValues = new Map<string, ValueText>();
-  /** UTF-8 bytes beyond one per UTF-16 unit in the line being encoded. */
-  #extraBytes = 0;
+  /** The headers written last: a source has a few event classes (signature id and name), interleaved. */
+  readonly #recentHeaders: HeaderText[] = [];
+  #nextHeader = 0;
+  /** The slot of a value too long to remember: in no key's ring, so `find` never returns it. */
+  readonly #longValue = new RecentValue();
   #utf8Length = 0;
 
   constructor(timeFormat: CefTimeFormat, metrics: Metrics) {
@@ -110,54 +177,113 @@ export class CefRecordEncoder {
 
   encode(record: CefRecord): string {
     const severity = checkedCefSeverity(record.severity);
-    this.#extraBytes = 0;
-    let line =
-      'CEF:0|' +
-      this.#headerField(record.vendor, 'vendor') +
-      '|' +
-      this.#headerField(record.product, 'product') +
-      '|' +
-      this.#headerField(record.version, 'version') +
-      '|' +
-      this.#headerField(record.signatureId, 'signatureId') +
-      '|' +
-      this.#headerField(record.name, 'name') +
-      '|' +
-      severity +
-      '|';
+    const header = this.#header(record);
+    let line = header.text + (SEVERITY_FIELDS[severity] as string);
+    let extraBytes = header.extraBytes;
     const extensions = record.extensions;
+    const rules = this.#rulesByPosition;
     for (let i = 0; i < extensions.length; i++) {
       const extension = extensions[i] as CefExtension;
       const key = extension[0];
-      const rule = this.#keyRules.get(key) ?? this.#learnKey(key);
-      line += (i === 0 ? rule.separator.slice(1) : rule.separator) + this.#extensionValue(key, rule, extension[1]);
+      let rule = rules[i];
+      if (rule === undefined || rule.key !== key) rule = this.#ruleAt(i, key);
+      const value = extension[1];
+      if (typeof value === 'string') {
+        const slot = rule.find(value) ?? this.#written(rule, value);
+        if (slot.cut) this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key });
+        extraBytes += slot.extraBytes;
+        line += i === 0 ? rule.firstSeparator + slot.text : slot.pair;
+      } else {
+        line += (i === 0 ? rule.firstSeparator : rule.separator) + this.#otherValueText(rule, value);
+      }
     }
-    this.#utf8Length = line.length + this.#extraBytes;
+    this.#utf8Length = line.length + extraBytes;
     return line;
   }
 
-  #headerField(value: unknown, field: HeaderField): string {
-    if (typeof value !== 'string') throw formatRejected(`The CEF header field ${field} is a ${typeof value}, not a string.`);
-    const known = this.#headerTexts[field];
-    let header = known.get(value);
-    if (header === undefined) {
-      const cut = truncateCodePoints(value, CEF_HEADER_LIMITS[field]);
-      const text = escapeCefHeaderField(cut);
-      header = { text, cut: cut.length !== value.length, extraBytes: NOT_PLAIN_ASCII.test(text) ? extraUtf8Bytes(text) : 0 };
-      if (known.size < MAX_REMEMBERED_HEADER_VALUES) known.set(value, header);
+  /** `CEF:0|…|Name|` for `record`, from the recent headers when one has the same five fields. */
+  #header(record: CefRecord): HeaderText {
+    const recent = this.#recentHeaders;
+    let header: HeaderText | undefined;
+    for (let i = 0; i < recent.length; i++) {
+      const known = recent[i] as HeaderText;
+      if (
+        known.signatureId === record.signatureId &&
+        known.name === record.name &&
+        known.vendor === record.vendor &&
+        known.product === record.product &&
+        known.version === record.version
+      ) {
+        header = known;
+        break;
+      }
     }
-    if (header.cut) this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key: field });
-    this.#extraBytes += header.extraBytes;
-    return header.text;
+    if (header === undefined) {
+      header = this.#newHeader(record);
+      recent[this.#nextHeader] = header;
+      this.#nextHeader = (this.#nextHeader + 1) % RECENT_HEADERS;
+    }
+    const cutFields = header.cutFields;
+    for (let i = 0; i < cutFields.length; i++) this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key: cutFields[i] as HeaderField });
+    return header;
   }
 
-  #extensionValue(key: string, rule: KeyRule, value: unknown): string {
-    if (typeof value === 'string') {
-      // Lengths count characters of the value itself, so the cut comes before escaping.
-      const cut = value.length > rule.limit ? truncateCodePoints(value, rule.limit) : value;
-      if (cut.length !== value.length) this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key });
-      return this.#escaped(cut);
+  #newHeader(record: CefRecord): HeaderText {
+    const cutFields: HeaderField[] = [];
+    let text = 'CEF:0|';
+    let extraBytes = 0;
+    for (const field of HEADER_FIELDS) {
+      const value: unknown = record[field];
+      if (typeof value !== 'string') throw formatRejected(`The CEF header field ${field} is a ${typeof value}, not a string.`);
+      const known = this.#headerFields[field];
+      let written = known.get(value);
+      if (written === undefined) {
+        const cut = truncateCodePoints(value, CEF_HEADER_LIMITS[field]);
+        const escaped = escapeCefHeaderField(cut);
+        written = { text: escaped, cut: cut.length !== value.length, extraBytes: NOT_PLAIN_ASCII.test(escaped) ? extraUtf8Bytes(escaped) : 0 };
+        if (known.size < MAX_REMEMBERED_HEADER_VALUES) known.set(value, written);
+      }
+      if (written.cut) cutFields.push(field);
+      text += `${written.text}|`;
+      extraBytes += written.extraBytes;
     }
+    const { vendor, product, version, signatureId, name } = record;
+    return { vendor, product, version, signatureId, name, text, cutFields, extraBytes };
+  }
+
+  /**
+   * A string value not found among the key's recent ones, written into the next slot of its ring (or, when too
+   * long to keep, into a slot of its own that the next long value reuses).
+   */
+  #written(rule: KeyRule, value: string): RecentValue {
+    // Lengths count characters of the value itself, so the cut comes before escaping.
+    const cut = value.length > rule.limit ? truncateCodePoints(value, rule.limit) : value;
+    let text = cut;
+    let extraBytes = 0;
+    // One regex search finds the first character that is not plain ASCII, if any (most values have none); the
+    // escaping loop of `escapeCefExtensionValue` starts there. ASCII stays ASCII, so only other text is measured.
+    const first = cut.search(NOT_PLAIN_ASCII);
+    if (first !== -1) {
+      text = replaceCharacters(cut, EXTENSION_REPLACEMENTS, first);
+      if (NOT_ASCII.test(cut)) extraBytes = extraUtf8Bytes(text);
+    }
+    let slot = this.#longValue;
+    if (value.length <= MAX_REMEMBERED_VALUE_LENGTH) {
+      slot = rule.recent[rule.next] as RecentValue;
+      rule.next = (rule.next + 1) % RECENT_VALUES_PER_KEY;
+      slot.value = value;
+      slot.length = value.length;
+    }
+    slot.text = text;
+    slot.pair = rule.separator + text;
+    slot.extraBytes = extraBytes;
+    slot.cut = cut.length !== value.length;
+    return slot;
+  }
+
+  /** A value that is not a string, as written. */
+  #otherValueText(rule: KeyRule, value: unknown): string {
+    const key = rule.key;
     if (typeof value === 'number') {
       if (rule.timestamp) {
         const text = formatCefTimestamp(value, this.#timeFormat);
@@ -172,38 +298,21 @@ export class CefRecordEncoder {
     throw formatRejected(`The CEF extension ${key} holds a ${typeof value}, not a string or a number.`);
   }
 
-  /** `text` escaped, its extra UTF-8 bytes added to the line's. */
-  #escaped(text: string): string {
-    if (text.length > MAX_REMEMBERED_VALUE_LENGTH) {
-      if (!NOT_PLAIN_ASCII.test(text)) return text;
-      const value = this.#written(text);
-      this.#extraBytes += value.extraBytes;
-      return value.text;
-    }
-    let value = this.#escapedValues.get(text);
-    if (value === undefined) {
-      value = NOT_PLAIN_ASCII.test(text) ? this.#written(text) : { text, extraBytes: 0 };
-      if (this.#escapedValues.size >= MAX_REMEMBERED_VALUES) this.#escapedValues.clear();
-      this.#escapedValues.set(text, value);
-    }
-    this.#extraBytes += value.extraBytes;
-    return value.text;
-  }
-
-  #written(text: string): ValueText {
-    const escaped = escapeCefExtensionValue(text);
-    return { text: escaped, extraBytes: extraUtf8Bytes(escaped) };
+  /**
+   * The rule of `key`, remembered as the rule at `position`: records of one source list the same keys in the same
+   * order, so the next record usually finds its key there with one comparison instead of a map lookup.
+   */
+  #ruleAt(position: number, key: unknown): KeyRule {
+    const rule = (typeof key === 'string' ? this.#keyRules.get(key) : undefined) ?? this.#learnKey(key);
+    if (position < MAX_REMEMBERED_POSITIONS) this.#rulesByPosition[position] = rule;
+    return rule;
   }
 
   #learnKey(key: unknown): KeyRule {
     if (typeof key !== 'string' || !isCefExtensionKey(key)) {
       throw formatRejected(`The CEF extension key ${quoteForError(key)} is invalid: keys are ASCII letters, digits and _ only.`);
     }
-    const rule: KeyRule = {
-      separator: ` ${key}=`,
-      limit: CEF_EXTENSION_LIMITS.get(key) ?? Number.POSITIVE_INFINITY,
-      timestamp: CEF_TIMESTAMP_KEYS.has(key),
-    };
+    const rule = new KeyRule(key);
     if (this.#keyRules.size < MAX_REMEMBERED_KEYS) this.#keyRules.set(key, rule);
     return rule;
   }

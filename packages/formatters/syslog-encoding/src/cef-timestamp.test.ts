@@ -45,4 +45,15 @@ describe('formatCefTimestamp', () => {
     expect(formatCefTimestamp(-62_167_219_200_000, 'iso8601')).toBe('0000-01-01T00:00:00.000Z');
     expect(formatCefTimestamp(253_402_300_799_999, 'cef-date')).toBe('Dec 31 9999 23:59:59.999 UTC');
   });
+
+  it('writes each time of a run that crosses minutes and days as Date does, in every form', () => {
+    // The calendar keeps the last minute's labels: this walks through them forwards, backwards and across days.
+    const start = Date.parse('2022-12-31T23:58:58.998Z');
+    const times = [0, 1, 2, 1_001, 61_002, 1_002, 65_000, 86_400_000, 3, 120_000].map((offset) => start + offset);
+    for (const time of times) {
+      const iso = new Date(time).toISOString();
+      expect(formatCefTimestamp(time, 'iso8601')).toBe(iso);
+      expect(formatCefTimestamp(time, 'cef-date')?.slice(12)).toBe(`${iso.slice(11, 23)} UTC`);
+    }
+  });
 });

@@ -14,6 +14,9 @@ const MAX_CACHED_QUARTERS = 4096;
 class ZoneOffsets {
   readonly #parts: Intl.DateTimeFormat;
   readonly #offsets = new Map<number, number>();
+  /** The quarter hour asked for last and its offset: consecutive events mostly fall in the same one. */
+  #lastQuarter = Number.NaN;
+  #lastOffset = 0;
 
   constructor(timeZone: string) {
     this.#parts = new Intl.DateTimeFormat('en-US', {
@@ -32,8 +35,13 @@ class ZoneOffsets {
   /** Local wall-clock time minus UTC at `epochMs`, in ms. */
   at(epochMs: number): number {
     const quarter = Math.floor(epochMs / QUARTER_HOUR);
+    if (quarter === this.#lastQuarter) return this.#lastOffset;
     const cached = this.#offsets.get(quarter);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      this.#lastQuarter = quarter;
+      this.#lastOffset = cached;
+      return cached;
+    }
     const start = quarter * QUARTER_HOUR;
     const first = this.#lookUp(start);
     if (first !== this.#lookUp(start + QUARTER_HOUR - 1)) return this.#lookUp(epochMs);

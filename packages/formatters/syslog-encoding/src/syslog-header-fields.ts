@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { priorityOf, z, type FacilityName } from '@syslog-connector/core';
-import { bsdTimestampUtc, hasFourDigitYear, rfc3339Utc } from './utc-calendar.js';
+import { bsdTimestampUtc, hasFourDigitYear, rfc3339MicrosecondUtc, rfc3339Utc } from './utc-calendar.js';
 
 /**
  * The fields of a syslog header (FACTS §E.1 RFC 5424, §E.2 RFC 3164). Header fields are tokens separated by
@@ -68,10 +68,19 @@ export const rfc5424Hostname = (instance: string): string => {
   return token === '' ? NILVALUE : token;
 };
 
-/** RFC 5424 §6.2.7: MSGID is 1–32 PRINTUSASCII; here the CEF signature id, cut to 32; empty → `-`. */
+let lastSignatureId: string | undefined;
+let lastMessageId = NILVALUE;
+
+/**
+ * RFC 5424 §6.2.7: MSGID is 1–32 PRINTUSASCII; here the CEF signature id, cut to 32; empty → `-`. The last one is
+ * remembered: a source's events share a few signature ids, often many in a row.
+ */
 export const rfc5424MessageId = (signatureId: string): string => {
+  if (signatureId === lastSignatureId) return lastMessageId;
   const token = toPrintUsAscii(signatureId, 32);
-  return token === '' ? NILVALUE : token;
+  lastMessageId = token === '' ? NILVALUE : token;
+  lastSignatureId = signatureId;
+  return lastMessageId;
 };
 
 /**
@@ -94,8 +103,5 @@ export const rfc5424Timestamp = (epochMs: number): string =>
  * form Microsoft Defender for Identity writes (FACTS §C.5). Event times are whole milliseconds, so the last three
  * digits are 0. NILVALUE when the time has no 4-digit year or is not a number.
  */
-export const rfc5424MicrosecondTimestamp = (epochMs: number): string => {
-  if (!hasFourDigitYear(epochMs)) return NILVALUE;
-  const iso = rfc3339Utc(epochMs);
-  return `${iso.slice(0, 23)}000+00:00`;
-};
+export const rfc5424MicrosecondTimestamp = (epochMs: number): string =>
+  hasFourDigitYear(epochMs) ? rfc3339MicrosecondUtc(epochMs) : NILVALUE;

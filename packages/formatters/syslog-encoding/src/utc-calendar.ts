@@ -2,14 +2,15 @@
  * Calendar pieces shared by the CEF timestamp forms and the syslog header timestamps. Everything is UTC and
  * English, independent of the machine's time zone and locale.
  *
- * Hot path: events arrive in time order, many per day, so the labels of the last UTC day asked for are kept and
- * only the time of day is worked out per event, with integer arithmetic instead of a `Date` and its getters.
+ * Hot path: events arrive in time order, many per minute, so each form's text up to the seconds is kept for the
+ * last UTC minute it was asked for; per event only the seconds and milliseconds are looked up in small tables, with
+ * integer arithmetic instead of a `Date` and its getters.
  */
 
 /** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the times every form here writes with a 4-digit year. */
 const FIRST_TIME = -62_167_219_200_000;
 const LAST_TIME = 253_402_300_799_999;
-const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 
 /**
  * True for epoch milliseconds with a 4-digit year. RFC 3339 §5.6 (`date-fullyear = 4DIGIT`) and the CEF
@@ -26,46 +27,79 @@ export const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}
 
 export const pad4 = (n: number): string => (n < 10 ? `000${n}` : n < 100 ? `00${n}` : n < 1000 ? `0${n}` : `${n}`);
 
-/** The date part of one UTC day in each form written here. */
-interface DayLabels {
-  /** RFC 3339 full-date, `2022-12-05`. */
-  readonly iso: string;
-  /** CEF `MMM dd yyyy`, `Dec 05 2022`. */
-  readonly cef: string;
-  /** RFC 3164 `Mmm dd` with the day padded by a space, `Dec  5`. */
-  readonly bsd: string;
-}
-
-let lastDay = Number.NaN;
-let lastLabels: DayLabels = { iso: '', cef: '', bsd: '' };
-
-/** The labels of the UTC day of `t` (integer epoch ms with a 4-digit year), from the one-day cache. */
-const dayLabels = (t: number): DayLabels => {
-  const day = Math.floor(t / DAY_MS);
-  if (day !== lastDay) {
-    const date = new Date(day * DAY_MS);
-    const year = pad4(date.getUTCFullYear());
-    const month = date.getUTCMonth();
-    const dayOfMonth = date.getUTCDate();
-    const abbreviation = MONTH_ABBREVIATIONS[month] ?? 'Jan';
-    lastLabels = {
-      iso: `${year}-${pad2(month + 1)}-${pad2(dayOfMonth)}`,
-      cef: `${abbreviation} ${pad2(dayOfMonth)} ${year}`,
-      bsd: `${abbreviation} ${dayOfMonth < 10 ? ` ${dayOfMonth}` : `${dayOfMonth}`}`,
-    };
-    lastDay = day;
-  }
-  return lastLabels;
-};
-
-/** `hh:mm:ss.` + milliseconds is what the forms share; `ofDay` is ms since midnight, 0 to 86,399,999. */
-const clock = (ofDay: number): string =>
-  `${pad2(Math.floor(ofDay / 3_600_000))}:${pad2(Math.floor(ofDay / 60_000) % 60)}:${pad2(Math.floor(ofDay / 1000) % 60)}`;
-
 /** Integer ms toward zero, as `Date` takes them (ECMA-262 TimeClip); -0 becomes 0. */
 const whole = (epochMs: number): number => Math.trunc(epochMs) + 0;
 
-const ofDay = (t: number): number => t - Math.floor(t / DAY_MS) * DAY_MS;
+/** The calendar fields of one UTC minute that the forms are made of. */
+interface MinuteFields {
+  /** 4 digits. */
+  readonly year: string;
+  /** 0–11. */
+  readonly month: number;
+  readonly dayOfMonth: number;
+  /** `HH:mm:`. */
+  readonly hhmm: string;
+}
+
+/**
+ * One form's text up to its seconds, for the UTC minute asked for last. Each form keeps its own: a formatter may
+ * write two forms of different times per event (an RFC 3164 header in a configured zone, a CEF `rt` in UTC), and
+ * one shared minute would be worked out again twice per event.
+ */
+class MinuteLabel {
+  readonly #write: (fields: MinuteFields) => string;
+  #minute = Number.NaN;
+  #label = '';
+
+  constructor(write: (fields: MinuteFields) => string) {
+    this.#write = write;
+  }
+
+  /** The label of the UTC minute of `t` (integer epoch ms with a 4-digit year). */
+  of(t: number): string {
+    const minute = Math.floor(t / MINUTE_MS);
+    if (minute !== this.#minute) {
+      const date = new Date(minute * MINUTE_MS);
+      this.#label = this.#write({
+        year: pad4(date.getUTCFullYear()),
+        month: date.getUTCMonth(),
+        dayOfMonth: date.getUTCDate(),
+        hhmm: `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:`,
+      });
+      this.#minute = minute;
+    }
+    return this.#label;
+  }
+}
+
+const monthAbbreviation = (month: number): string => MONTH_ABBREVIATIONS[month] ?? 'Jan';
+
+/** RFC 3339 full-date, `T`, hours and minutes: `2022-12-05T05:26:`. */
+const isoMinute = new MinuteLabel(({ year, month, dayOfMonth, hhmm }) => `${year}-${pad2(month + 1)}-${pad2(dayOfMonth)}T${hhmm}`);
+/** CEF `MMM dd yyyy HH:mm:`, `Dec 05 2022 05:26:`. */
+const cefMinute = new MinuteLabel(({ year, month, dayOfMonth, hhmm }) => `${monthAbbreviation(month)} ${pad2(dayOfMonth)} ${year} ${hhmm}`);
+/** RFC 3164 `Mmm dd hh:mm:`, the day padded by a space: `Dec  5 05:26:`. */
+const bsdMinute = new MinuteLabel(
+  ({ month, dayOfMonth, hhmm }) => `${monthAbbreviation(month)} ${dayOfMonth < 10 ? ` ${dayOfMonth}` : `${dayOfMonth}`} ${hhmm}`,
+);
+
+/** `00` … `59`: the seconds field. */
+const SECONDS: readonly string[] = Array.from({ length: 60 }, (_, second) => pad2(second));
+
+/**
+ * `.SSS` + a suffix for each millisecond 0–999, filled as they are first needed: with the seconds from `SECONDS`,
+ * a timestamp is its minute's label and two pieces, with no arithmetic on strings.
+ */
+const millisecondTable = (suffix: string) => {
+  const table: string[] = [];
+  return (ms: number): string => (table[ms] ??= `.${pad3(ms)}${suffix}`);
+};
+const isoFraction = millisecondTable('Z');
+const isoMicrosecondFraction = millisecondTable('000+00:00');
+const cefFraction = millisecondTable(' UTC');
+
+/** Seconds and milliseconds since the start of the UTC minute of `t`. */
+const ofMinute = (t: number): number => t - Math.floor(t / MINUTE_MS) * MINUTE_MS;
 
 /**
  * RFC 3339 §5.6 in UTC with milliseconds, `2022-12-05T05:26:45.000Z`: what `Date.prototype.toISOString` writes
@@ -73,19 +107,29 @@ const ofDay = (t: number): number => t - Math.floor(t / DAY_MS) * DAY_MS;
  */
 export const rfc3339Utc = (epochMs: number): string => {
   const t = whole(epochMs);
-  const ms = ofDay(t);
-  return `${dayLabels(t).iso}T${clock(ms)}.${pad3(ms % 1000)}Z`;
+  const ms = ofMinute(t);
+  return isoMinute.of(t) + (SECONDS[Math.floor(ms / 1000)] as string) + isoFraction(ms % 1000);
+};
+
+/**
+ * RFC 3339 §5.6 in UTC with 6 fraction digits and a numeric offset, `2018-02-21T14:19:27.540000+00:00` (epoch
+ * times are whole milliseconds, so the last three digits are 0). Only where `hasFourDigitYear` holds.
+ */
+export const rfc3339MicrosecondUtc = (epochMs: number): string => {
+  const t = whole(epochMs);
+  const ms = ofMinute(t);
+  return isoMinute.of(t) + (SECONDS[Math.floor(ms / 1000)] as string) + isoMicrosecondFraction(ms % 1000);
 };
 
 /** CEF `MMM dd yyyy HH:mm:ss.SSS` + ` UTC`, `Dec 05 2022 05:26:45.000 UTC`. Only where `hasFourDigitYear` holds. */
 export const cefDateUtc = (epochMs: number): string => {
   const t = whole(epochMs);
-  const ms = ofDay(t);
-  return `${dayLabels(t).cef} ${clock(ms)}.${pad3(ms % 1000)} UTC`;
+  const ms = ofMinute(t);
+  return cefMinute.of(t) + (SECONDS[Math.floor(ms / 1000)] as string) + cefFraction(ms % 1000);
 };
 
 /** RFC 3164 §4.1.2 `Mmm dd hh:mm:ss` in UTC, `Dec  5 05:26:45`. Only where `hasFourDigitYear` holds. */
 export const bsdTimestampUtc = (epochMs: number): string => {
   const t = whole(epochMs);
-  return `${dayLabels(t).bsd} ${clock(ofDay(t))}`;
+  return bsdMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string);
 };
