@@ -17,7 +17,7 @@ import {
   systemClock,
 } from '@syslog-connector/core';
 import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
-import { openStore, openThreadedStore } from '@syslog-connector/store-sqlite';
+import { openStore } from '@syslog-connector/store-sqlite';
 import { TcpTransport, tcpOptions } from '@syslog-connector/transport-tcp';
 import { afterAll, describe, test } from 'vitest';
 import { InMemoryMetrics } from '../src/in-memory-metrics.js';
@@ -173,18 +173,10 @@ const pileUp = async (total: number): Promise<{ peakRssMb: number; seconds: numb
 const once = 300_000;
 
 describe(`end to end, ${EVENTS} events of ~400 B`, () => {
-  test('SQLite journal on its worker thread (the daemon) → CEF → TCP → sink', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
-    const journal = await openThreadedStore(dir);
-    results.push({ path: 'connector, SQLite journal (WAL) on its worker thread, as the daemon runs it', eventsPerSecond: await pipeline(journal, EVENTS) });
-    await journal.close();
-    rmSync(dir, { recursive: true, force: true });
-  }, once);
-
-  test('SQLite journal in-process → CEF → TCP → sink', async () => {
+  test('SQLite journal → CEF → TCP → sink', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
     const journal = await openStore(dir);
-    results.push({ path: 'connector, SQLite journal (WAL) on the event loop', eventsPerSecond: await pipeline(journal, EVENTS) });
+    results.push({ path: 'connector, SQLite journal (WAL)', eventsPerSecond: await pipeline(journal, EVENTS) });
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }, once);
@@ -210,7 +202,7 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
 
 afterAll(() => {
   const rate = (path: string) => results.find((r) => r.path.startsWith(path))?.eventsPerSecond ?? Number.NaN;
-  const sqlite = rate('connector, SQLite journal (WAL) on its worker');
+  const sqlite = rate('connector, SQLite');
   const memory = rate('connector, in-memory');
   const rsyslog = rate('rsyslog');
   const lines = ['| path | events/s | notes |', '|---|---|---|'];

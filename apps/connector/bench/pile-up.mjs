@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SourceRunner, systemClock } from '@syslog-connector/core';
-import { openThreadedStore } from '@syslog-connector/store-sqlite';
+import { openStore } from '@syslog-connector/store-sqlite';
 import { benchEvent } from './bench-event.mjs';
 
 const total = Number(process.argv[2]);
@@ -24,8 +24,7 @@ const source = {
   close: async () => undefined,
 };
 const dir = mkdtempSync(join(tmpdir(), 'bench-pileup-'));
-// The daemon's store: the SQLite connection on its worker thread (ThreadedJournal).
-const journal = await openThreadedStore(dir);
+const journal = await openStore(dir);
 await journal.setConsumers([{ destination: 'down' }]);
 const started = performance.now();
 await new SourceRunner('bench', source, journal, systemClock, quiet, () => undefined).pollOnce(new AbortController().signal);

@@ -1,5 +1,4 @@
 export { SqliteJournal, DEFAULT_RECENT_EVENTS, type DeadLetter, type SqliteJournalOptions, type StoreInfo } from './sqlite-journal.js';
-export { ThreadedJournal } from './threaded-journal.js';
 export { SqliteStateStore, sqliteStateStore } from './sqlite-state-store.js';
-export { openStore, openThreadedStore, STORE_FILE_NAME, type OpenStoreOptions } from './open-store.js';
+export { openStore, STORE_FILE_NAME, type OpenStoreOptions } from './open-store.js';
 export { SCHEMA_VERSION, STORE_APPLICATION_ID } from './schema-migrations.js';

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
-import { ThreadedJournal } from './threaded-journal.js';
 import { toStoreError } from './store-error.js';
 
 /** The database file inside the config's `stateDir`. */
@@ -17,13 +16,6 @@ export type OpenStoreOptions = Omit<SqliteJournalOptions, 'path'>;
  */
 export const openStore = async (stateDir: string, options: OpenStoreOptions = {}): Promise<SqliteJournal> =>
   SqliteJournal.open({ path: storeFile(stateDir), ...options });
-
-/**
- * `openStore` for the daemon: the same store, with its SQLite connection on a worker thread (`ThreadedJournal`),
- * so inserts and commits do not hold the event loop that formats and sends.
- */
-export const openThreadedStore = async (stateDir: string, options: OpenStoreOptions = {}): Promise<ThreadedJournal> =>
-  ThreadedJournal.open({ path: storeFile(stateDir), ...options });
 
 /** `<stateDir>/syslog-connector.db`, creating `stateDir` (mode 0700) when missing. */
 const storeFile = (stateDir: string): string => {

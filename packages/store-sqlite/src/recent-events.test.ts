@@ -3,8 +3,7 @@ import type { JournalEntry } from '@syslog-connector/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
-import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
-import { ThreadedJournal } from './threaded-journal.js';
+import { SqliteJournal } from './sqlite-journal.js';
 
 const SOURCES = ['wb', 'oat', 'audit'] as const;
 const DESTINATIONS = ['siem', 'oat-only'] as const;
@@ -35,13 +34,7 @@ const operation = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('compact' as const) }) },
 );
 
-// The journals keeping a tail in memory: in-process, and with the connection on a worker thread.
-const SUBJECTS: ReadonlyArray<readonly [string, (options: SqliteJournalOptions) => Promise<SqliteJournal | ThreadedJournal>]> = [
-  ['SqliteJournal', (options) => SqliteJournal.open(options)],
-  ['ThreadedJournal', (options) => ThreadedJournal.open(options)],
-];
-
-describe.each(SUBJECTS)('the in-memory tail of %s (RecentEvents)', (_name, openSubject) => {
+describe('the in-memory tail of the journal (RecentEvents)', () => {
   // Model-based: the same operations on a journal reading its tail from memory (a small one, so it overflows)
   // and on one reading everything from SQLite; every read must return the same entries. Both drop the oldest
   // events past a small disk budget, which removes events under the tail.
@@ -50,7 +43,7 @@ describe.each(SUBJECTS)('the in-memory tail of %s (RecentEvents)', (_name, openS
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), fc.boolean(), async (operations, budgeted) => {
         const folder = temporaryFolder();
         const budget = budgeted ? { maxBytes: 160_000, whenFull: 'drop-oldest' as const } : {};
-        const cached = await openSubject({ path: join(folder.path, 'cached.db'), recentEvents: 7, ...budget });
+        const cached = await SqliteJournal.open({ path: join(folder.path, 'cached.db'), recentEvents: 7, ...budget });
         const stored = await SqliteJournal.open({ path: join(folder.path, 'stored.db'), recentEvents: 0, ...budget });
         const consumers = [{ destination: 'siem' }, { destination: 'oat-only', sources: ['oat'] }];
         const padding = 'x'.repeat(30_000); // a few events fill the budget, so drops reach the in-memory tail
@@ -87,14 +80,13 @@ describe.each(SUBJECTS)('the in-memory tail of %s (RecentEvents)', (_name, openS
           folder.remove();
         }
       }),
-      // Fewer runs on the worker: each one starts a thread; the in-process runs cover the tail logic itself.
-      { numRuns: openSubject === SUBJECTS[0]?.[1] ? 60 : 25 },
+      { numRuns: 60 },
     );
   }, 120_000);
 
   it('forgets what compaction removed: a read from before the cursor returns what the store still holds', async () => {
     const folder = temporaryFolder();
-    const journal = await openSubject({ path: join(folder.path, 'j.db') });
+    const journal = await SqliteJournal.open({ path: join(folder.path, 'j.db') });
     try {
       await journal.setConsumers([{ destination: 'siem' }]);
       await journal.append('wb', [1, 2, 3, 4, 5].map((n) => securityEvent('wb', `k${n}`)), { page: 1 });
@@ -109,7 +101,7 @@ describe.each(SUBJECTS)('the in-memory tail of %s (RecentEvents)', (_name, openS
 
   it('filters by the source an event was appended under, as the store does', async () => {
     const folder = temporaryFolder();
-    const journal = await openSubject({ path: join(folder.path, 'j.db') });
+    const journal = await SqliteJournal.open({ path: join(folder.path, 'j.db') });
     try {
       // A plugin bug: events labelled with another source. The append's source is the authority.
       await journal.append('oat', [securityEvent('wb', 'mislabelled')], { page: 1 });

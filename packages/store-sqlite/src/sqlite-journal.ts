@@ -98,37 +98,18 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const SQLITE_HEADER_SIZE = 100;
 
 /** An event as the store keeps it: its position and its JSON. */
-export interface StoredEventRow {
+interface StoredEventRow {
   readonly seq: number;
   readonly json: string;
 }
 
-/**
- * A batch checked and serialised for the store (`SqliteJournal.serialize`), by column: the texts of all events one
- * after another with their end offsets, not an object per event, because a batch crosses to the journal's thread
- * by structured clone, whose cost is per object and near nothing per character.
- */
-export interface SerializedBatch {
-  readonly count: number;
-  /** The events' keys, concatenated; `keyEnds[i]` is where the i-th ends. */
-  readonly keys: string;
-  readonly keyEnds: readonly number[];
-  readonly types: readonly string[];
+/** An event checked and serialised for the store. */
+interface SerializedEvent {
+  readonly key: string;
+  readonly type: string;
   /** Epoch milliseconds, whole. */
-  readonly times: readonly number[];
-  /** The events as JSON, concatenated; `jsonEnds[i]` is where the i-th ends. */
+  readonly time: number;
   readonly json: string;
-  readonly jsonEnds: readonly number[];
-  /** The source's checkpoint, as JSON. */
-  readonly checkpoint: string;
-}
-
-/** What `appendSerialized` stored. */
-export interface StoredBatch extends AppendResult {
-  /** The seq of each event of the batch, in its order; 0 for a duplicate. */
-  readonly seqs: readonly number[];
-  /** The highest seq a drop (drop-oldest) or a compaction (block) may have removed while storing; 0: none. */
-  readonly removedThrough: number;
 }
 
 interface CursorRow {
@@ -148,14 +129,15 @@ interface DeadLetterRow {
   readonly at: number;
 }
 
+
 /** The read options a journal accepts; a caller bug is refused loudly rather than read as something else. */
-export const checkReadOptions = ({ after, limit }: JournalReadOptions): void => {
+const checkReadOptions = ({ after, limit }: JournalReadOptions): void => {
   if (after !== undefined && (!Number.isSafeInteger(after) || after < 0)) throw new RangeError(`read(): after must be a non-negative integer, got ${after}`);
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
 };
 
 /** A stored JSON text read back; damage is STORE_CORRUPT naming the file, never a bare SyntaxError. */
-export const parseStored = (json: string, what: string, file: string): unknown => {
+const parseStored = (json: string, what: string, file: string): unknown => {
   try {
     // Not JSON.parse alone: V8 can change an escaped key once a `\\` key was parsed (see parseJson).
     return parseJson(json);
@@ -405,28 +387,21 @@ export class SqliteJournal implements Journal {
     this.#live();
     // Serialised before the transaction: an event that cannot be stored stores nothing of its batch, nor the
     // checkpoint, so the source re-reads the page from its previous checkpoint.
-    const batch = this.serialize(source, events, checkpoint);
-    const stored = await this.appendSerialized(source, batch);
+    if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
+    const serialized = events.map((event) => serializeEvent(source, event, this.#logger, this.#warnedSources));
+    const stored = this.#store(source, serialized, serializeCheckpoint(source, checkpoint));
     this.#recent.stored(source, events, stored.seqs, stored.removedThrough);
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
 
-  /** Checks and serialises a batch for `appendSerialized` (what a source hands over, as the store keeps it). */
-  serialize(source: string, events: readonly SecurityEvent[], checkpoint: Checkpoint): SerializedBatch {
-    return serializeBatch(source, events, checkpoint, this.#logger, this.#warnedSources);
-  }
-
   /**
-   * Stores a serialised batch and its checkpoint in one transaction (the `append` of `ThreadedJournal`, whose
-   * worker owns the connection). Reports the seq of each event (0: a duplicate) and the highest seq a drop or a
-   * compaction may have removed, for an in-memory tail kept elsewhere.
+   * Stores serialised events and the checkpoint in one transaction. Reports the seq of each event (0: a
+   * duplicate) and the highest seq a drop or a compaction may have removed, for the in-memory tail.
    */
-  async appendSerialized(source: string, batch: SerializedBatch): Promise<StoredBatch> {
-    this.#live();
-    if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
+  #store(source: string, events: readonly SerializedEvent[], checkpoint: string): { appended: number; duplicates: number; seqs: number[]; removedThrough: number } {
     try {
       let removedThrough = 0;
-      if (this.#maxBytes !== undefined && this.#policy === 'block' && batch.count > 0 && this.#overBudget()) {
+      if (this.#maxBytes !== undefined && this.#policy === 'block' && events.length > 0 && this.#overBudget()) {
         removedThrough = this.#compactSync().through;
         if (this.#overBudget()) {
           // The batch is not stored and the checkpoint stays: the source reads the same page again later.
@@ -439,23 +414,20 @@ export class SqliteJournal implements Journal {
       return this.#transaction(() => {
         const seqs: number[] = [];
         let appended = 0;
-        const { keys, keyEnds, types, times, json, jsonEnds } = batch;
-        for (let i = 0, keyAt = 0, jsonAt = 0; i < batch.count; i += 1) {
-          const key = keys.slice(keyAt, (keyAt = keyEnds[i] as number));
-          const text = json.slice(jsonAt, (jsonAt = jsonEnds[i] as number));
+        for (const event of events) {
           // OR IGNORE on UNIQUE (source, key): a key already held — from an earlier batch or earlier in this one —
           // is a duplicate from an overlapping poll window (DESIGN §2).
-          const { changes, lastInsertRowid } = this.#insertEvent.run(source, key, types[i] as string, times[i] as number, text);
+          const { changes, lastInsertRowid } = this.#insertEvent.run(source, event.key, event.type, event.time, event.json);
           const stored = Number(changes) > 0;
           seqs.push(stored ? Number(lastInsertRowid) : 0);
           if (stored) appended += 1;
         }
-        this.#upsertCheckpoint.run(source, batch.checkpoint);
+        this.#upsertCheckpoint.run(source, checkpoint);
         // Same transaction: the drop and its count commit with the events that caused it, or not at all.
         if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && appended > 0) {
           removedThrough = Math.max(removedThrough, this.#dropOldestSync());
         }
-        return { appended, duplicates: batch.count - appended, seqs, removedThrough };
+        return { appended, duplicates: events.length - appended, seqs, removedThrough };
       });
     } catch (error) {
       throw toStoreError(error, this.path, `storing events of source "${source}"`);
@@ -470,14 +442,12 @@ export class SqliteJournal implements Journal {
     if (options.limit > 0 && this.#recent.covers(after)) {
       return this.#recent.read(after, options.limit, options.sources === undefined ? undefined : new Set(options.sources));
     }
-    const rows = await this.readSerialized(destination, options);
+    const rows = this.#readStored(destination, options);
     return rows.map((row) => ({ seq: row.seq, event: parseStoredEvent(row.json, row.seq, this.path) }));
   }
 
-  /** `read` from the database, the events as stored (JSON): what `ThreadedJournal` parses on its own thread. */
-  async readSerialized(destination: string, options: JournalReadOptions): Promise<readonly StoredEventRow[]> {
-    this.#live();
-    checkReadOptions(options);
+  /** `read` from the database: the events as stored (JSON). */
+  #readStored(destination: string, options: JournalReadOptions): readonly StoredEventRow[] {
     const { limit, sources, after } = options;
     if (limit === 0) return [];
     try {
@@ -597,14 +567,9 @@ export class SqliteJournal implements Journal {
    * not known could still need anything.
    */
   async compact(): Promise<number> {
-    return (await this.compactReporting()).removed;
-  }
-
-  /** `compact`, also reporting the highest seq it may have removed (0: none), for an in-memory tail kept elsewhere. */
-  async compactReporting(): Promise<{ readonly removed: number; readonly through: number }> {
     this.#live();
     try {
-      return this.#compactSync();
+      return this.#compactSync().removed;
     } catch (error) {
       throw toStoreError(error, this.path, 'compacting delivered events');
     }
@@ -803,37 +768,8 @@ export class SqliteJournal implements Journal {
 
 }
 
-/**
- * Checks a source's batch and serialises it as the store keeps it: each event as JSON with its key, type and time,
- * and the checkpoint as JSON. A bad event or checkpoint is a bug in the source plugin: PLUGIN_INVALID, and nothing of
- * the batch is stored.
- */
-export const serializeBatch = (
-  source: string,
-  events: readonly SecurityEvent[],
-  checkpoint: Checkpoint,
-  logger: Logger | undefined,
-  warnedSources: Set<string>,
-): SerializedBatch => {
-  if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
-  let keys = '';
-  let json = '';
-  const keyEnds: number[] = [];
-  const jsonEnds: number[] = [];
-  const types: string[] = [];
-  const times: number[] = [];
-  for (const event of events) {
-    json += serializeEvent(source, event, logger, warnedSources);
-    jsonEnds.push(json.length);
-    keys += event.key;
-    keyEnds.push(keys.length);
-    types.push(event.type);
-    times.push(Math.trunc(event.time));
-  }
-  return { count: events.length, keys, keyEnds, types, times, json, jsonEnds, checkpoint: serializeCheckpoint(source, checkpoint) };
-};
-
-const serializeEvent = (source: string, event: SecurityEvent, logger: Logger | undefined, warnedSources: Set<string>): string => {
+/** Checks an event of a source's batch and serialises it; a bad one is a bug in the plugin (PLUGIN_INVALID). */
+const serializeEvent = (source: string, event: SecurityEvent, logger: Logger | undefined, warnedSources: Set<string>): SerializedEvent => {
   const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
     new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
       path: `sources.${source}`,
@@ -850,7 +786,7 @@ const serializeEvent = (source: string, event: SecurityEvent, logger: Logger | u
     logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
   }
   try {
-    return JSON.stringify(event);
+    return { key: event.key, type: event.type, time: Math.trunc(event.time), json: JSON.stringify(event) };
   } catch (error) {
     throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
   }

@@ -58,7 +58,7 @@ export class SourceRunner {
     this.stats.paused = false;
     const from = await this.#journal.checkpoint(this.#id);
     for await (const batch of this.#source.read(from, signal)) {
-      // Did the event loop turn while the batch was stored? A journal on another thread lets it (the destinations
+      // Did the event loop turn while the batch was stored? A journal that waits on I/O lets it (the destinations
       // format the previous batch meanwhile); one on this thread answers at once.
       let turned = false;
       const marker = setImmediate(() => (turned = true));
