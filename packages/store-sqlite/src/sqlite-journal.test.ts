@@ -120,6 +120,23 @@ describe('SqliteJournal.append and read', () => {
     expect(await journal.checkpoint('workbench')).toEqual({ page: 2 });
   });
 
+  it('numbers a large batch with duplicates among it consecutively, each event under its own seq', async () => {
+    await journal.append('wb', [securityEvent('wb', 'k-0'), securityEvent('wb', 'k-5')], { page: 1 });
+    // 300 events, several INSERT statements' worth; every seventh repeats an earlier key of this batch or the last.
+    const keys = Array.from({ length: 300 }, (_, n) => (n % 7 === 6 ? `k-${n - 6}` : `k-${n}`));
+    const events = keys.map((key, n) => securityEvent('wb', key, { raw: { n } }));
+    const firsts = new Map<string, SecurityEvent>();
+    for (const event of events) if (event.key !== 'k-0' && event.key !== 'k-5' && !firsts.has(event.key)) firsts.set(event.key, event);
+    expect(await journal.append('wb', events, { page: 2 })).toEqual({ appended: firsts.size, duplicates: 300 - firsts.size });
+    const expected = [...firsts.values()].map((event, n) => ({ seq: n + 3, event }));
+    // From the in-memory tail (the seqs the append worked out), then from the file (the seqs SQLite gave).
+    expect(await journal.read('siem', { limit: 1_000, after: 2 })).toEqual(expected);
+    await journal.close();
+    journal = await open();
+    expect(await journal.read('siem', { limit: 1_000, after: 2 })).toEqual(expected);
+    expect(await journal.head()).toBe(2 + firsts.size);
+  });
+
   it('counts a key repeated within one batch as a duplicate', async () => {
     const result = await journal.append(
       'oat',

@@ -152,6 +152,9 @@ const parseStored = (json: string, what: string, file: string): unknown => {
 
 const parseStoredEvent = (json: string, seq: number, file: string): SecurityEvent => parseStored(json, `event #${seq}`, file) as SecurityEvent;
 
+/** Rows per INSERT statement (5 parameters each, far below SQLite's 32,766). */
+const INSERT_ROWS = 64;
+
 const bySeq = (a: StoredEventRow, b: StoredEventRow): number => a.seq - b.seq;
 
 /**
@@ -231,7 +234,9 @@ export class SqliteJournal implements Journal {
   #state: SqliteStateStore | undefined;
 
   // Prepared once: node:sqlite compiles the SQL at prepare(), so the hot paths only bind and step.
-  readonly #insertEvent: StatementSync;
+  readonly #heldKeys: StatementSync;
+  /** `INSERT … VALUES` of n rows, by n (1 to INSERT_ROWS), prepared when first needed. */
+  readonly #insertRows = new Map<number, StatementSync>();
   readonly #upsertCheckpoint: StatementSync;
   readonly #selectCheckpoint: StatementSync;
   readonly #selectCursor: StatementSync;
@@ -257,13 +262,12 @@ export class SqliteJournal implements Journal {
     this.#logger = options.logger;
     const clock = options.clock;
     this.#now = clock === undefined ? Date.now : () => clock.now();
-    // OR IGNORE on UNIQUE (source, key) alone would still draw a seq for each ignored duplicate (SQLite allocates
-    // the AUTOINCREMENT value before the conflict), leaving gaps and a head no event has. The NOT EXISTS probe on
-    // the same unique index skips duplicates before any seq is drawn; OR IGNORE stays as the guarantee.
-    this.#insertEvent = db.prepare(
-      'INSERT OR IGNORE INTO events (source, key, type, time, json) SELECT ?1, ?2, ?3, ?4, ?5 ' +
-        'WHERE NOT EXISTS (SELECT 1 FROM events WHERE source = ?1 AND key = ?2) ' +
-        'AND NOT EXISTS (SELECT 1 FROM compacted_keys WHERE source = ?1 AND key = ?2)',
+    // The keys of a batch the journal holds already, stored or compacted (de-dup, DESIGN §2): one query per batch,
+    // the keys passed as one JSON array. Checking before inserting, inside the write transaction, means no
+    // duplicate ever draws a seq (OR IGNORE would: SQLite allocates the AUTOINCREMENT value before the conflict).
+    this.#heldKeys = db.prepare(
+      'SELECT key FROM events WHERE source = ?1 AND key IN (SELECT value FROM json_each(?2)) ' +
+        'UNION SELECT key FROM compacted_keys WHERE source = ?1 AND key IN (SELECT value FROM json_each(?2))',
     );
     this.#upsertCheckpoint = db.prepare(
       'INSERT INTO checkpoints (source, json) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET json = excluded.json',
@@ -412,16 +416,37 @@ export class SqliteJournal implements Journal {
         }
       }
       return this.#transaction(() => {
-        const seqs: number[] = [];
-        let appended = 0;
-        for (const event of events) {
-          // OR IGNORE on UNIQUE (source, key): a key already held — from an earlier batch or earlier in this one —
-          // is a duplicate from an overlapping poll window (DESIGN §2).
-          const { changes, lastInsertRowid } = this.#insertEvent.run(source, event.key, event.type, event.time, event.json);
-          const stored = Number(changes) > 0;
-          seqs.push(stored ? Number(lastInsertRowid) : 0);
-          if (stored) appended += 1;
+        // A key already held — from an earlier batch or earlier in this one — is a duplicate from an overlapping
+        // poll window (DESIGN §2).
+        const held = new Set<string>();
+        if (events.length > 0) {
+          const rows = this.#heldKeys.all(source, JSON.stringify(events.map((event) => event.key))) as Array<{ key: string }>;
+          for (const row of rows) held.add(row.key);
         }
+        const fresh: number[] = [];
+        for (let i = 0; i < events.length; i += 1) {
+          const key = (events[i] as SerializedEvent).key;
+          if (held.has(key)) continue;
+          held.add(key);
+          fresh.push(i);
+        }
+        // Many rows per statement: most of a one-row insert's cost is the statement, not the row.
+        const seqs: number[] = new Array<number>(events.length).fill(0);
+        for (let from = 0; from < fresh.length; from += INSERT_ROWS) {
+          const chunk = fresh.slice(from, from + INSERT_ROWS);
+          const parameters: Array<string | number> = [];
+          for (const i of chunk) {
+            const event = events[i] as SerializedEvent;
+            parameters.push(source, event.key, event.type, event.time, event.json);
+          }
+          // A plain INSERT: the keys were checked above in this same write transaction, so a conflict here would
+          // be a bug, and it fails loudly (the batch rolls back) instead of numbering events wrongly.
+          const { lastInsertRowid } = this.#insertStatement(chunk.length).run(...parameters);
+          // The rows of one INSERT … VALUES take consecutive seqs in their order; the last one is lastInsertRowid.
+          const first = Number(lastInsertRowid) - chunk.length + 1;
+          chunk.forEach((i, n) => (seqs[i] = first + n));
+        }
+        const appended = fresh.length;
         this.#upsertCheckpoint.run(source, checkpoint);
         // Same transaction: the drop and its count commit with the events that caused it, or not at all.
         if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && appended > 0) {
@@ -734,6 +759,16 @@ export class SqliteJournal implements Journal {
       this.#logger?.warn({ destination, dropped: n, maxBytes: max }, 'Journal full: oldest undelivered events dropped (whenFull: drop-oldest).');
     }
     return through;
+  }
+
+  #insertStatement(rows: number): StatementSync {
+    let statement = this.#insertRows.get(rows);
+    if (statement === undefined) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ');
+      statement = this.#db.prepare(`INSERT INTO events (source, key, type, time, json) VALUES ${values}`);
+      this.#insertRows.set(rows, statement);
+    }
+    return statement;
   }
 
   #headSync(): number {
