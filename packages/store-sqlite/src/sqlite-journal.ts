@@ -462,21 +462,18 @@ export class SqliteJournal implements Journal {
   async read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]> {
     this.#live();
     checkReadOptions(options);
+    const { limit, sources } = options;
+    if (limit === 0) return [];
     const after = options.after ?? (await this.progress(destination)).cursor;
     // A destination that keeps up reads the newest events from memory, exactly as the store would answer.
-    if (options.limit > 0 && this.#recent.covers(after)) {
-      return this.#recent.read(after, options.limit, options.sources === undefined ? undefined : new Set(options.sources));
-    }
-    const rows = this.#readStored(destination, options);
+    if (this.#recent.covers(after)) return this.#recent.read(after, limit, sources === undefined ? undefined : new Set(sources));
+    const rows = this.#readStored(destination, after, limit, sources);
     return rows.map((row) => ({ seq: row.seq, event: parseStoredEvent(row.json, row.seq, this.path) }));
   }
 
-  /** `read` from the database: the events as stored (JSON). */
-  #readStored(destination: string, options: JournalReadOptions): readonly StoredEventRow[] {
-    const { limit, sources, after } = options;
-    if (limit === 0) return [];
+  /** `read` from the database: the events as stored (JSON), after `cursor`. */
+  #readStored(destination: string, cursor: number, limit: number, sources: readonly string[] | undefined): readonly StoredEventRow[] {
     try {
-      const cursor = after ?? this.#cursorSync(destination).seq;
       if (sources === undefined) return this.#readAll.all(cursor, limit) as unknown as StoredEventRow[];
       // One indexed range per source (events_by_source), merged by seq: a destination limited to some sources
       // never scans the other sources' backlog.
