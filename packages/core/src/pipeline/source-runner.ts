@@ -58,24 +58,16 @@ export class SourceRunner {
     this.stats.paused = false;
     const from = await this.#journal.checkpoint(this.#id);
     for await (const batch of this.#source.read(from, signal)) {
-      // Did the event loop turn while the batch was stored? A journal that waits on I/O lets it (the destinations
-      // format the previous batch meanwhile); one on this thread answers at once.
-      let turned = false;
-      const marker = setImmediate(() => (turned = true));
       // Store even an empty batch: its checkpoint moves the window forward.
       const result = await this.#journal.append(this.#id, batch.events, batch.checkpoint);
       this.stats.fetched += batch.events.length;
       this.stats.stored += result.appended;
       this.stats.duplicates += result.duplicates;
       if (result.appended > 0) this.#onStored();
-      // Let the destinations and their sockets run at least once per batch: a source reading a long backlog page
-      // after page would otherwise hold the event loop and run far ahead of delivery, past the journal's in-memory
-      // tail. When storing already let it turn, go on at once: the next batch is then stored while the
-      // destinations work on this one.
-      if (!turned) {
-        clearImmediate(marker);
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      // Let the destinations and their sockets run between batches: the journal answers at once, so a source
+      // reading a long backlog page after page would otherwise hold the event loop and run far ahead of delivery,
+      // past the journal's in-memory tail.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.stats.polls += 1;
     this.stats.lastPollAt = this.#clock.now();

@@ -59,8 +59,8 @@ export interface StreamProfile {
 /**
  * Frames are grouped into writes of about this many bytes (the name predates byte chunks; kept for the transports
  * that re-export it): one write callback confirms the whole group,
- * and the socket's own buffer (`writableLength`) never holds more than one group plus one message, because the
- * next group waits for 'drain'.
+ * and the socket's own buffer (`writableLength`) never holds more than one group, because the next group waits
+ * until the kernel has taken the previous one (its write callback).
  */
 export const WRITE_CHUNK_CHARS = 64 * 1024;
 
