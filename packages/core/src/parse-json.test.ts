@@ -47,6 +47,24 @@ describe('parseJson', () => {
     expect(hasEscapedKey('{"plain": 1}')).toBe(false);
   });
 
+  // The detection is what keeps parseJson right: whenever any key, at any depth, is written with an escape, it must say so.
+  it('finds every key JSON.stringify writes with an escape, at any depth, and none when there is none', () => {
+    const key = fc.string({ unit: fc.oneof(fc.constantFrom('\\', '"', '\n', '\u0001', 'a', ':', ' '), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 5 });
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('tree'), { maxLength: 3 }), fc.dictionary(key, tie('tree'), { maxKeys: 3 })),
+      leaf: fc.oneof(key, fc.integer(), fc.constant(null)),
+    }));
+    const keysOf = (value: unknown): string[] =>
+      Array.isArray(value) ? value.flatMap(keysOf) : typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)]) : [];
+    fc.assert(
+      fc.property(tree, (value) => {
+        const escaped = keysOf(value).some((k) => JSON.stringify(k).slice(1, -1) !== k);
+        expect(hasEscapedKey(JSON.stringify(value))).toBe(escaped);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
   // Keys and values of any UTF-16 (escapes, controls, lone surrogates), compact and indented, after poisoning.
   it('reads back whatever JSON.stringify wrote, keys with escapes included', () => {
     const anyText = fc.string({ unit: fc.oneof(fc.constantFrom('\\', '"', '\r', '\n', '\u007f', '\u0000', ':', ' '), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 8 });
