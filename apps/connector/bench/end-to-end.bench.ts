@@ -20,6 +20,7 @@ import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
 import { openStore } from '@syslog-connector/store-sqlite';
 import { TcpTransport, tcpOptions } from '@syslog-connector/transport-tcp';
 import { afterAll, describe, test } from 'vitest';
+import { DEFAULT_DELIVERY_BATCH } from '../src/connector.js';
 import { InMemoryMetrics } from '../src/in-memory-metrics.js';
 
 /**
@@ -85,7 +86,7 @@ const pipeline = async (journal: Journal, total: number): Promise<number> => {
   const sink = await startSink(total);
   const tcp = transport(sink.port);
   const destination = new DestinationRunner('sink', formatter(), tcp, journal, systemClock, quiet, {
-    batchSize: 1_000,
+    batchSize: DEFAULT_DELIVERY_BATCH, // as the daemon delivers
     sources: undefined,
     maxRetryDelayMs: 1_000,
     confirmWindowMs: 2_000,
