@@ -1,5 +1,8 @@
 import type { JournalEntry, SecurityEvent } from '@syslog-connector/core';
 
+/** Appends without a read answered from memory after which it stops holding events. */
+export const IDLE_APPENDS = 4;
+
 /**
  * The newest journal entries, kept in memory so that a destination keeping up reads them without a query and
  * without parsing their JSON again (the tail of the log, as a page cache keeps it for Kafka's consumers).
@@ -16,9 +19,6 @@ import type { JournalEntry, SecurityEvent } from '@syslog-connector/core';
  * end as old-generation garbage: with a destination down and a backlog piling up on disk, that doubled the
  * process's memory. A reader that catches up with the head turns it on again.
  */
-/** Appends without a read answered from memory after which it stops holding events. */
-export const IDLE_APPENDS = 4;
-
 export class RecentEvents {
   readonly #capacity: number;
   #entries: JournalEntry[] = [];
@@ -34,11 +34,6 @@ export class RecentEvents {
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`capacity must be a non-negative integer, got ${capacity}`);
     this.#capacity = capacity;
     this.#floor = head;
-  }
-
-  /** Every event after this seq, up to the newest appended, is held. */
-  get floor(): number {
-    return this.#floor;
   }
 
   get size(): number {
