@@ -129,29 +129,6 @@ interface DeadLetterRow {
   readonly at: number;
 }
 
-
-/** The read options a journal accepts; a caller bug is refused loudly rather than read as something else. */
-const checkReadOptions = ({ after, limit }: JournalReadOptions): void => {
-  if (after !== undefined && (!Number.isSafeInteger(after) || after < 0)) throw new RangeError(`read(): after must be a non-negative integer, got ${after}`);
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
-};
-
-/** A stored JSON text read back; damage is STORE_CORRUPT naming the file, never a bare SyntaxError. */
-const parseStored = (json: string, what: string, file: string): unknown => {
-  try {
-    // Not JSON.parse alone: V8 can change an escaped key once a `\\` key was parsed (see parseJson).
-    return parseJson(json);
-  } catch (error) {
-    throw new SyslogConnectorError('STORE_CORRUPT', `The store ${file} holds a damaged ${what}.`, {
-      path: STATE_DIR_CONFIG_PATH,
-      hint: corruptHint(file),
-      cause: error,
-    });
-  }
-};
-
-const parseStoredEvent = (json: string, seq: number, file: string): SecurityEvent => parseStored(json, `event #${seq}`, file) as SecurityEvent;
-
 /** Rows per INSERT statement (5 parameters each, far below SQLite's 32,766). */
 const INSERT_ROWS = 64;
 
@@ -392,8 +369,8 @@ export class SqliteJournal implements Journal {
     // Serialised before the transaction: an event that cannot be stored stores nothing of its batch, nor the
     // checkpoint, so the source re-reads the page from its previous checkpoint.
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
-    const serialized = events.map((event) => serializeEvent(source, event, this.#logger, this.#warnedSources));
-    const stored = this.#store(source, serialized, serializeCheckpoint(source, checkpoint));
+    const serialized = events.map((event) => this.#serializeEvent(source, event));
+    const stored = this.#store(source, serialized, this.#serializeCheckpoint(source, checkpoint));
     this.#recent.stored(source, events, stored.seqs, stored.removedThrough);
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
@@ -461,14 +438,17 @@ export class SqliteJournal implements Journal {
 
   async read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]> {
     this.#live();
-    checkReadOptions(options);
     const { limit, sources } = options;
+    if (options.after !== undefined && (!Number.isSafeInteger(options.after) || options.after < 0)) {
+      throw new RangeError(`read(): after must be a non-negative integer, got ${options.after}`);
+    }
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
     if (limit === 0) return [];
     const after = options.after ?? (await this.progress(destination)).cursor;
     // A destination that keeps up reads the newest events from memory, exactly as the store would answer.
     if (this.#recent.covers(after)) return this.#recent.read(after, limit, sources === undefined ? undefined : new Set(sources));
     const rows = this.#readStored(destination, after, limit, sources);
-    return rows.map((row) => ({ seq: row.seq, event: parseStoredEvent(row.json, row.seq, this.path) }));
+    return rows.map((row) => ({ seq: row.seq, event: this.#parse(row.json, `event #${row.seq}`) as SecurityEvent }));
   }
 
   /** `read` from the database: the events as stored (JSON), after `cursor`. */
@@ -794,47 +774,55 @@ export class SqliteJournal implements Journal {
     }
   }
 
+  /** Checks an event of a source's batch and serialises it; a bad one is a bug in the plugin (PLUGIN_INVALID). */
+  #serializeEvent(source: string, event: SecurityEvent): SerializedEvent {
+    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
+      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
+        path: `sources.${source}`,
+        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
+        ...(cause === undefined ? {} : { cause }),
+      });
+    if (typeof event !== 'object' || event === null) throw invalid('not an object');
+    if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
+    if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
+    if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
+    if (event.source !== source && !this.#warnedSources.has(source)) {
+      // The append's source is the authority (dedup, filters, checkpoint); the event is stored untouched.
+      this.#warnedSources.add(source);
+      this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
+    }
+    try {
+      return { key: event.key, type: event.type, time: Math.trunc(event.time), json: JSON.stringify(event) };
+    } catch (error) {
+      throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
+    }
+  }
+
+  #serializeCheckpoint(source: string, checkpoint: Checkpoint): string {
+    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
+      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
+        path: `sources.${source}`,
+        hint: 'this is a bug in the source plugin; the batch was not stored',
+        ...(cause === undefined ? {} : { cause }),
+      });
+    if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
+    try {
+      return JSON.stringify(checkpoint);
+    } catch (error) {
+      throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
+    }
+  }
+
   #parse(json: string, what: string): unknown {
-    return parseStored(json, what, this.path);
+    try {
+      // Not JSON.parse alone: V8 can change an escaped key once a `\\` key was parsed (see parseJson).
+      return parseJson(json);
+    } catch (error) {
+      throw new SyslogConnectorError('STORE_CORRUPT', `The store ${this.path} holds a damaged ${what}.`, {
+        path: STATE_DIR_CONFIG_PATH,
+        hint: corruptHint(this.path),
+        cause: error,
+      });
+    }
   }
-
 }
-
-/** Checks an event of a source's batch and serialises it; a bad one is a bug in the plugin (PLUGIN_INVALID). */
-const serializeEvent = (source: string, event: SecurityEvent, logger: Logger | undefined, warnedSources: Set<string>): SerializedEvent => {
-  const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-    new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
-      path: `sources.${source}`,
-      hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
-      ...(cause === undefined ? {} : { cause }),
-    });
-  if (typeof event !== 'object' || event === null) throw invalid('not an object');
-  if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
-  if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
-  if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
-  if (event.source !== source && !warnedSources.has(source)) {
-    // The append's source is the authority (dedup, filters, checkpoint); the event is stored untouched.
-    warnedSources.add(source);
-    logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
-  }
-  try {
-    return { key: event.key, type: event.type, time: Math.trunc(event.time), json: JSON.stringify(event) };
-  } catch (error) {
-    throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-  }
-};
-
-const serializeCheckpoint = (source: string, checkpoint: Checkpoint): string => {
-  const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-    new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
-      path: `sources.${source}`,
-      hint: 'this is a bug in the source plugin; the batch was not stored',
-      ...(cause === undefined ? {} : { cause }),
-    });
-  if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
-  try {
-    return JSON.stringify(checkpoint);
-  } catch (error) {
-    throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-  }
-};
