@@ -1,4 +1,4 @@
-import type { AppendResult, DestinationProgress, Journal, JournalEntry, JournalReadOptions } from './journal.js';
+import { firstEntryAfter, type AppendResult, type DestinationProgress, type Journal, type JournalEntry, type JournalReadOptions } from './journal.js';
 import type { SecurityEvent } from './security-event.js';
 import type { Checkpoint } from './source.js';
 
@@ -41,16 +41,9 @@ export class InMemoryJournal implements Journal {
     const cursor = options.after ?? this.#cursor(destination).cursor;
     const wanted = options.sources === undefined ? undefined : new Set(options.sources);
     const result: JournalEntry[] = [];
-    // Entries are in seq order: start at the first one after the cursor (binary search), not at the beginning.
+    // Start at the first entry after the cursor, not at the beginning.
     const entries = this.#entries;
-    let lo = 0;
-    let hi = entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((entries[mid] as JournalEntry).seq <= cursor) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < entries.length && result.length < options.limit; i += 1) {
+    for (let i = firstEntryAfter(entries, cursor); i < entries.length && result.length < options.limit; i += 1) {
       const entry = entries[i] as JournalEntry;
       if (wanted === undefined || wanted.has(entry.event.source)) result.push(entry);
     }

@@ -7,6 +7,21 @@ export interface JournalEntry {
   readonly event: SecurityEvent;
 }
 
+/**
+ * Index of the first entry with a seq after `seq` in `entries[from…]`, which are in seq order (binary search);
+ * `entries.length` when there is none. For journals that keep entries in memory.
+ */
+export const firstEntryAfter = (entries: readonly JournalEntry[], seq: number, from = 0): number => {
+  let lo = from;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((entries[mid] as JournalEntry).seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
 export interface AppendResult {
   /** Events stored now. */
   readonly appended: number;

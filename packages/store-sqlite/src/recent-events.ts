@@ -1,4 +1,4 @@
-import type { JournalEntry, SecurityEvent } from '@syslog-connector/core';
+import { firstEntryAfter, type JournalEntry, type SecurityEvent } from '@syslog-connector/core';
 
 /** Appends without a read answered from memory after which it stops holding events. */
 export const IDLE_APPENDS = 4;
@@ -88,16 +88,8 @@ export class RecentEvents {
   read(after: number, limit: number, sources: ReadonlySet<string> | undefined): JournalEntry[] {
     this.#idleAppends = 0;
     const entries = this.#entries;
-    // Binary search for the first entry after `after`.
-    let lo = this.#start;
-    let hi = entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((entries[mid] as JournalEntry).seq <= after) lo = mid + 1;
-      else hi = mid;
-    }
     const result: JournalEntry[] = [];
-    for (let i = lo; i < entries.length && result.length < limit; i += 1) {
+    for (let i = firstEntryAfter(entries, after, this.#start); i < entries.length && result.length < limit; i += 1) {
       if (sources === undefined || sources.has(this.#sources[i] as string)) result.push(entries[i] as JournalEntry);
     }
     return result;
