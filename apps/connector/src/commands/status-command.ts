@@ -4,6 +4,7 @@ import type { JournalConsumer } from '@syslog-connector/core';
 import { openStore, STORE_FILE_NAME } from '@syslog-connector/store-sqlite';
 import { type ConnectorStatus, readStatusCounters, statusFromStore } from '../connector.js';
 import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
+import { journalBudget } from './open-journal.js';
 
 export interface StatusOptions {
   readonly json?: boolean;
@@ -71,7 +72,7 @@ export const statusCommand = async (configPath: string, io: CommandIo, options: 
   let journal: Awaited<ReturnType<typeof openStore>>;
   try {
     // With the configured budget, so the summary shows how full the journal is against it.
-    journal = await openStore(config.stateDir, { maxBytes: config.journal.maxSize, whenFull: config.journal.whenFull });
+    journal = await openStore(config.stateDir, journalBudget(config));
   } catch (error) {
     reportError(error, io);
     return EXIT.failed;
