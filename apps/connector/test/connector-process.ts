@@ -47,6 +47,8 @@ export interface Destination {
   readonly id: string;
   readonly port: number;
   readonly sources?: readonly string[];
+  /** Default 1s: the outage tests reconnect fast. */
+  readonly connectTimeout?: string;
 }
 
 /** A config with the sequence source and TCP/CEF destinations on loopback. */
@@ -75,7 +77,7 @@ export const writeSequenceConfig = async (
   for (const d of destinations) {
     lines.push(`  ${d.id}:`, '    protocol: tcp', '    address: 127.0.0.1', `    port: ${d.port}`, '    format: cef');
     // A short reconnect backoff keeps the outage tests short; the defaults are for real SIEMs.
-    lines.push('    reconnect: { initialDelay: 100ms, maxDelay: 500ms }', '    connectTimeout: 1s');
+    lines.push('    reconnect: { initialDelay: 100ms, maxDelay: 500ms }', `    connectTimeout: ${d.connectTimeout ?? '1s'}`);
     if (d.sources !== undefined) lines.push(`    sources: [${d.sources.join(', ')}]`);
   }
   await writeFile(path, `${lines.join('\n')}\n`);

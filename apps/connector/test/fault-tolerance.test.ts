@@ -102,6 +102,40 @@ describe('fault tests (bounded, loopback only)', () => {
     expect(status.destinations[0]).toMatchObject({ destination: 'siem', delivered: total, lag: 0, reconnects: restarts });
   }, 60_000);
 
+  it('(a) a graceful stop while the receiver has stopped reading: what it never read is sent at the next start', async () => {
+    const siem = await receiver();
+    const total = 600;
+    // A long connectTimeout: the exit must keep to the drain time, not wait for it.
+    await writeSequenceConfig(configPath, { total, batchSize: 10, pollIntervalMs: 20 }, [{ id: 'siem', port: siem.port, connectTimeout: '30s' }]);
+    const connector = startConnector(configPath, ['--drain-timeout', '1s']);
+    await waitUntil(() => siem.messages.length >= 100, 15_000, '100 messages');
+    // The server stops reading: what is sent from now on is taken by the kernels (confirmed to the transport)
+    // but never read. The stop comes within the unconfirmed window (2 s).
+    siem.pause();
+    await sleep(700);
+    const read = siem.messages.length;
+    const stopping = Date.now();
+    expect(await connector.stop()).toBe(0);
+    // Drain time (1 s) plus the end-of-stream grace, far from connectTimeout (30 s).
+    expect(Date.now() - stopping).toBeLessThan(6_000);
+    expect(connector.logs()).toContain('The syslog server did not confirm the end of the stream');
+    const stopped = await readStatus(configPath);
+    const lag = stopped.destinations[0]?.lag ?? 0;
+    expect(lag).toBeGreaterThan(0);
+    expect(stopped.head - lag).toBeLessThanOrEqual(read);
+
+    // The server goes away with the unread data (its socket buffer is discarded), then comes back.
+    await siem.restart();
+    siem.resume();
+    expect(siem.messages).toHaveLength(read);
+    const again = startConnector(configPath);
+    await waitUntil(() => missing(sequenceNumbers(siem.messages), total).length === 0, 20_000, 'every event');
+    expect(await again.stop()).toBe(0);
+    expect(missing(sequenceNumbers(siem.messages), total)).toEqual([]);
+    const after = await readStatus(configPath);
+    expect(after.destinations[0]).toMatchObject({ delivered: total, lag: 0 });
+  }, 60_000);
+
   it('(b) the connector is killed with SIGKILL at random points and restarted four times: nothing lost', async () => {
     const siem = await receiver();
     const total = 5_000;

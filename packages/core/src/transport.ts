@@ -14,5 +14,14 @@ export interface Transport {
   send(messages: readonly string[], signal: AbortSignal): Promise<Delivery>;
   /** DNS → connect → TLS handshake, each step reported (`test-connection`). */
   check(signal: AbortSignal): AsyncIterable<CheckStep>;
+  /**
+   * Optional. Ends the current connection gracefully and says whether the server confirmed that it read everything
+   * sent on it: over TCP and TLS, the server answered our end of stream (FIN, close_notify) with its own, so it read
+   * to the end. Resolves false — never throws — when it cannot tell: no connection, an error, or `signal` aborted
+   * first (the connection is then dropped). A destination ending a drain moves its cursor over the messages of its
+   * unconfirmed window only when this resolves true; otherwise they are sent again at the next start. Transports
+   * with nothing to confirm (UDP) leave it out, and their window is taken at their word.
+   */
+  finish?(signal: AbortSignal): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -40,6 +40,9 @@ export interface DestinationRunnerOptions {
   readonly confirmWindowMs?: number;
 }
 
+/** How long the end of a drain waits at least for the server to confirm the end of the stream (`Transport.finish`). */
+export const FINISH_GRACE_MS = 500;
+
 interface SentBatch {
   readonly seq: number;
   readonly count: number;
@@ -187,14 +190,14 @@ export class DestinationRunner {
   async run(signal: AbortSignal, idleMs = 1_000): Promise<boolean> {
     let failures = 0;
     while (!signal.aborted) {
-      if (this.#drainUntil !== undefined && this.#clock.now() >= this.#drainUntil) return this.#finishDrain(false);
+      if (this.#drainUntil !== undefined && this.#clock.now() >= this.#drainUntil) return this.#finishDrain(false, signal);
       try {
         this.#pending = false;
         const moved = await this.deliverOnce(signal);
         failures = 0;
         this.stats.lastError = undefined;
         if (moved > 0 || this.#pending) continue;
-        if (this.#drainUntil !== undefined) return this.#finishDrain(true);
+        if (this.#drainUntil !== undefined) return this.#finishDrain(true, signal);
         const oldest = this.#unacked[0];
         // Wake up when the oldest unconfirmed batch leaves the window, so an idle destination acknowledges it.
         const wait = oldest === undefined ? idleMs : Math.min(idleMs, Math.max(1, oldest.at + this.#window - this.#clock.now() + 1));
@@ -214,7 +217,7 @@ export class DestinationRunner {
         this.stats.lastError = message;
         // While draining, one retry: a destination failing twice in a row only delays the exit, and its events
         // stay journaled for the next start.
-        if (this.#drainUntil !== undefined && failures >= 2) return this.#finishDrain(false);
+        if (this.#drainUntil !== undefined && failures >= 2) return this.#finishDrain(false, signal);
         const jitter = 0.5 + Math.random() / 2;
         let wait = Math.min(this.#options.maxRetryDelayMs, 250 * 2 ** Math.min(failures - 1, 8)) * jitter;
         if (this.#drainUntil !== undefined) wait = Math.min(wait, Math.max(0, this.#drainUntil - this.#clock.now()));
@@ -280,12 +283,44 @@ export class DestinationRunner {
   }
 
   /**
-   * A graceful stop acknowledges the window: the transport is closed next, which flushes what the kernel holds
-   * (a FIN follows the data), so re-sending it at the next start would only duplicate it.
+   * The end of a drain. What is older than the window is acknowledged as usual. The window itself — sent, and
+   * taken by the kernel, but maybe not read by the server — is acknowledged only if the transport's `finish`
+   * confirms the server read to the end of the stream; otherwise it stays in the journal and is sent again at the
+   * next start (a server that stopped reading must not lose it when we exit). A transport without `finish` (UDP)
+   * has nothing to confirm: its window is acknowledged at once, as before.
    */
-  async #finishDrain(caughtUp: boolean): Promise<boolean> {
-    await this.#acknowledge(true);
-    return caughtUp;
+  async #finishDrain(caughtUp: boolean, signal: AbortSignal): Promise<boolean> {
+    const finish = this.#transport.finish?.bind(this.#transport);
+    if (finish === undefined) {
+      await this.#acknowledge(true);
+      return caughtUp;
+    }
+    await this.#acknowledge(false);
+    if (this.#unacked.length === 0) return caughtUp;
+    // At least FINISH_GRACE_MS, even when the drain ran out of time: the server's answer is one round trip away.
+    const timeout = new AbortController();
+    const stop = () => timeout.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    const waitMs = Math.max(FINISH_GRACE_MS, (this.#drainUntil ?? 0) - this.#clock.now());
+    void this.#clock.sleep(waitMs, timeout.signal).then(stop, () => undefined);
+    let confirmed: boolean;
+    try {
+      confirmed = signal.aborted ? false : await finish(timeout.signal);
+    } finally {
+      stop();
+      signal.removeEventListener('abort', stop);
+    }
+    if (confirmed) {
+      await this.#acknowledge(true);
+      return caughtUp;
+    }
+    const unconfirmed = this.unconfirmed;
+    this.#rewind();
+    this.#logger.warn(
+      { destination: this.#id, unconfirmed },
+      'The syslog server did not confirm the end of the stream; the unconfirmed window is sent again at the next start.',
+    );
+    return false;
   }
 
   async #idle(ms: number, signal: AbortSignal): Promise<void> {

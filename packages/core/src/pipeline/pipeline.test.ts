@@ -7,7 +7,7 @@ import type { Logger } from '../services.js';
 import type { Checkpoint, Source, SourceBatch } from '../source.js';
 import { systemClock } from '../system-clock.js';
 import type { Transport } from '../transport.js';
-import { DestinationRunner } from './destination-runner.js';
+import { DestinationRunner, FINISH_GRACE_MS } from './destination-runner.js';
 import { SourceRunner } from './source-runner.js';
 
 const logged: string[] = [];
@@ -185,6 +185,70 @@ describe('DestinationRunner', () => {
     runner.requestDrain(Date.now() + 5_000);
     await expect(running).resolves.toBe(true);
     expect(await journal.progress('siem')).toMatchObject({ cursor: 3, delivered: 3 });
+  });
+
+  describe('the end of a drain asks a transport with finish() whether the server read the window', () => {
+    /** A stream transport whose server answers the end of stream (or not) as told; `finish` ends the connection. */
+    class FinishingTransport extends RecordingTransport {
+      connected = true;
+      readonly finishes: AbortSignal[] = [];
+      constructor(readonly answer: boolean | 'never') {
+        super();
+      }
+      async finish(signal: AbortSignal): Promise<boolean> {
+        this.finishes.push(signal);
+        this.connected = false;
+        if (this.answer !== 'never') return this.answer;
+        // A server that stopped reading: no answer before the signal gives up.
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return false;
+      }
+    }
+    const drain = async (transport: FinishingTransport, drainMs = 5_000) => {
+      const journal = new InMemoryJournal();
+      await journal.append('wb', [1, 2, 3].map((n) => event('wb', n)), {});
+      const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
+        batchSize: 10,
+        sources: undefined,
+        maxRetryDelayMs: 10,
+        confirmWindowMs: 60_000,
+      });
+      const running = runner.run(new AbortController().signal, 5);
+      runner.requestDrain(Date.now() + drainMs);
+      return { journal, runner, caughtUp: await running };
+    };
+
+    it('confirmed: the window is acknowledged, a clean restart repeats nothing', async () => {
+      const transport = new FinishingTransport(true);
+      const { journal, caughtUp } = await drain(transport);
+      expect(caughtUp).toBe(true);
+      expect(transport.finishes).toHaveLength(1);
+      expect(await journal.progress('siem')).toMatchObject({ cursor: 3, delivered: 3 });
+    });
+
+    it('not confirmed: the window stays in the journal and is sent again at the next start', async () => {
+      const transport = new FinishingTransport(false);
+      const { journal, runner, caughtUp } = await drain(transport);
+      expect(caughtUp).toBe(false);
+      expect(await journal.progress('siem')).toMatchObject({ cursor: 0, delivered: 0 });
+      expect(runner.stats.resent).toBe(3);
+      expect(logged).toContain('The syslog server did not confirm the end of the stream; the unconfirmed window is sent again at the next start.');
+      const next = new RecordingTransport();
+      const restarted = new DestinationRunner('siem', nameFormatter, next, journal, systemClock, logger, { batchSize: 10, sources: undefined, maxRetryDelayMs: 10 });
+      await restarted.deliverOnce(new AbortController().signal);
+      expect(next.received).toEqual(['wb:e1', 'wb:e2', 'wb:e3']);
+    });
+
+    it('no answer: finish is given up after the drain time (at least FINISH_GRACE_MS), nothing is acknowledged', async () => {
+      const transport = new FinishingTransport('never');
+      const started = Date.now();
+      const { journal, caughtUp } = await drain(transport, 200);
+      expect(caughtUp).toBe(false);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(FINISH_GRACE_MS - 50);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(transport.finishes[0]?.aborted).toBe(true);
+      expect(await journal.progress('siem')).toMatchObject({ cursor: 0 });
+    });
   });
 
   it('stops draining at the first failure: a dead destination does not hold up the exit', async () => {

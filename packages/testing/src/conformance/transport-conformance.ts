@@ -37,8 +37,8 @@ const range = (from: number, to: number, pad = 0): string[] => Array.from({ leng
  * The behaviour every transport plugin must show, against the test kit's `SyslogReceiver`: delivery, order,
  * framing (the receiver's strict decoder gets back the exact bytes), and for stream transports reconnection after
  * the server restarts, backpressure (a send does not finish while the server reads nothing, memory stays bounded,
- * and everything arrives once it reads again) and a clean close (what was sent before `close` arrives; a send after
- * it fails with TRANSPORT_CLOSED).
+ * and everything arrives once it reads again), `finish` (true only once the server has read everything) and a
+ * clean close (what was sent before `close` arrives; a send after it fails with TRANSPORT_CLOSED).
  *
  * ```ts
  * describeTransportConformance({
@@ -147,6 +147,28 @@ export const describeTransportConformance = (options: TransportConformanceOption
       await expect(transport.send(range(0, 1), never)).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
       expect(receiver.errors.filter((e) => /partial/i.test(e))).toEqual([]);
     });
+
+    it('finish (stream): true only once the server has read everything sent; false when it stopped reading', async () => {
+      const { receiver, transport } = await setUp();
+      if (options.kind === 'datagram') {
+        // Nothing to confirm over UDP: a datagram transport leaves finish out, and its window is taken at its word.
+        expect(transport.finish).toBeUndefined();
+        return;
+      }
+      // Without finish, a destination ending a drain could not tell whether a server that stopped reading has its
+      // last messages, and would have to count them delivered.
+      expect(typeof transport.finish).toBe('function');
+      const finish = transport.finish?.bind(transport) as (signal: AbortSignal) => Promise<boolean>;
+      await transport.send(range(0, 300), never);
+      expect(await finish(AbortSignal.timeout(10_000))).toBe(true);
+      expect(receiver.messages.map((m) => m.raw)).toEqual(range(0, 300));
+      await transport.send(range(300, 301), never);
+      await receiver.waitFor(301, 10_000);
+      receiver.pause();
+      await transport.send(range(301, 350), never);
+      expect(await finish(AbortSignal.timeout(300))).toBe(false);
+      expect(receiver.messages).toHaveLength(301);
+    }, 60_000);
   });
 };
 

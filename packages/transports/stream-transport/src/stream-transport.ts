@@ -168,6 +168,41 @@ export class StreamTransport implements Transport {
     return this.#closing;
   }
 
+  /**
+   * Ends the current connection (FIN; over TLS, close_notify first) after what is being sent, and resolves true
+   * once the server has answered with its own end of stream: it read everything to the end. False when there is
+   * no usable connection, the connection fails, or `signal` aborts first (the socket is then destroyed). The next
+   * `send` connects again.
+   */
+  async finish(signal: AbortSignal): Promise<boolean> {
+    await this.#sending;
+    const connection = this.#connection;
+    if (connection === undefined || connection.broken || signal.aborted) return false;
+    this.#connection = undefined;
+    return this.#end(connection, signal);
+  }
+
+  /** end() and wait for the server's end of stream; true when it came, without error, before `signal` aborted. */
+  async #end(connection: Connection, signal: AbortSignal): Promise<boolean> {
+    const { socket } = connection;
+    // From here on the server's FIN is the answer we wait for, not a connection lost.
+    connection.broken = true;
+    let answered = false;
+    const onEnd = () => (answered = true);
+    socket.on('end', onEnd);
+    const { promise: done, resolve } = Promise.withResolvers<void>();
+    socket.once('close', () => resolve());
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    // end() sends our FIN after the buffered data; the server answers with its own, then 'close'.
+    socket.end();
+    await done;
+    socket.off('end', onEnd);
+    const confirmed = answered && connection.error === undefined && !signal.aborted;
+    socket.destroy();
+    this.#logger.info({ confirmed }, 'Connection to the syslog server closed.');
+    return confirmed;
+  }
+
   async #send(messages: readonly string[], signal: AbortSignal): Promise<Delivery> {
     if (this.#closed) throw closedTransportError(this.#destination);
     if (signal.aborted) throw shutdownError(this.#destination, 0, signal.reason);
@@ -343,21 +378,19 @@ export class StreamTransport implements Transport {
   async #shutdown(): Promise<void> {
     this.#closed = true;
     const graceMs = this.#options.connectTimeout;
-    const deadline = performance.now() + graceMs;
     // Flush: the send in progress may finish, within the grace period.
     await withTimeout(this.#sending, graceMs);
     const connection = this.#connection;
     this.#connection = undefined;
     if (connection === undefined || connection.socket.destroyed) return;
-    const { socket } = connection;
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    // end() sends our FIN after the buffered data; the server answers with its own, then 'close'.
-    socket.end();
-    await withTimeout(closed, Math.max(0, deadline - performance.now()));
-    socket.destroy();
-    this.#logger.info({}, 'Connection to the syslog server closed.');
+    // Nothing is waiting on the answer here (a destination that needs it calls finish): the FIN exchange gets a
+    // short wait, so a server that stopped reading does not hold up the exit for the whole connectTimeout.
+    await this.#end(connection, AbortSignal.timeout(Math.min(graceMs, CLOSE_WAIT_MS)));
   }
 }
+
+/** How long close() waits for the server's FIN after sending its own. */
+const CLOSE_WAIT_MS = 1_000;
 
 export const elapsed = (since: number): number => Math.round(performance.now() - since);
 

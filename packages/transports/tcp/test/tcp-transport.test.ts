@@ -329,6 +329,57 @@ describe('tcp transport: backpressure, abort and close', () => {
     expect(error.message).toBe(`the transport to 127.0.0.1:${receiver.port} is closed`);
   });
 
+  it('finish: resolves true once the server has read to the end of the stream; the next send connects again', async () => {
+    const receiver = await startReceiver();
+    const tcp = transport({ port: receiver.port });
+    expect(await tcp.send(range(0, 500), never)).toEqual({ written: 500 });
+    expect(await tcp.finish(AbortSignal.timeout(5_000))).toBe(true);
+    // The server read every message before it answered our FIN with its own.
+    expect(receiver.messages.map((m) => m.raw)).toEqual(range(0, 500));
+    expect(tcp.connected).toBe(false);
+    expect(await tcp.send(range(500, 501), never)).toEqual({ written: 1 });
+    await receiver.waitFor(501);
+    expect(receiver.acceptedConnections).toBe(2);
+  });
+
+  it('finish: resolves false when the server stopped reading (its FIN never comes), once the signal aborts', async () => {
+    const receiver = await startReceiver();
+    const tcp = transport({ port: receiver.port });
+    expect(await tcp.send(range(0, 1), never)).toEqual({ written: 1 });
+    await receiver.waitFor(1);
+    receiver.pause();
+    // Confirmed by the kernel, but still unread in the server's socket buffer.
+    expect(await tcp.send(range(1, 100), never)).toEqual({ written: 99 });
+    const started = performance.now();
+    expect(await tcp.finish(AbortSignal.timeout(300))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(tcp.connected).toBe(false);
+    expect(receiver.messages).toHaveLength(1);
+  });
+
+  it('finish: resolves false without a connection, and when the server had closed it already', async () => {
+    const never10 = AbortSignal.timeout(10_000);
+    expect(await transport({ port: 9 }).finish(never10)).toBe(false);
+    const receiver = await startReceiver();
+    const tcp = transport({ port: receiver.port });
+    expect(await tcp.send(range(0, 1), never)).toEqual({ written: 1 });
+    await receiver.waitFor(1);
+    await receiver.dropConnections('close');
+    await waitUntil(() => !tcp.connected);
+    expect(await tcp.finish(never10)).toBe(false);
+  });
+
+  it('close() does not wait for connectTimeout when the server stopped reading', async () => {
+    const receiver = await startReceiver();
+    const tcp = transport({ port: receiver.port, connectTimeout: '20s' });
+    expect(await tcp.send(range(0, 1), never)).toEqual({ written: 1 });
+    await receiver.waitFor(1);
+    receiver.pause();
+    const started = performance.now();
+    await tcp.close();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('closes at once when it never connected', async () => {
     const tcp = transport({ port: 9 });
     await tcp.close();
