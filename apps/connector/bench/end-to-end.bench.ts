@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type AppendResult,
   type Checkpoint,
   DestinationRunner,
   InMemoryJournal,
@@ -108,6 +109,34 @@ const pipeline = async (journal: Journal, total: number): Promise<number> => {
   return total / seconds;
 };
 
+/**
+ * Not a journal to ship: the in-memory journal plus the least that any durable journal has to do on the event loop.
+ * It serialises every event as JSON (handing events to a worker thread instead costs more: a structured clone is
+ * slower than `JSON.stringify`). With `file`, it also appends that JSON to a plain log file, with no index and no
+ * fsync (what SQLite does at `synchronous=NORMAL`). Its rate against the in-memory journal is the ceiling of
+ * journal/in-memory for any design that stores the events this process holds.
+ */
+class FloorJournal extends InMemoryJournal {
+  readonly #fd: number | undefined;
+  bytes = 0;
+
+  constructor(file?: string) {
+    super();
+    this.#fd = file === undefined ? undefined : openSync(file, 'a', 0o600);
+  }
+
+  override append(source: string, events: readonly SecurityEvent[], checkpoint: Checkpoint): Promise<AppendResult> {
+    const json = events.map((e) => JSON.stringify(e)).join('\n');
+    this.bytes += json.length;
+    if (this.#fd !== undefined) writeSync(this.#fd, `${json}\n${JSON.stringify(checkpoint)}\n`);
+    return super.append(source, events, checkpoint);
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+  }
+}
+
 /** rsyslog: imtcp (octet-counted in) → omfwd TCP octet-counted → the sink, the raw message passed through. */
 const rsyslogForward = async (total: number): Promise<number> => {
   const sink = await startSink(total);
@@ -186,6 +215,19 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
     results.push({ path: 'connector, in-memory journal', eventsPerSecond: await pipeline(new InMemoryJournal(), EVENTS) });
   }, once);
 
+  test('floor: in-memory journal + JSON of every event → CEF → TCP → sink', async () => {
+    const journal = new FloorJournal();
+    results.push({ path: 'floor: in-memory journal + JSON.stringify of each event', eventsPerSecond: await pipeline(journal, EVENTS) });
+  }, once);
+
+  test('floor: in-memory journal + JSON appended to a file → CEF → TCP → sink', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
+    const journal = new FloorJournal(join(dir, 'events.jsonl'));
+    results.push({ path: 'floor: in-memory journal + JSON appended to a plain file', eventsPerSecond: await pipeline(journal, EVENTS) });
+    journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, once);
+
   test('rsyslog imtcp → omfwd → sink', async () => {
     results.push({ path: 'rsyslog 8.2302 imtcp → omfwd (pre-formatted)', eventsPerSecond: await rsyslogForward(EVENTS) });
   }, once);
@@ -208,6 +250,11 @@ afterAll(() => {
   const rsyslog = rate('rsyslog');
   const lines = ['| path | events/s | notes |', '|---|---|---|'];
   for (const r of results) lines.push(`| ${r.path} | ${r.eventsPerSecond === undefined ? '' : Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.note ?? ''} |`);
+  const json = rate('floor: in-memory journal + JSON.stringify');
+  const file = rate('floor: in-memory journal + JSON appended');
   lines.push(`| ratios | journal/rsyslog ${(sqlite / rsyslog).toFixed(2)}× · journal/in-memory ${(sqlite / memory).toFixed(2)}× | |`);
+  lines.push(
+    `| ceilings | JSON only/in-memory ${(json / memory).toFixed(2)}× · JSON + file/in-memory ${(file / memory).toFixed(2)}× · in-memory/rsyslog ${(memory / rsyslog).toFixed(2)}× | |`,
+  );
   console.log(`\n${lines.join('\n')}\n`);
 });

@@ -27,6 +27,8 @@ describe.skipIf(requireOracle('rsyslog'))('tcp transport → rsyslog (a server w
     try {
       const messages = Array.from({ length: 200 }, (_, i) => message(i));
       await tcp.send(messages, never);
+      // rsyslog answers our end of stream once it has read everything: the confirmation a graceful stop relies on.
+      expect(await tcp.finish(AbortSignal.timeout(10_000))).toBe(true);
       const records = await oracle.received(200, 10_000);
       records.forEach((record, i) => {
         expect(record).toMatchObject({

@@ -68,6 +68,8 @@ describe.skipIf(requireOracle('rsyslog'))('tls transport → rsyslog (gtls and o
         const t = transport(driver, { cert: file('client.pem'), key: file('client-key.pem') });
         try {
           await t.send(Array.from({ length: 50 }, (_, i) => message(i)), never);
+          // rsyslog answers our end of the TLS stream once it has read everything (what a graceful stop relies on).
+          expect(await t.finish(AbortSignal.timeout(10_000))).toBe(true);
           const records = await oracle.received(50, 10_000);
           records.forEach((record, i) => expect(record).toMatchObject({ hostname: 'sensor-01', appName: 'syslog-connector', msgId: `TLS${i}`, msg: `over tls ${i} ✓` }));
         } finally {
