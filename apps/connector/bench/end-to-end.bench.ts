@@ -132,8 +132,9 @@ class FloorJournal extends InMemoryJournal {
     return super.append(source, events, checkpoint);
   }
 
-  close(): void {
+  override async close(): Promise<void> {
     if (this.#fd !== undefined) closeSync(this.#fd);
+    await super.close();
   }
 }
 
@@ -224,7 +225,7 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
     const journal = new FloorJournal(join(dir, 'events.jsonl'));
     results.push({ path: 'floor: in-memory journal + JSON appended to a plain file', eventsPerSecond: await pipeline(journal, EVENTS) });
-    journal.close();
+    await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }, once);
 

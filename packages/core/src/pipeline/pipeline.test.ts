@@ -72,6 +72,19 @@ const nameFormatter: Formatter = {
   },
 };
 
+/** A runner for destination "siem" over a journal holding wb events 1..`events`, with an unconfirmed window. */
+const windowedRunner = async (transport: Transport, options: { events: number; batchSize: number; confirmWindowMs: number }) => {
+  const journal = new InMemoryJournal();
+  await journal.append('wb', Array.from({ length: options.events }, (_, i) => event('wb', i + 1)), {});
+  const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
+    batchSize: options.batchSize,
+    sources: undefined,
+    maxRetryDelayMs: 10,
+    confirmWindowMs: options.confirmWindowMs,
+  });
+  return { journal, runner };
+};
+
 describe('SourceRunner', () => {
   it('stores each page with its checkpoint and resumes from the stored checkpoint', async () => {
     const journal = new InMemoryJournal();
@@ -149,15 +162,8 @@ describe('DestinationRunner', () => {
   });
 
   it('keeps a confirmed batch unacknowledged for the window and re-sends it after a later failure', async () => {
-    const journal = new InMemoryJournal();
-    await journal.append('wb', [1, 2, 3, 4, 5].map((n) => event('wb', n)), {});
     const transport = new RecordingTransport();
-    const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
-      batchSize: 2,
-      sources: undefined,
-      maxRetryDelayMs: 10,
-      confirmWindowMs: 60_000,
-    });
+    const { journal, runner } = await windowedRunner(transport, { events: 5, batchSize: 2, confirmWindowMs: 60_000 });
     const signal = new AbortController().signal;
     expect(await runner.deliverOnce(signal)).toBe(2);
     // Confirmed by the transport, but inside the window: the cursor has not moved, a crash now re-sends e1 and e2.
@@ -173,14 +179,7 @@ describe('DestinationRunner', () => {
 
   /** Three events sent within a long unconfirmed window, then a drain of `drainMs`; what `run` resolved. */
   const drain = async (transport: Transport, drainMs = 5_000) => {
-    const journal = new InMemoryJournal();
-    await journal.append('wb', [1, 2, 3].map((n) => event('wb', n)), {});
-    const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
-      batchSize: 10,
-      sources: undefined,
-      maxRetryDelayMs: 10,
-      confirmWindowMs: 60_000,
-    });
+    const { journal, runner } = await windowedRunner(transport, { events: 3, batchSize: 10, confirmWindowMs: 60_000 });
     const running = runner.run(new AbortController().signal, 5);
     runner.requestDrain(Date.now() + drainMs);
     return { journal, runner, caughtUp: await running };
@@ -197,8 +196,10 @@ describe('DestinationRunner', () => {
     class FinishingTransport extends RecordingTransport {
       connected = true;
       readonly finishes: AbortSignal[] = [];
-      constructor(readonly answer: boolean | 'never') {
+      readonly answer: boolean | 'never';
+      constructor(answer: boolean | 'never') {
         super();
+        this.answer = answer;
       }
       async finish(signal: AbortSignal): Promise<boolean> {
         this.finishes.push(signal);
@@ -267,15 +268,8 @@ describe('DestinationRunner and a lost connection', () => {
   }
 
   it('re-sends the unconfirmed window when the connection it went out on is gone, although no send failed', async () => {
-    const journal = new InMemoryJournal();
-    await journal.append('wb', [1, 2, 3].map((n) => event('wb', n)), {});
     const transport = new ReconnectingTransport();
-    const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
-      batchSize: 2,
-      sources: undefined,
-      maxRetryDelayMs: 10,
-      confirmWindowMs: 60_000,
-    });
+    const { runner } = await windowedRunner(transport, { events: 3, batchSize: 2, confirmWindowMs: 60_000 });
     const signal = new AbortController().signal;
     expect(await runner.deliverOnce(signal)).toBe(2);
     transport.connected = false; // the server closed; the transport reconnects on the next send
@@ -287,15 +281,8 @@ describe('DestinationRunner and a lost connection', () => {
   });
 
   it('does not acknowledge an idle window whose connection is gone', async () => {
-    const journal = new InMemoryJournal();
-    await journal.append('wb', [event('wb', 1)], {});
     const transport = new ReconnectingTransport();
-    const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
-      batchSize: 10,
-      sources: undefined,
-      maxRetryDelayMs: 10,
-      confirmWindowMs: 1,
-    });
+    const { journal, runner } = await windowedRunner(transport, { events: 1, batchSize: 10, confirmWindowMs: 1 });
     const signal = new AbortController().signal;
     expect(await runner.deliverOnce(signal)).toBe(1);
     transport.connected = false;
