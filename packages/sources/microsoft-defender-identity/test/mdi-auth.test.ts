@@ -3,13 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeError, SyslogConnectorError, type SourceBatch } from '@syslog-connector/core';
-import { createCertificateAuthority, issueCertificate, ManualClock } from '@syslog-connector/testing';
+import { createCertificateAuthority, issueCertificate, ManualClock, RecordingLogger, type LogRecord } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGraphCredential } from '../src/graph-credential.js';
 import { mdiOptions } from '../src/mdi-options.js';
 import { MdiSource } from '../src/mdi-source.js';
 import { GraphSimulator, type GraphSimulatorOptions } from '@syslog-connector/testing';
-import { recordingLogger, type LogEntry } from './test-kit.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const SECRET = 'auth~Zx9.secret-VALUE_77';
@@ -22,9 +21,9 @@ const setup = async (sim: GraphSimulatorOptions = {}, secret = SECRET, notificat
   const clock = new ManualClock(NOW);
   const graph = await GraphSimulator.start({ clock, clientSecret: SECRET, seed: 5, ...sim });
   sims.push(graph);
-  const logs: LogEntry[] = [];
+  const logs: LogRecord[] = [];
   const options = mdiOptions.parse({ tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: secret, authorityHost: graph.baseUrl, graphHost: graph.baseUrl, since: '2h', notifications });
-  const source = new MdiSource('mdi', options, { kind: 'secret', secret }, { clock, logger: recordingLogger(logs) }, { random: () => 0.5 });
+  const source = new MdiSource('mdi', options, { kind: 'secret', secret }, { clock, logger: new RecordingLogger(logs) }, { random: () => 0.5 });
   const poll = async () => {
     const batches: SourceBatch[] = [];
     for await (const batch of source.read(undefined, AbortSignal.timeout(10_000))) batches.push(batch);
@@ -101,7 +100,7 @@ describe('MDI source sign-in', () => {
     sims.push(graph);
     graph.addAlerts(5);
     const options = mdiOptions.parse({ tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: SECRET, authorityHost: graph.baseUrl, graphHost: graph.baseUrl, since: '2h', requestsPerMinute: 2, notifications: ['new-alerts'] });
-    const source = new MdiSource('mdi', options, { kind: 'secret', secret: SECRET }, { clock, logger: recordingLogger([]) });
+    const source = new MdiSource('mdi', options, { kind: 'secret', secret: SECRET }, { clock, logger: new RecordingLogger([]) });
     let events = 0;
     for await (const batch of source.read(undefined, AbortSignal.timeout(10_000))) events += batch.events.length;
     expect(events).toBe(5);
@@ -123,7 +122,7 @@ describe('MDI source sign-in', () => {
       graph.addAlerts(1);
       const raw = { tenantId: graph.tenantId, clientId: graph.clientId, certificate: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') }, authorityHost: graph.baseUrl, graphHost: graph.baseUrl, since: '2h' };
       const options = mdiOptions.parse(raw);
-      const source = new MdiSource('mdi', options, await loadGraphCredential('mdi', options), { clock, logger: recordingLogger([]) });
+      const source = new MdiSource('mdi', options, await loadGraphCredential('mdi', options), { clock, logger: new RecordingLogger([]) });
       let events = 0;
       for await (const batch of source.read(undefined, AbortSignal.timeout(10_000))) events += batch.events.length;
       expect(events).toBe(1);
@@ -133,7 +132,7 @@ describe('MDI source sign-in', () => {
       const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
       await writeFile(join(dir, 'other.pem'), other);
       const wrong = mdiOptions.parse({ ...raw, certificate: { cert: join(dir, 'cert.pem'), key: join(dir, 'other.pem') } });
-      const bad = new MdiSource('mdi', wrong, await loadGraphCredential('mdi', wrong), { clock, logger: recordingLogger([]) });
+      const bad = new MdiSource('mdi', wrong, await loadGraphCredential('mdi', wrong), { clock, logger: new RecordingLogger([]) });
       const error = await failure((async () => {
         for await (const _ of bad.read(undefined, AbortSignal.timeout(10_000))) void _;
       })());

@@ -5,13 +5,12 @@ import { DestinationRunner, SourceRunner, systemClock, type Formatter } from '@s
 import { rfc3164Options, Rfc3164Formatter } from '@syslog-connector/format-rfc3164';
 import { rfc5424Options, Rfc5424Formatter } from '@syslog-connector/format-rfc5424';
 import { SqliteJournal } from '@syslog-connector/store-sqlite';
-import { ManualClock, parseCef, SyslogReceiver } from '@syslog-connector/testing';
+import { ManualClock, parseCef, SyslogReceiver, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { tcpOptions, TcpTransport } from '@syslog-connector/transport-tcp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mdiOptions } from '../src/mdi-options.js';
 import { MdiSource } from '../src/mdi-source.js';
 import { GraphSimulator } from '@syslog-connector/testing';
-import { recordingLogger, RecordingMetrics, type LogEntry } from './test-kit.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const MINUTE = 60_000;
@@ -33,8 +32,8 @@ const scenario = async (formatter: Formatter, notifications?: readonly string[])
   const receiver = await SyslogReceiver.start({ protocol: 'tcp' });
   const dir = await mkdtemp(join(tmpdir(), 'mdi-e2e-'));
   cleanup.push(() => graph.stop(), () => receiver.stop(), () => rm(dir, { recursive: true, force: true }));
-  const logs: LogEntry[] = [];
-  const logger = recordingLogger(logs);
+  const logs: LogRecord[] = [];
+  const logger = new RecordingLogger(logs);
   const options = mdiOptions.parse({
     tenantId: graph.tenantId,
     clientId: graph.clientId,

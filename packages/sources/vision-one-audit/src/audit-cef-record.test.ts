@@ -1,10 +1,10 @@
 import type { JsonValue, SecurityEvent } from '@syslog-connector/core';
 import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
 import { describe, expect, it } from 'vitest';
-import { RecordingMetrics } from '../test/recording-deps.js';
 import { auditCefRecord } from './audit-cef-record.js';
 import { auditLogTypeOf } from './audit-log-type.js';
 import { auditLogSchema, readAuditLog } from './audit-log.js';
+import { RecordingMetrics } from '@syslog-connector/testing';
 
 const COMPANY = '8d1ad2c4-7d6b-4b8e-9a3e-5c2f1e0d9b7a';
 const RT = Date.parse('2024-09-23T17:18:42Z');

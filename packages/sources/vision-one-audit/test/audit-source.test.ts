@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flattenIssues, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
 import { openStore, type SqliteJournal } from '@syslog-connector/store-sqlite';
-import { ManualClock, VisionOneSimulator, type AuditLog } from '@syslog-connector/testing';
+import { ManualClock, VisionOneSimulator, type AuditLog, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditOptions } from '../src/audit-options.js';
 import { AuditSource } from '../src/audit-source.js';
 import { visionOneAuditSource } from '../src/vision-one-audit-source.js';
-import { recordingLogger, RecordingMetrics, type LogEntry } from './recording-deps.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const MINUTE = 60_000;
@@ -28,9 +27,9 @@ const setup = async (options: Record<string, unknown> = {}) => {
   cleanup.push(() => sim.stop());
   const dir = mkdtempSync(join(tmpdir(), 'audit-source-'));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const logs: LogEntry[] = [];
+  const logs: LogRecord[] = [];
   const metrics = new RecordingMetrics();
-  const deps = { clock, logger: recordingLogger(logs), metrics };
+  const deps = { clock, logger: new RecordingLogger(logs), metrics };
   const parsed = auditOptions.parse({ baseUrl: sim.baseUrl, token: TOKEN, since: '2h', ...options });
   const source = () => new AuditSource(ID, parsed, deps, { random: () => 0.5 });
   const open = async (): Promise<SqliteJournal> => {
@@ -80,7 +79,7 @@ describe('AuditSource windows and restart', () => {
     });
     expect(sim.requests.map((r) => [r.status, r.headers['tmv1-filter']])).toEqual(sim.requests.map(() => [200, undefined]));
     expect(await journal.checkpoint(ID)).toEqual({ version: 1, windowEnd: '2026-03-01T11:59:50Z' });
-    expect(metrics.counts).toEqual([]);
+    expect(metrics.increments).toEqual([]);
   });
 
   it('delivers every log exactly once across a crash mid-window, a restart of the store and a late log', async () => {
@@ -149,8 +148,8 @@ describe('AuditSource logTypes and categories', () => {
     const want = expected(logs, logTypes);
     expect(want.length).toBeGreaterThan(0);
     expect(await stored(journal)).toEqual(want);
-    expect(metrics.counts.length).toBe(20 - want.length);
-    expect(new Set(metrics.counts.map((c) => JSON.stringify(c)))).toEqual(new Set([JSON.stringify(['source_audit_logs_skipped', { source: ID, logType: other }, 1])]));
+    expect(metrics.increments.length).toBe(20 - want.length);
+    expect(new Set(metrics.increments.map((c) => JSON.stringify(c)))).toEqual(new Set([JSON.stringify(['source_audit_logs_skipped', { source: ID, logType: other }, 1])]));
   });
 
   it('sends a category in neither column as system, counts it and logs it once', async () => {
@@ -170,7 +169,7 @@ describe('AuditSource logTypes and categories', () => {
     const journal = await open();
     await poll(source(), journal);
     expect((await stored(journal)).map((line) => line.slice(0, 6))).toEqual(['900004', '900004']);
-    expect(metrics.counts).toEqual([
+    expect(metrics.increments).toEqual([
       ['source_audit_unmapped_categories', { source: ID, category: 'Quantum Settings' }, 1],
       ['source_audit_unmapped_categories', { source: ID, category: 'Quantum Settings' }, 1],
     ]);

@@ -1,5 +1,5 @@
-import { SyslogConnectorError, z, type Logger } from '@syslog-connector/core';
-import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions } from '@syslog-connector/testing';
+import { SyslogConnectorError, z } from '@syslog-connector/core';
+import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions, RecordingLogger, type LogRecord } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmv1AnyOf } from '../src/tmv1-filter.js';
 import { VisionOneClient, type VisionOneItem, type VisionOnePage } from '../src/vision-one-client.js';
@@ -9,15 +9,6 @@ const NOW = Date.parse('2026-03-01T12:00:00Z');
 const TOKEN = 'v1-test-token-7c1e0f5a9b';
 const WORKBENCH = '/v3.0/workbench/alerts';
 const WINDOW = { startDateTime: '2026-03-01T11:00:00Z', endDateTime: '2026-03-01T12:00:00Z', orderBy: 'createdDateTime asc', top: 200 };
-
-type LogEntry = { level: string; fields: object; message: string };
-
-/** Keeps what was logged, to assert on it (and that the API key never appears). */
-const recordingLogger = (entries: LogEntry[]): Logger => {
-  const at = (level: string) => (fields: object, message: string) => void entries.push({ level, fields, message });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
-  return logger;
-};
 
 const idSchema = z.looseObject({ id: z.string(), severity: z.enum(['low', 'medium', 'high', 'critical']) });
 
@@ -31,9 +22,9 @@ const setup = async (simOptions: VisionOneSimulatorOptions = {}, connection: Rec
   const clock = new ManualClock(NOW);
   const sim = await VisionOneSimulator.start({ token: TOKEN, clock, ...simOptions });
   simulators.push(sim);
-  const logs: LogEntry[] = [];
+  const logs: LogRecord[] = [];
   const options = visionOneConnection.parse({ baseUrl: sim.baseUrl, token: TOKEN, ...connection });
-  const client = new VisionOneClient('wb', options, { clock, logger: recordingLogger(logs) }, { random: () => 0.5 });
+  const client = new VisionOneClient('wb', options, { clock, logger: new RecordingLogger(logs) }, { random: () => 0.5 });
   return { sim, clock, logs, client };
 };
 
@@ -190,7 +181,7 @@ describe('VisionOneClient.list', () => {
     const { sim } = await setup();
     const clock = new ManualClock(NOW);
     const options = visionOneConnection.parse({ baseUrl: sim.baseUrl, token: 'wrong-token' });
-    const client = new VisionOneClient('wb', options, { clock, logger: recordingLogger([]) });
+    const client = new VisionOneClient('wb', options, { clock, logger: new RecordingLogger([]) });
     const error = await failure(collect(client.list(WORKBENCH, { query: WINDOW, itemSchema: idSchema, signal: AbortSignal.timeout(5_000) })));
     expect([error.code, error.message]).toEqual(['SOURCE_AUTH', 'Vision One rejected the API key (HTTP 401 Unauthorized: The API key is missing, invalid or expired.)']);
     expect(error.message).not.toContain('wrong-token');
@@ -232,7 +223,7 @@ describe('VisionOneClient.list', () => {
     const manual = new ManualClock(NOW);
     // Shutdown arrives while the client waits before its first retry.
     const clock = { now: () => manual.now(), sleep: (ms: number, signal?: AbortSignal) => (controller.abort(new Error('shutting down')), manual.sleep(ms, signal)) };
-    const client = new VisionOneClient('wb', visionOneConnection.parse({ baseUrl: sim.baseUrl, token: TOKEN }), { clock, logger: recordingLogger([]) });
+    const client = new VisionOneClient('wb', visionOneConnection.parse({ baseUrl: sim.baseUrl, token: TOKEN }), { clock, logger: new RecordingLogger([]) });
     await expect(collect(client.list(WORKBENCH, { query: WINDOW, itemSchema: idSchema, signal: controller.signal }))).rejects.toThrow('shutting down');
     expect(sim.requests.map((r) => r.status)).toEqual([500]);
   });
@@ -271,7 +262,7 @@ describe('VisionOneClient.check', () => {
   it('stops after a failed name resolution', async () => {
     const client = new VisionOneClient('wb', visionOneConnection.parse({ baseUrl: 'https://vision-one.invalid', token: TOKEN }), {
       clock: new ManualClock(NOW),
-      logger: recordingLogger([]),
+      logger: new RecordingLogger([]),
     });
     const steps = [];
     for await (const step of client.check(probe, AbortSignal.timeout(5_000))) steps.push({ ...step, durationMs: 0 });

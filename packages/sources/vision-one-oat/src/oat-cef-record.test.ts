@@ -2,9 +2,9 @@ import type { JsonValue, SecurityEvent } from '@syslog-connector/core';
 import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
 import { describe, expect, it } from 'vitest';
 import detection from '../test/fixtures/oat-network-detection.json' with { type: 'json' };
-import { RecordingMetrics } from '../test/recording-deps.js';
 import { oatCefRecord } from './oat-cef-record.js';
 import { oatDetectionSchema, readOatDetection } from './oat-detection.js';
+import { RecordingMetrics } from '@syslog-connector/testing';
 
 const COMPANY = '8d1ad2c4-7d6b-4b8e-9a3e-5c2f1e0d9b7a';
 const RT = Date.parse('2022-12-05T05:26:45Z');

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flattenIssues, SourceRunner, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
 import { openStore, type SqliteJournal } from '@syslog-connector/store-sqlite';
-import { ManualClock, VisionOneSimulator, type OatDetection } from '@syslog-connector/testing';
+import { ManualClock, VisionOneSimulator, type OatDetection, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { oatOptions } from '../src/oat-options.js';
 import { OatSource } from '../src/oat-source.js';
 import { visionOneOatSource } from '../src/vision-one-oat-source.js';
-import { recordingLogger, RecordingMetrics, type LogEntry } from './recording-deps.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const MINUTE = 60_000;
@@ -28,9 +27,9 @@ const setup = async (options: Record<string, unknown> = {}) => {
   cleanup.push(() => sim.stop());
   const dir = mkdtempSync(join(tmpdir(), 'oat-source-'));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const logs: LogEntry[] = [];
+  const logs: LogRecord[] = [];
   const metrics = new RecordingMetrics();
-  const deps = { clock, logger: recordingLogger(logs), metrics };
+  const deps = { clock, logger: new RecordingLogger(logs), metrics };
   const parsed = oatOptions.parse({ baseUrl: sim.baseUrl, token: TOKEN, since: '2h', ...options });
   const source = () => new OatSource(ID, parsed, deps, { random: () => 0.5 });
   /** Opens the store in `dir`: a second call after `close()` is a restart of the daemon. */
@@ -74,7 +73,7 @@ describe('OatSource windows, filter and restart', () => {
     expect(sim.requests.map((r) => [r.status, r.headers['tmv1-filter']])).toEqual(sim.requests.map(() => [200, CHM]));
     expect(sim.requests[0]?.query).toEqual({ ingestedStartDateTime: '2026-03-01T10:00:00Z', ingestedEndDateTime: '2026-03-01T11:59:50Z', top: '200' });
     expect(await journal.checkpoint(ID)).toEqual({ version: 1, windowEnd: '2026-03-01T11:59:50Z' });
-    expect(metrics.counts).toEqual([]);
+    expect(metrics.increments).toEqual([]);
   });
 
   it('sends the levels an operator chose, e.g. low and info only', async () => {
@@ -113,7 +112,7 @@ describe('OatSource windows, filter and restart', () => {
 
     // The next poll re-reads only the overlap; nothing new is stored.
     clock.advance(MINUTE);
-    const runner = new SourceRunner(ID, source(), second, clock, recordingLogger([]), () => {});
+    const runner = new SourceRunner(ID, source(), second, clock, new RecordingLogger([]), () => {});
     await runner.pollOnce(AbortSignal.timeout(10_000));
     expect(runner.stats.stored).toBe(0);
     expect(sim.requests.at(-1)?.query).toMatchObject({ ingestedStartDateTime: '2026-03-01T12:03:50Z', ingestedEndDateTime: '2026-03-01T12:05:50Z' });
@@ -202,7 +201,7 @@ describe('OatSource detections with several filters', () => {
       [`${multi.uuid}:F1003`, 9, 'Encoded PowerShell', 'T1059.001, T1027'],
     ]);
     expect(entries.every((e) => JSON.stringify(e.raw) === JSON.stringify(multi))).toBe(true);
-    expect(metrics.counts.filter(([name]) => name === 'source_oat_filters_skipped')).toEqual([
+    expect(metrics.increments.filter(([name]) => name === 'source_oat_filters_skipped')).toEqual([
       // The generated detection has one filter: the API leaves it out when its level is not chosen, so only the
       // low filter inside the selected detection is skipped here.
       ['source_oat_filters_skipped', { source: ID, riskLevel: 'low' }, 1],

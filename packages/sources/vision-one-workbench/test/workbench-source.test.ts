@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { SourceRunner, SyslogConnectorError, type JsonValue, type Logger, type Metrics, type SourceBatch } from '@syslog-connector/core';
-import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions } from '@syslog-connector/testing';
+import { SourceRunner, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
+import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { visionOneWorkbenchSource } from '../src/vision-one-workbench-source.js';
 import { workbenchOptions } from '../src/workbench-options.js';
@@ -12,24 +12,6 @@ const MINUTE = 60_000;
 const TOKEN = 'wb-test-token-51d0c3e8aa';
 const ID = 'workbench';
 
-type LogEntry = { level: string; fields: object; message: string };
-
-const recordingLogger = (entries: LogEntry[]): Logger => {
-  const at = (level: string) => (fields: object, message: string) => void entries.push({ level, fields, message });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
-  return logger;
-};
-
-class RecordingMetrics implements Metrics {
-  readonly counts: Array<[string, Readonly<Record<string, string>>, number]> = [];
-  increment(name: string, labels: Readonly<Record<string, string>> = {}, by = 1): void {
-    this.counts.push([name, labels, by]);
-  }
-  snapshot() {
-    return this.counts.map(([name, labels, value]) => ({ name, labels, value }));
-  }
-}
-
 let simulators: VisionOneSimulator[] = [];
 afterEach(async () => {
   await Promise.all(simulators.map((s) => s.stop()));
@@ -40,9 +22,9 @@ const setup = async (simOptions: VisionOneSimulatorOptions = {}, options: Record
   const clock = new ManualClock(NOW);
   const sim = await VisionOneSimulator.start({ token: TOKEN, clock, pageSize: 5, seed: 11, ...simOptions });
   simulators.push(sim);
-  const logs: LogEntry[] = [];
+  const logs: LogRecord[] = [];
   const metrics = new RecordingMetrics();
-  const deps = { clock, logger: recordingLogger(logs), metrics };
+  const deps = { clock, logger: new RecordingLogger(logs), metrics };
   const parsed = workbenchOptions.parse({ baseUrl: sim.baseUrl, token: TOKEN, since: '2h', ...options });
   // A fixed jitter draw, so back-off waits are exact.
   const source = () => new WorkbenchSource(ID, parsed, deps, { random: () => 0.5 });
@@ -211,7 +193,7 @@ describe('WorkbenchSource events', () => {
     expect((logs[0]?.fields as { issues: string }).issues).toBe(
       'model: Invalid input: expected string, received undefined; severity: Invalid option: expected one of "low"|"medium"|"high"|"critical"; workbenchLink: Invalid input: expected string, received undefined; alertProvider: Invalid input: expected string, received undefined; updatedDateTime: Invalid input: expected string, received undefined; and 1 more',
     );
-    expect(metrics.counts).toEqual([
+    expect(metrics.increments).toEqual([
       ['source_invalid_items', { source: ID, type: 'workbench-alert' }, 1],
       ['source_invalid_items', { source: ID, type: 'workbench-alert' }, 1],
     ]);
