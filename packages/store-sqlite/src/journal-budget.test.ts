@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { SyslogConnectorError, type SecurityEvent } from '@syslog-connector/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordingLogger, rejectionOf, securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
+import { RecordingLogger, rejectionOf } from '@syslog-connector/testing';
+import { securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
 import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
 
 let folder: ReturnType<typeof temporaryFolder>;
@@ -87,7 +88,7 @@ describe('SqliteJournal disk budget', () => {
   });
 
   it('drop-oldest: stays within the budget, drops the oldest, and counts them per destination that had not delivered them', async () => {
-    const logger = recordingLogger();
+    const logger = new RecordingLogger();
     const j = await open({ maxBytes: budget, whenFull: 'drop-oldest', logger });
     await j.setConsumers([{ destination: 'siem' }, { destination: 'oat-only', sources: ['oat'] }]);
     for (let page = 0; page < 60; page += 1) await j.append('wb', bulky('wb', page * 10, 10), { page });
@@ -104,7 +105,7 @@ describe('SqliteJournal disk budget', () => {
     expect(seqs).toEqual(Array.from({ length: left }, (_, i) => 600 - left + 1 + i));
     // `oat-only` never wanted wb events: nothing is counted against it.
     expect((await j.progress('oat-only')).dropped).toBe(0);
-    const warnings = logger.lines.filter((entry) => entry.message.startsWith('Journal full: oldest undelivered events dropped'));
+    const warnings = logger.records.filter((entry) => entry.message.startsWith('Journal full: oldest undelivered events dropped'));
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings.every((entry) => (entry.fields as Record<string, unknown>)['destination'] === 'siem')).toBe(true);
     expect(warnings.reduce((sum, entry) => sum + Number((entry.fields as Record<string, unknown>)['dropped']), 0)).toBe(progress.dropped);
@@ -169,9 +170,9 @@ describe('schema migration 1 → 2', () => {
     db.exec('DROP TABLE compacted_keys; ALTER TABLE cursors DROP COLUMN dropped; PRAGMA user_version = 1;');
     db.close();
 
-    const logger = recordingLogger();
+    const logger = new RecordingLogger();
     const reopened = await open({ logger });
-    expect(logger.lines.find((line) => line.message === 'Store opened.')?.fields).toMatchObject({ schemaVersion: 2, migratedFrom: 1 });
+    expect(logger.records.find((line) => line.message === 'Store opened.')?.fields).toMatchObject({ schemaVersion: 2, migratedFrom: 1 });
     expect(await reopened.progress('siem')).toEqual({ destination: 'siem', cursor: 1, delivered: 1, deadLettered: 0, dropped: 0 });
     expect((await reopened.read('siem', { limit: 10 })).map((e) => e.event.key)).toEqual(['wb-1']);
     await reopened.setConsumers([{ destination: 'siem' }]);

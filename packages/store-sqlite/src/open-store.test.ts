@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SyslogConnectorError } from '@syslog-connector/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rejectionOf, securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
+import { rejectionOf } from '@syslog-connector/testing';
+import { securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
 import { openStore, STORE_FILE_NAME } from './open-store.js';
 import { sqliteStateStore } from './sqlite-state-store.js';
 

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SyslogConnectorError, type SecurityEvent } from '@syslog-connector/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordingLogger, rejectionOf, securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
+import { RecordingLogger, rejectionOf } from '@syslog-connector/testing';
+import { securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
 import { SCHEMA_VERSION, STORE_APPLICATION_ID } from './schema-migrations.js';
 import { SqliteJournal } from './sqlite-journal.js';
 
@@ -217,7 +218,7 @@ describe('SqliteJournal.append and read', () => {
 
   it('stores an event labelled with another source under the append source, warning once per source', async () => {
     await journal.close();
-    const logger = recordingLogger();
+    const logger = new RecordingLogger();
     journal = await SqliteJournal.open({ path: file, logger });
     const mislabelled = securityEvent('vision-one-workbench', 'a');
 
@@ -230,7 +231,7 @@ describe('SqliteJournal.append and read', () => {
       '3:vision-one-workbench/c',
     ]);
     expect((await journal.read('siem', { limit: 1 }))[0]?.event).toStrictEqual(mislabelled);
-    expect(logger.lines).toEqual([
+    expect(logger.records).toEqual([
       { level: 'info', fields: { path: file, schemaVersion: SCHEMA_VERSION, head: 0 }, message: 'Store opened.' },
       {
         level: 'warn',

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { SyslogConnectorError } from '@syslog-connector/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rejectionOf, temporaryFolder } from '../test/fixtures/security-events.js';
+import { rejectionOf } from '@syslog-connector/testing';
+import { temporaryFolder } from '../test/fixtures/security-events.js';
 import { SqliteJournal } from './sqlite-journal.js';
 import { sqliteStateStore } from './sqlite-state-store.js';
 

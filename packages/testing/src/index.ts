@@ -4,3 +4,4 @@ export * from './certificates/index.js';
 export * from './oracles/index.js';
 export * from './graph-simulator/index.js';
 export * from './conformance/index.js';
+export * from './assertions/index.js';

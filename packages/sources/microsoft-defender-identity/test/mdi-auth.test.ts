@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeError, SyslogConnectorError, type SourceBatch } from '@syslog-connector/core';
-import { createCertificateAuthority, issueCertificate, ManualClock, RecordingLogger, type LogRecord } from '@syslog-connector/testing';
+import { createCertificateAuthority, issueCertificate, ManualClock, RecordingLogger, type LogRecord, rejectionOf } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGraphCredential } from '../src/graph-credential.js';
 import { mdiOptions } from '../src/mdi-options.js';
@@ -32,15 +32,7 @@ const setup = async (sim: GraphSimulatorOptions = {}, secret = SECRET, notificat
   return { clock, graph, logs, source, poll };
 };
 
-const failure = async (promise: Promise<unknown>): Promise<SyslogConnectorError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (SyslogConnectorError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-};
+const failure = (promise: Promise<unknown>): Promise<SyslogConnectorError> => rejectionOf(promise, SyslogConnectorError.is);
 
 describe('MDI source sign-in', () => {
   it('a wrong secret gives one SOURCE_AUTH error naming clientSecret, without the secret', async () => {

@@ -1,5 +1,5 @@
 import { SyslogConnectorError, z } from '@syslog-connector/core';
-import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions, RecordingLogger, type LogRecord } from '@syslog-connector/testing';
+import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions, RecordingLogger, type LogRecord, rejectionOf } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmv1AnyOf } from '../src/tmv1-filter.js';
 import { VisionOneClient, type VisionOneItem, type VisionOnePage } from '../src/vision-one-client.js';
@@ -34,15 +34,7 @@ const collect = async <T>(pages: AsyncIterable<VisionOnePage<T>>): Promise<Visio
   return out;
 };
 
-const failure = async (promise: Promise<unknown>): Promise<SyslogConnectorError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (SyslogConnectorError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a SyslogConnectorError');
-};
+const failure = (promise: Promise<unknown>): Promise<SyslogConnectorError> => rejectionOf(promise, SyslogConnectorError.is);
 
 const ids = <T extends { id: string }>(pages: VisionOnePage<T>[]): string[] =>
   pages.flatMap((p) => p.items.map((item: VisionOneItem<T>) => (item.valid ? item.value.id : 'invalid')));

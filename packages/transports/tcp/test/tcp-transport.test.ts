@@ -2,11 +2,10 @@ import { lookup } from 'node:dns/promises';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
-import { SyslogReceiver, UnresponsiveListener, type SyslogReceiverOptions } from '@syslog-connector/testing';
+import { SyslogReceiver, UnresponsiveListener, type SyslogReceiverOptions, RecordingLogger, rejectionOf } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tcpOptions } from '../src/options.js';
 import { TcpTransport, tcpTransport, WRITE_CHUNK_CHARS } from '../src/tcp-transport.js';
-import { RecordingLogger } from '@syslog-connector/testing';
 
 const never = new AbortController().signal;
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -30,15 +29,7 @@ const transport = (input: Record<string, unknown>, logger = new RecordingLogger(
 const message = (i: number) => `<14>1 2024-01-31T10:00:00.000Z host app - - - message ${i} ünïcødé ✓ 😀`;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => message(from + k));
 
-const rejection = async (promise: Promise<unknown>): Promise<TransportError> => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TransportError);
-    return error as TransportError;
-  }
-  throw new Error('expected the promise to reject');
-};
+const rejection = (promise: Promise<unknown>): Promise<TransportError> => rejectionOf(promise, (error) => error instanceof TransportError);
 
 /** Polls a condition every 5 ms for at most 5 s. */
 const waitUntil = async (condition: () => boolean): Promise<void> => {

@@ -5,11 +5,10 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { createServer as createTlsServer } from 'node:tls';
 import { promisify } from 'node:util';
 import { systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
-import { SyslogReceiver, UnresponsiveListener, type ReceiverTlsOptions } from '@syslog-connector/testing';
+import { SyslogReceiver, UnresponsiveListener, type ReceiverTlsOptions, RecordingLogger, rejectionOf } from '@syslog-connector/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tlsOptions } from '../src/options.js';
 import { TlsTransport, tlsTransport } from '../src/tls-transport.js';
-import { RecordingLogger } from '@syslog-connector/testing';
 import { createTestPki, type TestPki } from './tls-fixtures.js';
 
 const never = new AbortController().signal;
@@ -41,15 +40,7 @@ const transport = (input: Record<string, unknown>, logger = new RecordingLogger(
 const message = (i: number) => `<14>1 2024-01-31T10:00:00.000Z host app - - - message ${i} ünïcødé ✓ 😀`;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => message(from + k));
 
-const rejection = async (promise: Promise<unknown>): Promise<TransportError> => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TransportError);
-    return error as TransportError;
-  }
-  throw new Error('expected the promise to reject');
-};
+const rejection = (promise: Promise<unknown>): Promise<TransportError> => rejectionOf(promise, (error) => error instanceof TransportError);
 
 const checkSteps = async (t: TlsTransport): Promise<CheckStep[]> => {
   const steps: CheckStep[] = [];
