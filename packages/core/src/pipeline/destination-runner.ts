@@ -165,7 +165,12 @@ export class DestinationRunner {
       await this.#transport.send(messages, signal);
     } catch (error) {
       const written = error instanceof TransportError ? Math.min(error.written, sent.length) : 0;
-      if (written > 0) this.#sent((sent[written - 1] as JournalEntry).seq, written);
+      if (written > 0) {
+        this.#sent((sent[written - 1] as JournalEntry).seq, written);
+        // Delivery came back (the new connection took messages) before failing again: that outage ended, a new
+        // one begins. Counted here, or two outages close together would count as one.
+        this.#deliveringAgain();
+      }
       await this.#acknowledge(false);
       this.#rewind();
       this.#failing = true;
@@ -173,11 +178,7 @@ export class DestinationRunner {
     }
     this.#sent(last.seq, messages.length);
     this.stats.lastDeliveryAt = this.#clock.now();
-    if (this.#failing) {
-      this.#failing = false;
-      this.stats.reconnects += 1;
-      this.#logger.info({ destination: this.#id, reconnects: this.stats.reconnects }, 'Destination delivering again.');
-    }
+    this.#deliveringAgain();
     await this.#acknowledge(false);
     return entries.length;
   }
@@ -225,6 +226,14 @@ export class DestinationRunner {
       }
     }
     return false;
+  }
+
+  /** After a failure, the first messages the transport confirms again end the outage: one reconnect. */
+  #deliveringAgain(): void {
+    if (!this.#failing) return;
+    this.#failing = false;
+    this.stats.reconnects += 1;
+    this.#logger.info({ destination: this.#id, reconnects: this.stats.reconnects }, 'Destination delivering again.');
   }
 
   /** Asks `run` to deliver what is journaled now and return, at the latest at `deadline` (graceful shutdown). */

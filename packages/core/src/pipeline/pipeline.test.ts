@@ -177,6 +177,24 @@ describe('DestinationRunner', () => {
     expect(runner.stats.reconnects).toBe(1);
   });
 
+  it('counts one reconnect per outage, also when the next outage cuts the first send after the last one', async () => {
+    const transport = new RecordingTransport();
+    const { runner } = await windowedRunner(transport, { events: 5, batchSize: 5, confirmWindowMs: 0 });
+    const signal = new AbortController().signal;
+    // Outage 1: nothing goes through.
+    transport.failNext = { confirmFirst: 0 };
+    await expect(runner.deliverOnce(signal)).rejects.toThrow('connection closed by the server');
+    expect(runner.stats.reconnects).toBe(0);
+    // Back: two messages go out on the new connection, then outage 2 cuts the send.
+    transport.failNext = { confirmFirst: 2 };
+    await expect(runner.deliverOnce(signal)).rejects.toThrow('connection closed by the server');
+    expect(runner.stats.reconnects).toBe(1);
+    // Back again, for good.
+    while ((await runner.deliverOnce(signal)) > 0);
+    expect(runner.stats).toMatchObject({ reconnects: 2, sendErrors: 0, delivered: 5 });
+    expect(transport.received).toEqual(['wb:e1', 'wb:e2', 'wb:e3', 'wb:e4', 'wb:e5']);
+  });
+
   /** Three events sent within a long unconfirmed window, then a drain of `drainMs`; what `run` resolved. */
   const drain = async (transport: Transport, drainMs = 5_000) => {
     const { journal, runner } = await windowedRunner(transport, { events: 3, batchSize: 10, confirmWindowMs: 60_000 });

@@ -1,49 +1,23 @@
-import {
-  SyslogConnectorError,
-  isPluginDefinition,
-  type CefRecord,
-  type SecurityEvent,
-  type Severity,
-} from '@syslog-connector/core';
+import type { SecurityEvent, Severity } from '@syslog-connector/core';
 import { describe, expect, it } from 'vitest';
-import { RecordingMetrics, TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert } from '@syslog-connector/testing';
+import {
+  TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert,
+  WORKBENCH_CEF_HEAD,
+  bareWorkbenchAlert,
+  expectFormatterPlugin,
+  formatRejection,
+  formatterMaker,
+  formatterPluginContext,
+  withRecord,
+  workbenchCefLine,
+} from '@syslog-connector/testing';
 import { CefFormatter, cefFormatter } from './cef-formatter.js';
 import defaultExport from './index.js';
 import { cefOptions } from './options.js';
 
-const host = { instance: 'sensor-01.example.com', hostname: 'build-box' };
+const makeFormatter = formatterMaker(cefOptions, CefFormatter);
 
-const makeFormatter = (options: Record<string, unknown> = {}, instance = host.instance) => {
-  const metrics = new RecordingMetrics();
-  const formatter = new CefFormatter(cefOptions.parse(options), { host: { ...host, instance }, metrics });
-  return { formatter, metrics };
-};
-
-const withRecord = (record: Partial<CefRecord>, event: SecurityEvent = workbenchAlert): SecurityEvent => ({
-  ...event,
-  record: { ...event.record, ...record },
-});
-
-const noExtensions = withRecord({ extensions: [] });
-
-const rejection = (run: () => unknown): SyslogConnectorError => {
-  try {
-    run();
-  } catch (error) {
-    if (SyslogConnectorError.hasCode(error, 'FORMAT_REJECTED')) return error;
-    throw error;
-  }
-  throw new Error('expected a FORMAT_REJECTED error, but formatting succeeded');
-};
-
-// FACTS §A.5's illustrative Workbench line, with our values; `\=` inside the cs1 URL as CEF requires.
-const CEF_HEAD = 'CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|7|';
-const EXTENSIONS_BEFORE_RT =
-  'externalId=WB-9002-20210519-00014 cat=Possible APT Attack cn1Label=Impact Scope Count cn1=1 ' +
-  'cs1Label=Workbench link ' +
-  String.raw`cs1=https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId\=WB-9002-20210519-00014&ref\=0c4a1d ` +
-  'msg=A possible APT attack was detected on 2 endpoints. ';
-const EXTENSIONS_AFTER_RT = ' sourceServiceName=SAE TrendMicroV1CompanyID=3f9c2a61-5b7e-4d0a-9c1e-8a2b6d4f0e17';
+const noExtensions: SecurityEvent = bareWorkbenchAlert();
 
 describe('CefFormatter golden vectors (Workbench alert, FACTS §A.5)', () => {
   it('writes the rfc3164 prefix with the default options', () => {
@@ -59,18 +33,12 @@ describe('CefFormatter golden vectors (Workbench alert, FACTS §A.5)', () => {
 
   it('writes the rfc5424 prefix: version 1, RFC 3339 time, FQDN, APP-NAME, nil PROCID, MSGID, nil SD', () => {
     expect(makeFormatter({ prefix: 'rfc5424' }).formatter.format(workbenchAlert)).toBe(
-      '<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com syslog-connector - 900001 - ' +
-        CEF_HEAD +
-        EXTENSIONS_BEFORE_RT +
-        'rt=Dec 05 2022 05:26:45.000 UTC' +
-        EXTENSIONS_AFTER_RT,
+      '<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com syslog-connector - 900001 - ' + workbenchCefLine(),
     );
   });
 
   it('writes the bare CEF line with prefix none', () => {
-    expect(makeFormatter({ prefix: 'none' }).formatter.format(workbenchAlert)).toBe(
-      CEF_HEAD + EXTENSIONS_BEFORE_RT + 'rt=Dec 05 2022 05:26:45.000 UTC' + EXTENSIONS_AFTER_RT,
-    );
+    expect(makeFormatter({ prefix: 'none' }).formatter.format(workbenchAlert)).toBe(workbenchCefLine());
   });
 
   const prefixes = {
@@ -88,14 +56,12 @@ describe('CefFormatter golden vectors (Workbench alert, FACTS §A.5)', () => {
   );
 
   it.each(combinations)('writes prefix $prefix with timeFormat $timeFormat', ({ prefix, timeFormat, head, rt }) => {
-    expect(makeFormatter({ prefix, timeFormat }).formatter.format(workbenchAlert)).toBe(
-      head + CEF_HEAD + EXTENSIONS_BEFORE_RT + `rt=${rt}` + EXTENSIONS_AFTER_RT,
-    );
+    expect(makeFormatter({ prefix, timeFormat }).formatter.format(workbenchAlert)).toBe(head + workbenchCefLine(rt));
   });
 
   it('uses the configured APP-NAME in the rfc5424 prefix', () => {
     const line = makeFormatter({ prefix: 'rfc5424', appName: 'xdr-forwarder' }).formatter.format(noExtensions);
-    expect(line).toBe(`<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com xdr-forwarder - 900001 - ${CEF_HEAD}`);
+    expect(line).toBe(`<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com xdr-forwarder - 900001 - ${WORKBENCH_CEF_HEAD}`);
   });
 });
 
@@ -117,20 +83,20 @@ describe('CefFormatter syslog prefix', () => {
 
   it('writes the header timestamp from the event time, not the time of sending', () => {
     const event = { ...noExtensions, time: Date.parse('2026-01-09T22:04:05.123Z') };
-    expect(makeFormatter().formatter.format(event)).toBe(`<11>Jan  9 22:04:05 sensor-01 ${CEF_HEAD}`);
+    expect(makeFormatter().formatter.format(event)).toBe(`<11>Jan  9 22:04:05 sensor-01 ${WORKBENCH_CEF_HEAD}`);
     expect(makeFormatter({ prefix: 'rfc5424' }).formatter.format(event)).toBe(
-      `<11>1 2026-01-09T22:04:05.123Z sensor-01.example.com syslog-connector - 900001 - ${CEF_HEAD}`,
+      `<11>1 2026-01-09T22:04:05.123Z sensor-01.example.com syslog-connector - 900001 - ${WORKBENCH_CEF_HEAD}`,
     );
   });
 
   it('keeps an IP address instance whole as the rfc3164 HOSTNAME', () => {
     const line = makeFormatter({}, '192.0.2.7').formatter.format(noExtensions);
-    expect(line).toBe(`<11>Dec  5 05:26:45 192.0.2.7 ${CEF_HEAD}`);
+    expect(line).toBe(`<11>Dec  5 05:26:45 192.0.2.7 ${WORKBENCH_CEF_HEAD}`);
   });
 
   it('replaces spaces and non-ASCII characters in the instance name of the HOSTNAME', () => {
     const line = makeFormatter({ prefix: 'rfc5424' }, 'capteur münchen').formatter.format(noExtensions);
-    expect(line).toBe(`<11>1 2022-12-05T05:26:45.000Z capteur_m_nchen syslog-connector - 900001 - ${CEF_HEAD}`);
+    expect(line).toBe(`<11>1 2022-12-05T05:26:45.000Z capteur_m_nchen syslog-connector - 900001 - ${WORKBENCH_CEF_HEAD}`);
   });
 
   it('cuts the rfc5424 MSGID to 32 printable ASCII characters', () => {
@@ -152,32 +118,29 @@ describe('CefFormatter syslog prefix', () => {
 
   it('writes NILVALUE for an rfc5424 time it cannot write', () => {
     const line = makeFormatter({ prefix: 'rfc5424' }).formatter.format({ ...noExtensions, time: Number.NaN });
-    expect(line).toBe(`<11>1 - sensor-01.example.com syslog-connector - 900001 - ${CEF_HEAD}`);
+    expect(line).toBe(`<11>1 - sensor-01.example.com syslog-connector - 900001 - ${WORKBENCH_CEF_HEAD}`);
   });
 
   it('rejects an event whose time has no RFC 3164 timestamp', () => {
-    const error = rejection(() => makeFormatter().formatter.format({ ...workbenchAlert, time: Number.POSITIVE_INFINITY }));
+    const error = formatRejection(() => makeFormatter().formatter.format({ ...workbenchAlert, time: Number.POSITIVE_INFINITY }));
     expect(error.message).toBe('The event time Infinity has no RFC 3164 timestamp (it needs a 4-digit year).');
   });
 
   it.each(['rfc3164', 'rfc5424'])('rejects a CEF severity outside 0–10 before writing the %s PRI', (prefix) => {
     const event = withRecord({ severity: 11 as Severity });
-    const error = rejection(() => makeFormatter({ prefix }).formatter.format(event));
+    const error = formatRejection(() => makeFormatter({ prefix }).formatter.format(event));
     expect(error.message).toBe('CEF severity must be an integer from 0 to 10, got 11.');
   });
 
   it('needs no event time with prefix none', () => {
     const line = makeFormatter({ prefix: 'none' }).formatter.format({ ...noExtensions, time: Number.NaN });
-    expect(line).toBe(CEF_HEAD);
+    expect(line).toBe(WORKBENCH_CEF_HEAD);
   });
 });
 
 describe('cefFormatter definition', () => {
   it('is a formatter plugin of type cef, and the default export', () => {
-    expect(isPluginDefinition(cefFormatter)).toBe(true);
-    expect(cefFormatter.kind).toBe('formatter');
-    expect(cefFormatter.type).toBe('cef');
-    expect(defaultExport).toBe(cefFormatter);
+    expectFormatterPlugin(cefFormatter, 'cef', defaultExport);
   });
 
   it('fills every option with its default', () => {
@@ -200,12 +163,7 @@ describe('cefFormatter definition', () => {
   });
 
   it('creates a working formatter from its deps', async () => {
-    const formatter = await cefFormatter.create({
-      id: 'siem',
-      options: cefOptions.parse({ prefix: 'none' }),
-      deps: { host, metrics: new RecordingMetrics() },
-      signal: new AbortController().signal,
-    });
-    expect(formatter.format(workbenchAlert)).toBe(CEF_HEAD + EXTENSIONS_BEFORE_RT + 'rt=Dec 05 2022 05:26:45.000 UTC' + EXTENSIONS_AFTER_RT);
+    const formatter = await cefFormatter.create(formatterPluginContext(cefOptions.parse({ prefix: 'none' })));
+    expect(formatter.format(workbenchAlert)).toBe(workbenchCefLine());
   });
 });

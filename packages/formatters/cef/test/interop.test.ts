@@ -1,19 +1,21 @@
 import type { SecurityEvent } from '@syslog-connector/core';
 import {
-  FORMATTER_SAMPLE_EVENTS,
-  RecordingMetrics,
+  FORMATTER_TEST_HOST,
   RsyslogOracle,
   SyslogNgOracle,
   decodeCefWithLiblognorm,
   expectedCefFields,
-  hostileSecurityEvents,
+  expectedPri,
+  formatEvery,
+  formatterMaker,
+  headerToken,
+  interopEvents,
+  oracleRoundTrip,
   requireOracle,
-  sendOctetCounted,
-  visionOneEventCorpus,
+  useOracle,
   type ParsedRecord,
-  type SyslogOracle,
 } from '@syslog-connector/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CefFormatter, cefOptions, type CefOptions } from '../src/index.js';
 
 /*
@@ -23,48 +25,27 @@ import { CefFormatter, cefOptions, type CefOptions } from '../src/index.js';
  * start per oracle; each option set sends the golden samples, the hostile corpus and 300 simulator events.
  */
 
-const HOST = { instance: 'sensor-01.example.com', hostname: 'sensor-01' };
-const EVENTS: readonly SecurityEvent[] = [
-  ...FORMATTER_SAMPLE_EVENTS,
-  ...hostileSecurityEvents(),
-  ...visionOneEventCorpus({ count: 200, seed: 3, hostileRatio: 0 }),
-  ...visionOneEventCorpus({ count: 100, seed: 5, hostileRatio: 1 }),
-];
+const EVENTS = interopEvents();
 const PREFIXED: ReadonlyArray<Record<string, unknown>> = [
   {},
   { prefix: 'rfc5424', timeFormat: 'iso8601', facility: 'local4', appName: 'xdr-forwarder' },
   { timeFormat: 'epoch-ms' },
 ];
 
-const syslogSeverity = (cef: number): number => (cef >= 9 ? 2 : cef >= 7 ? 3 : cef >= 4 ? 4 : cef >= 1 ? 5 : 6);
-const FACILITY: Readonly<Record<string, number>> = { user: 1, local4: 20 };
-const token = (value: string, max: number): string | null =>
-  Array.from(value).slice(0, max).map((char) => (/^[\x21-\x7e]$/.test(char) ? char : '_')).join('') || null;
-
-const format = (options: Record<string, unknown>) => {
-  const parsed = cefOptions.parse(options);
-  const formatter = new CefFormatter(parsed, { host: HOST, metrics: new RecordingMetrics() });
-  return { parsed, messages: EVENTS.map((event) => formatter.format(event)) };
-};
-
-const roundTrip = async (oracle: SyslogOracle, options: Record<string, unknown>) => {
-  const { parsed, messages } = format(options);
-  await sendOctetCounted(oracle.ports[0] as number, messages);
-  return { parsed, messages, received: await oracle.received(messages.length, 15_000) };
-};
+const makeFormatter = formatterMaker(cefOptions, CefFormatter);
 
 /** The prefix's fields as each daemon reports them; `CEF:` is the RFC 3164 TAG (FACTS §C.5). */
 const expectPrefix = (record: ParsedRecord, event: SecurityEvent, message: string, options: CefOptions, daemon: 'rsyslog' | 'syslog-ng') => {
-  const pri = (FACILITY[options.facility] ?? -1) * 8 + syslogSeverity(event.record.severity);
+  const pri = expectedPri(options.facility, event.record.severity);
   const iso = new Date(event.time).toISOString();
   const cefLine = message.slice(message.indexOf(options.prefix === 'rfc5424' ? ' - CEF:0|' : ' CEF:0|') + (options.prefix === 'rfc5424' ? 3 : 1));
   const rfc5424 = options.prefix === 'rfc5424';
   expect([record.pri, record.hostname, record.appName, record.procId, record.msgId, record.msg]).toEqual([
     pri,
-    rfc5424 ? HOST.instance : 'sensor-01',
+    rfc5424 ? FORMATTER_TEST_HOST.instance : 'sensor-01',
     rfc5424 ? options.appName : 'CEF',
     null,
-    rfc5424 ? token(event.record.signatureId, 32) : null,
+    rfc5424 ? headerToken(event.record.signatureId, 32) || null : null,
     rfc5424 ? cefLine : cefLine.slice(4),
   ]);
   // 3164 has no year; rsyslog echoes an RFC 3339 time as received, syslog-ng writes 6 digits and +00:00.
@@ -76,7 +57,7 @@ describe.skipIf(requireOracle('lognormalizer'))('prefix none as liblognorm decod
   it.each([{ prefix: 'none' }, { prefix: 'none', timeFormat: 'iso8601' }, { prefix: 'none', timeFormat: 'epoch-ms' }])(
     'decodes every field as sent with options %j',
     async (options) => {
-      const { parsed, messages } = format(options);
+      const { parsed, messages } = formatEvery(makeFormatter, options, EVENTS);
       const decoded = await decodeCefWithLiblognorm(messages);
       decoded.forEach((fields, i) => expect(fields).toEqual(expectedCefFields((EVENTS[i] as SecurityEvent).record, parsed.timeFormat)));
     },
@@ -84,14 +65,10 @@ describe.skipIf(requireOracle('lognormalizer'))('prefix none as liblognorm decod
 });
 
 describe.skipIf(requireOracle('rsyslog'))('CEF behind a syslog prefix as rsyslog parses it (header, liblognorm CEF)', () => {
-  let oracle: SyslogOracle;
-  beforeAll(async () => {
-    oracle = await RsyslogOracle.start({ inputs: [{ protocol: 'tcp' }], parseCef: true });
-  });
-  afterAll(() => oracle?.stop());
+  const oracle = useOracle(() => RsyslogOracle.start({ inputs: [{ protocol: 'tcp' }], parseCef: true }));
 
   it.each(PREFIXED)('parses every field as sent with options %j', async (options) => {
-    const { parsed, messages, received } = await roundTrip(oracle, options);
+    const { parsed, messages, received } = await oracleRoundTrip(oracle(), makeFormatter, options, EVENTS);
     received.forEach((record, i) => {
       const event = EVENTS[i] as SecurityEvent;
       expectPrefix(record, event, messages[i] as string, parsed, 'rsyslog');
@@ -101,14 +78,10 @@ describe.skipIf(requireOracle('rsyslog'))('CEF behind a syslog prefix as rsyslog
 });
 
 describe.skipIf(requireOracle('syslog-ng'))('CEF behind a syslog prefix as syslog-ng parses it (header)', () => {
-  let oracle: SyslogOracle;
-  beforeAll(async () => {
-    oracle = await SyslogNgOracle.start({ inputs: [{ protocol: 'tcp' }] });
-  });
-  afterAll(() => oracle?.stop());
+  const oracle = useOracle(() => SyslogNgOracle.start({ inputs: [{ protocol: 'tcp' }] }));
 
   it.each(PREFIXED)('parses every field as sent with options %j', async (options) => {
-    const { parsed, messages, received } = await roundTrip(oracle, options);
+    const { parsed, messages, received } = await oracleRoundTrip(oracle(), makeFormatter, options, EVENTS);
     received.forEach((record, i) => expectPrefix(record, EVENTS[i] as SecurityEvent, messages[i] as string, parsed, 'syslog-ng'));
   });
 });

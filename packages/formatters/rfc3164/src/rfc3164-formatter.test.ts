@@ -1,51 +1,32 @@
 import { Buffer } from 'node:buffer';
-import { SyslogConnectorError, isPluginDefinition, type CefExtension, type SecurityEvent, type Severity } from '@syslog-connector/core';
+import type { SecurityEvent, Severity } from '@syslog-connector/core';
 import {
   MDI_SECURITY_ALERT_SAMPLE,
-  RecordingMetrics,
   TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert,
+  WORKBENCH_CEF_HEAD,
+  bareWorkbenchAlert,
+  expectFormatterPlugin,
+  formatRejection,
+  formatterMaker,
+  formatterPluginContext,
+  withExtensions,
+  workbenchCefLine,
 } from '@syslog-connector/testing';
 import { describe, expect, it } from 'vitest';
 import defaultExport from './index.js';
 import { rfc3164Options } from './options.js';
 import { Rfc3164Formatter, rfc3164Formatter } from './rfc3164-formatter.js';
 
-const host = { instance: 'sensor-01.example.com', hostname: 'build-box' };
-
-const makeFormatter = (options: Record<string, unknown> = {}, instance = host.instance) => {
-  const metrics = new RecordingMetrics();
-  const formatter = new Rfc3164Formatter(rfc3164Options.parse(options), { host: { ...host, instance }, metrics });
-  return { formatter, metrics };
-};
+const makeFormatter = formatterMaker(rfc3164Options, Rfc3164Formatter);
 const format = (event: SecurityEvent, options: Record<string, unknown> = {}, instance?: string): string =>
   makeFormatter(options, instance).formatter.format(event);
 
-const noExtensions: SecurityEvent = { ...workbenchAlert, record: { ...workbenchAlert.record, extensions: [] } };
-const at = (iso: string): SecurityEvent => ({ ...noExtensions, time: Date.parse(iso) });
-const withExtensions = (...extensions: CefExtension[]): SecurityEvent => ({
-  ...noExtensions,
-  record: { ...noExtensions.record, extensions },
-});
-
-const rejection = (run: () => unknown): SyslogConnectorError => {
-  try {
-    run();
-  } catch (error) {
-    if (SyslogConnectorError.hasCode(error, 'FORMAT_REJECTED')) return error;
-    throw error;
-  }
-  throw new Error('expected a FORMAT_REJECTED error, but formatting succeeded');
-};
+const noExtensions = bareWorkbenchAlert();
+const at = (iso: string): SecurityEvent => bareWorkbenchAlert({ time: Date.parse(iso) });
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-const CEF_HEAD = 'CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|7|';
-const WORKBENCH_CEF =
-  CEF_HEAD +
-  'externalId=WB-9002-20210519-00014 cat=Possible APT Attack cn1Label=Impact Scope Count cn1=1 cs1Label=Workbench link ' +
-  String.raw`cs1=https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId\=WB-9002-20210519-00014&ref\=0c4a1d ` +
-  'msg=A possible APT attack was detected on 2 endpoints. rt=Dec 05 2022 05:26:45.000 UTC sourceServiceName=SAE ' +
-  'TrendMicroV1CompanyID=3f9c2a61-5b7e-4d0a-9c1e-8a2b6d4f0e17';
+const WORKBENCH_CEF = workbenchCefLine();
 /** The header of every line with the defaults, up to MSG; `CEF:` is the TAG of a CEF body. */
 const HEAD = '<11>Dec  5 05:26:45 sensor-01 ';
 
@@ -94,7 +75,7 @@ describe('Rfc3164Formatter header', () => {
     ['2025-02-28T23:59:59Z', 'Feb 28 23:59:59'],
     ['2024-02-29T00:00:00Z', 'Feb 29 00:00:00'],
   ])('writes %s as %s: English month, day padded with a space, no year (RFC 3164 §4.1.2)', (iso, timestamp) => {
-    expect(format(at(iso))).toBe(`<11>${timestamp} sensor-01 ${CEF_HEAD}`);
+    expect(format(at(iso))).toBe(`<11>${timestamp} sensor-01 ${WORKBENCH_CEF_HEAD}`);
   });
 
   it.each([
@@ -110,7 +91,7 @@ describe('Rfc3164Formatter header', () => {
     ['Australia/Lord_Howe', '2025-04-05T15:00:00Z', 'Apr  6 01:30:00'],
     ['America/New_York', '0001-01-01T12:00:00Z', 'Jan  1 07:03:58'],
   ])('writes the time in the time zone %s: %s → %s, across DST changes', (timeZone, iso, timestamp) => {
-    expect(format(at(iso), { timeZone })).toBe(`<11>${timestamp} sensor-01 ${CEF_HEAD}`);
+    expect(format(at(iso), { timeZone })).toBe(`<11>${timestamp} sensor-01 ${WORKBENCH_CEF_HEAD}`);
   });
 
   it('writes every event of a DST change right, whatever the order they come in', () => {
@@ -125,15 +106,15 @@ describe('Rfc3164Formatter header', () => {
   });
 
   it('drops the domain of the HOSTNAME and keeps an IP address whole (RFC 3164 §4.1.2)', () => {
-    expect(format(noExtensions, {}, 'dc01.corp.example.com')).toBe(`<11>Dec  5 05:26:45 dc01 ${CEF_HEAD}`);
-    expect(format(noExtensions, {}, '192.0.2.7')).toBe(`<11>Dec  5 05:26:45 192.0.2.7 ${CEF_HEAD}`);
-    expect(format(noExtensions, {}, 'my sensor')).toBe(`<11>Dec  5 05:26:45 my_sensor ${CEF_HEAD}`);
+    expect(format(noExtensions, {}, 'dc01.corp.example.com')).toBe(`<11>Dec  5 05:26:45 dc01 ${WORKBENCH_CEF_HEAD}`);
+    expect(format(noExtensions, {}, '192.0.2.7')).toBe(`<11>Dec  5 05:26:45 192.0.2.7 ${WORKBENCH_CEF_HEAD}`);
+    expect(format(noExtensions, {}, 'my sensor')).toBe(`<11>Dec  5 05:26:45 my_sensor ${WORKBENCH_CEF_HEAD}`);
   });
 
   it('rejects an event whose time has no RFC 3164 timestamp', () => {
-    const error = rejection(() => format({ ...noExtensions, time: Number.NaN }));
+    const error = formatRejection(() => format({ ...noExtensions, time: Number.NaN }));
     expect(error.message).toBe('The event time NaN has no RFC 3164 timestamp in UTC (it needs a 4-digit year).');
-    const late = rejection(() => format(at('9999-12-31T23:00:00Z'), { timeZone: 'Pacific/Kiritimati' }));
+    const late = formatRejection(() => format(at('9999-12-31T23:00:00Z'), { timeZone: 'Pacific/Kiritimati' }));
     expect(late.message).toBe(
       'The event time 253402297200000 has no RFC 3164 timestamp in Pacific/Kiritimati (it needs a 4-digit year).',
     );
@@ -141,7 +122,7 @@ describe('Rfc3164Formatter header', () => {
 
   it('rejects a CEF severity outside 0–10 with body json', () => {
     const event = { ...noExtensions, record: { ...noExtensions.record, severity: 11 as Severity } };
-    expect(rejection(() => format(event, { body: 'json' })).message).toBe('CEF severity must be an integer from 0 to 10, got 11.');
+    expect(formatRejection(() => format(event, { body: 'json' })).message).toBe('CEF severity must be an integer from 0 to 10, got 11.');
   });
 });
 
@@ -151,8 +132,8 @@ describe('Rfc3164Formatter maximum length', () => {
     return { line: formatter.format(event), truncations: metrics.snapshot() };
   };
   const MESSAGE_CUT = [{ name: 'format_truncations', labels: { key: 'syslog-message' }, value: 1 }];
-  // HEAD + CEF_HEAD + `msg=` is 121 bytes.
-  const BEFORE_MSG = `${HEAD}${CEF_HEAD}msg=`;
+  // HEAD + WORKBENCH_CEF_HEAD + `msg=` is 121 bytes.
+  const BEFORE_MSG = `${HEAD}${WORKBENCH_CEF_HEAD}msg=`;
 
   it('keeps a message of exactly maxLength bytes whole', () => {
     const fill = 1024 - bytes(BEFORE_MSG);
@@ -216,9 +197,7 @@ describe('Rfc3164Formatter maximum length', () => {
 
 describe('rfc3164Formatter definition', () => {
   it('is a formatter plugin of type rfc3164, and the default export', () => {
-    expect(isPluginDefinition(rfc3164Formatter)).toBe(true);
-    expect(rfc3164Formatter.type).toBe('rfc3164');
-    expect(defaultExport).toBe(rfc3164Formatter);
+    expectFormatterPlugin(rfc3164Formatter, 'rfc3164', defaultExport);
   });
 
   it('fills every option with its default; the tag follows the body', () => {
@@ -244,12 +223,7 @@ describe('rfc3164Formatter definition', () => {
   });
 
   it('creates a working formatter from its deps', async () => {
-    const formatter = await rfc3164Formatter.create({
-      id: 'siem',
-      options: rfc3164Options.parse({}),
-      deps: { host, metrics: new RecordingMetrics() },
-      signal: new AbortController().signal,
-    });
+    const formatter = await rfc3164Formatter.create(formatterPluginContext(rfc3164Options.parse({})));
     expect(formatter.format(workbenchAlert)).toBe(HEAD + WORKBENCH_CEF);
   });
 });

@@ -1,20 +1,21 @@
 import { Buffer } from 'node:buffer';
 import type { SecurityEvent } from '@syslog-connector/core';
 import {
-  FORMATTER_SAMPLE_EVENTS,
+  FORMATTER_TEST_HOST,
   RecordingMetrics,
   RsyslogOracle,
   SyslogNgOracle,
   expectedCefFields,
-  hostileSecurityEvents,
+  expectedPri,
+  formatterMaker,
+  interopEvents,
+  oracleRoundTrip,
   parseCef,
   requireOracle,
-  sendOctetCounted,
-  visionOneEventCorpus,
+  useOracle,
   type ParsedRecord,
-  type SyslogOracle,
 } from '@syslog-connector/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rfc3164Formatter, rfc3164Options, rfc3164Tag, type Rfc3164Options } from '../src/index.js';
 
 /*
@@ -25,22 +26,13 @@ import { Rfc3164Formatter, rfc3164Options, rfc3164Tag, type Rfc3164Options } fro
  * A message cut to maxLength must still decode, as the test kit's strict CEF parser reads the cut line.
  */
 
-const HOST = { instance: 'sensor-01.example.com', hostname: 'sensor-01' };
-const EVENTS: readonly SecurityEvent[] = [
-  ...FORMATTER_SAMPLE_EVENTS,
-  ...hostileSecurityEvents(),
-  ...visionOneEventCorpus({ count: 200, seed: 3, hostileRatio: 0 }),
-  ...visionOneEventCorpus({ count: 100, seed: 5, hostileRatio: 1 }),
-];
+const EVENTS = interopEvents();
 const OPTION_SETS: ReadonlyArray<Record<string, unknown>> = [
   {},
   { body: 'json', maxLength: 65_507, facility: 'local4' },
   { tag: 'VisionOne', timeZone: 'Europe/Berlin', cefTimeFormat: 'iso8601', maxLength: 8_192 },
   { maxLength: 480, timeZone: 'America/New_York', cefTimeFormat: 'epoch-ms' },
 ];
-
-const syslogSeverity = (cef: number): number => (cef >= 9 ? 2 : cef >= 7 ? 3 : cef >= 4 ? 4 : cef >= 1 ? 5 : 6);
-const FACILITY: Readonly<Record<string, number>> = { user: 1, local4: 20 };
 
 /** `MM-DDThh:mm:ss` of the event's wall-clock time in `timeZone`: what both daemons report, with a guessed year. */
 const wallClock = (ms: number, timeZone: string): string => {
@@ -52,19 +44,13 @@ const wallClock = (ms: number, timeZone: string): string => {
   return `${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}:${parts['second']}`;
 };
 
-const roundTrip = async (oracle: SyslogOracle, options: Record<string, unknown>) => {
-  const parsed = rfc3164Options.parse(options);
-  const formatter = new Rfc3164Formatter(parsed, { host: HOST, metrics: new RecordingMetrics() });
-  const messages = EVENTS.map((event) => formatter.format(event));
-  await sendOctetCounted(oracle.ports[0] as number, messages);
-  return { parsed, messages, received: await oracle.received(messages.length, 15_000) };
-};
+const makeFormatter = formatterMaker(rfc3164Options, Rfc3164Formatter);
 
 /** MSG after the HOSTNAME: TAG + CONTENT, as we wrote it. */
 const msgOf = (message: string): string => message.slice(message.indexOf(' ', message.indexOf('>') + 17) + 1);
 
 const expectHeader = (record: ParsedRecord, event: SecurityEvent, message: string, options: Rfc3164Options) => {
-  const pri = (FACILITY[options.facility] ?? -1) * 8 + syslogSeverity(event.record.severity);
+  const pri = expectedPri(options.facility, event.record.severity);
   expect(Buffer.byteLength(message, 'utf8')).toBeLessThanOrEqual(options.maxLength);
   expect([record.pri, record.facility, record.severity, record.timestamp.slice(5, 19), record.hostname, record.appName, record.procId, record.msgId]).toEqual([
     pri,
@@ -79,15 +65,11 @@ const expectHeader = (record: ParsedRecord, event: SecurityEvent, message: strin
 };
 
 describe.skipIf(requireOracle('rsyslog'))('RFC 3164 as rsyslog parses it (header, TAG, liblognorm CEF)', () => {
-  let oracle: SyslogOracle;
-  beforeAll(async () => {
-    oracle = await RsyslogOracle.start({ inputs: [{ protocol: 'tcp' }], parseCef: true });
-  });
-  afterAll(() => oracle?.stop());
+  const oracle = useOracle(() => RsyslogOracle.start({ inputs: [{ protocol: 'tcp' }], parseCef: true }));
 
   it.each(OPTION_SETS)('parses every field as sent with options %j', async (options) => {
-    const { parsed, messages, received } = await roundTrip(oracle, options);
-    const unlimited = new Rfc3164Formatter({ ...parsed, maxLength: 1_048_576 }, { host: HOST, metrics: new RecordingMetrics() });
+    const { parsed, messages, received } = await oracleRoundTrip(oracle(), makeFormatter, options, EVENTS);
+    const unlimited = new Rfc3164Formatter({ ...parsed, maxLength: 1_048_576 }, { host: FORMATTER_TEST_HOST, metrics: new RecordingMetrics() });
     let cut = 0;
     received.forEach((record, i) => {
       const event = EVENTS[i] as SecurityEvent;
@@ -123,14 +105,10 @@ describe.skipIf(requireOracle('rsyslog'))('RFC 3164 as rsyslog parses it (header
 });
 
 describe.skipIf(requireOracle('syslog-ng'))('RFC 3164 as syslog-ng parses it (header, PROGRAM)', () => {
-  let oracle: SyslogOracle;
-  beforeAll(async () => {
-    oracle = await SyslogNgOracle.start({ inputs: [{ protocol: 'tcp' }] });
-  });
-  afterAll(() => oracle?.stop());
+  const oracle = useOracle(() => SyslogNgOracle.start({ inputs: [{ protocol: 'tcp' }] }));
 
   it.each(OPTION_SETS)('parses every field as sent with options %j', async (options) => {
-    const { parsed, messages, received } = await roundTrip(oracle, options);
+    const { parsed, messages, received } = await oracleRoundTrip(oracle(), makeFormatter, options, EVENTS);
     received.forEach((record, i) => {
       const event = EVENTS[i] as SecurityEvent;
       const message = messages[i] as string;

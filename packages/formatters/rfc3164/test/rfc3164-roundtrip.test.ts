@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
 import { parseJson, type CefExtension, type SecurityEvent, type Severity } from '@syslog-connector/core';
-import { RecordingMetrics, parseCef, parseSyslogMessage, propertyRuns } from '@syslog-connector/testing';
+import { expectedPri, formatterCache, headerToken, parseCef, parseSyslogMessage, propertyRuns } from '@syslog-connector/testing';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
@@ -86,10 +86,7 @@ const instanceArbitrary = fc.constantFrom(
 );
 
 // ---- the reference model, independent of src/
-const FACILITY_CODES: ReadonlyMap<string, number> = new Map([['kern', 0], ['user', 1], ['local4', 20]]);
-const syslogSeverity = (cef: number): number => (cef >= 9 ? 2 : cef >= 7 ? 3 : cef >= 4 ? 4 : cef >= 1 ? 5 : 6);
-const token = (value: string): string =>
-  Array.from(value).slice(0, 255).map((char) => (/^[\x21-\x7e]$/.test(char) ? char : '_')).join('') || '-';
+const token = (value: string): string => headerToken(value, 255) || '-';
 const intl = new Map<string, Intl.DateTimeFormat>(
   ZONES.map((timeZone) => [
     timeZone,
@@ -101,23 +98,7 @@ const expectedTimestamp = (ms: number, timeZone: string): string => {
   return `${parts['month']} ${(parts['day'] ?? '').padStart(2, ' ')} ${parts['hour']}:${parts['minute']}:${parts['second']}`;
 };
 
-const formatters = new Map<string, Rfc3164Formatter>();
-const parsedOptions = new Map<string, ReturnType<typeof rfc3164Options.parse>>();
-const formatterFor = (options: Record<string, unknown>, instance: string): Rfc3164Formatter => {
-  const id = JSON.stringify([options, instance]);
-  let formatter = formatters.get(id);
-  if (formatter === undefined) {
-    const optionsId = JSON.stringify(options);
-    let parsed = parsedOptions.get(optionsId);
-    if (parsed === undefined) {
-      parsed = rfc3164Options.parse(Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)));
-      parsedOptions.set(optionsId, parsed);
-    }
-    formatter = new Rfc3164Formatter(parsed, { host: { instance, hostname: 'unused' }, metrics: new RecordingMetrics() });
-    if (formatters.size < 10_000) formatters.set(id, formatter);
-  }
-  return formatter;
-};
+const formatterFor = formatterCache(rfc3164Options, Rfc3164Formatter);
 
 describe('RFC 3164 formatter round trip (fast-check)', () => {
   // 100,000 runs (CI) take 10–30 s on a 2-core machine: well past vitest's default 30 s timeout when shared.
@@ -140,7 +121,7 @@ describe('RFC 3164 formatter round trip (fast-check)', () => {
         if (parsed.format !== 'rfc3164') throw new Error('not read as RFC 3164');
         const tag = options.tag ?? (options.body === 'cef' ? 'CEF' : 'syslogconnector');
         assert.deepEqual([parsed.pri, parsed.timestamp, parsed.hostname, parsed.tag], [
-          (FACILITY_CODES.get(options.facility) ?? -1) * 8 + syslogSeverity(severity),
+          expectedPri(options.facility, severity),
           expectedTimestamp(time, options.timeZone),
           token(isIP(instance) === 0 ? (instance.split('.')[0] ?? '') : instance),
           tag,

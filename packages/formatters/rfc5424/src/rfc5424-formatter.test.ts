@@ -1,47 +1,30 @@
-import { SyslogConnectorError, isPluginDefinition, type SecurityEvent, type Severity } from '@syslog-connector/core';
+import type { SecurityEvent, Severity } from '@syslog-connector/core';
 import {
   MDI_SECURITY_ALERT_SAMPLE,
-  RecordingMetrics,
   TREND_ACCOUNT_AUDIT_SAMPLE,
   TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert,
+  WORKBENCH_CEF_HEAD,
+  bareWorkbenchAlert,
+  expectFormatterPlugin,
+  formatRejection,
+  formatterMaker,
+  formatterPluginContext,
+  workbenchCefLine,
 } from '@syslog-connector/testing';
 import { describe, expect, it } from 'vitest';
 import defaultExport from './index.js';
 import { rfc5424Options } from './options.js';
 import { Rfc5424Formatter, rfc5424Formatter } from './rfc5424-formatter.js';
 
-const host = { instance: 'sensor-01.example.com', hostname: 'build-box' };
-
-const makeFormatter = (options: Record<string, unknown> = {}, instance = host.instance) => {
-  const metrics = new RecordingMetrics();
-  const formatter = new Rfc5424Formatter(rfc5424Options.parse(options), { host: { ...host, instance }, metrics });
-  return { formatter, metrics };
-};
+const makeFormatter = formatterMaker(rfc5424Options, Rfc5424Formatter);
 const format = (event: SecurityEvent, options: Record<string, unknown> = {}, instance?: string): string =>
   makeFormatter(options, instance).formatter.format(event);
 
-const noExtensions: SecurityEvent = { ...workbenchAlert, record: { ...workbenchAlert.record, extensions: [] } };
-const withEvent = (patch: Partial<SecurityEvent>): SecurityEvent => ({ ...noExtensions, ...patch });
+const noExtensions = bareWorkbenchAlert();
 
-const rejection = (run: () => unknown): SyslogConnectorError => {
-  try {
-    run();
-  } catch (error) {
-    if (SyslogConnectorError.hasCode(error, 'FORMAT_REJECTED')) return error;
-    throw error;
-  }
-  throw new Error('expected a FORMAT_REJECTED error, but formatting succeeded');
-};
-
-const WORKBENCH_CEF =
-  'CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|7|' +
-  'externalId=WB-9002-20210519-00014 cat=Possible APT Attack cn1Label=Impact Scope Count cn1=1 cs1Label=Workbench link ' +
-  String.raw`cs1=https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId\=WB-9002-20210519-00014&ref\=0c4a1d ` +
-  'msg=A possible APT attack was detected on 2 endpoints. rt=Dec 05 2022 05:26:45.000 UTC sourceServiceName=SAE ' +
-  'TrendMicroV1CompanyID=3f9c2a61-5b7e-4d0a-9c1e-8a2b6d4f0e17';
+const WORKBENCH_CEF = workbenchCefLine();
 const WORKBENCH_HEAD = '<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com syslog-connector - 900001';
 const WORKBENCH_SD = '[sc@32473 key="WB-9002-20210519-00014" source="workbench" type="workbench-alert"]';
-const CEF_HEAD = 'CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|7|';
 
 describe('Rfc5424Formatter golden vectors', () => {
   it('writes the Workbench alert (FACTS §A.5) with the default options', () => {
@@ -74,7 +57,7 @@ describe('Rfc5424Formatter golden vectors', () => {
   });
 
   it('cuts the MDI MSGID to 32 characters, as MDI does (FACTS §C.5)', () => {
-    const event = withEvent({ record: { ...noExtensions.record, signatureId: 'GoldenTicketEncryptionDowngradeSecurityAlert' } });
+    const event = bareWorkbenchAlert({ record: { ...noExtensions.record, signatureId: 'GoldenTicketEncryptionDowngradeSecurityAlert' } });
     expect(format(event, { profile: 'mdi', procId: '1' }, 'CENTER')).toBe(
       '<11>1 2022-12-05T05:26:45.000000+00:00 CENTER CEF 1 GoldenTicketEncryptionDowngradeS \uFEFF' +
         '0|Trend Micro|Trend Vision One|1.0.0|GoldenTicketEncryptionDowngradeSecurityAlert|Trend Vision One Workbench Alert|7|',
@@ -83,7 +66,7 @@ describe('Rfc5424Formatter golden vectors', () => {
 
   it("writes the connector's process id as the MDI PROCID when none is configured", () => {
     expect(format(noExtensions, { profile: 'mdi' })).toBe(
-      `<11>1 2022-12-05T05:26:45.000000+00:00 sensor-01.example.com CEF ${process.pid} 900001 \uFEFF${CEF_HEAD.slice(4)}`,
+      `<11>1 2022-12-05T05:26:45.000000+00:00 sensor-01.example.com CEF ${process.pid} 900001 \uFEFF${WORKBENCH_CEF_HEAD.slice(4)}`,
     );
   });
 
@@ -103,7 +86,7 @@ describe('Rfc5424Formatter header', () => {
     ['local4', 5, '<164>'],
     ['kern', 10, '<2>'],
   ] as const)('writes PRI from facility %s and CEF severity %d as %s (RFC 5424 §6.2.1)', (facility, severity, pri) => {
-    const line = format(withEvent({ record: { ...noExtensions.record, severity } }), { facility, structuredData: false });
+    const line = format(bareWorkbenchAlert({ record: { ...noExtensions.record, severity } }), { facility, structuredData: false });
     expect(line).toBe(
       `${pri}1 2022-12-05T05:26:45.000Z sensor-01.example.com syslog-connector - 900001 - ` +
         `CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|${severity}|`,
@@ -111,36 +94,36 @@ describe('Rfc5424Formatter header', () => {
   });
 
   it('writes the event time with milliseconds in UTC, T and Z upper case (RFC 5424 §6.2.3)', () => {
-    expect(format(withEvent({ time: Date.parse('2026-01-09T22:04:05.123+02:00') }), { structuredData: false })).toBe(
-      `<11>1 2026-01-09T20:04:05.123Z sensor-01.example.com syslog-connector - 900001 - ${CEF_HEAD}`,
+    expect(format(bareWorkbenchAlert({ time: Date.parse('2026-01-09T22:04:05.123+02:00') }), { structuredData: false })).toBe(
+      `<11>1 2026-01-09T20:04:05.123Z sensor-01.example.com syslog-connector - 900001 - ${WORKBENCH_CEF_HEAD}`,
     );
   });
 
   it('writes NILVALUE for a time without a 4-digit year', () => {
-    expect(format(withEvent({ time: 253_402_300_800_000 }), { structuredData: false })).toBe(
-      `<11>1 - sensor-01.example.com syslog-connector - 900001 - ${CEF_HEAD}`,
+    expect(format(bareWorkbenchAlert({ time: 253_402_300_800_000 }), { structuredData: false })).toBe(
+      `<11>1 - sensor-01.example.com syslog-connector - 900001 - ${WORKBENCH_CEF_HEAD}`,
     );
   });
 
   it('replaces spaces and non-ASCII characters of the HOSTNAME and cuts it to 255 (RFC 5424 §6.2.4)', () => {
     expect(format(noExtensions, { structuredData: false }, 'capteur münchen')).toBe(
-      `<11>1 2022-12-05T05:26:45.000Z capteur_m_nchen syslog-connector - 900001 - ${CEF_HEAD}`,
+      `<11>1 2022-12-05T05:26:45.000Z capteur_m_nchen syslog-connector - 900001 - ${WORKBENCH_CEF_HEAD}`,
     );
     expect(format(noExtensions, { structuredData: false }, 'h'.repeat(300))).toBe(
-      `<11>1 2022-12-05T05:26:45.000Z ${'h'.repeat(255)} syslog-connector - 900001 - ${CEF_HEAD}`,
+      `<11>1 2022-12-05T05:26:45.000Z ${'h'.repeat(255)} syslog-connector - 900001 - ${WORKBENCH_CEF_HEAD}`,
     );
   });
 
   it('writes the configured APP-NAME and PROCID (RFC 5424 §6.2.5, §6.2.6)', () => {
     expect(format(noExtensions, { appName: 'xdr-forwarder', procId: '4242', structuredData: false })).toBe(
-      `<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com xdr-forwarder 4242 900001 - ${CEF_HEAD}`,
+      `<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com xdr-forwarder 4242 900001 - ${WORKBENCH_CEF_HEAD}`,
     );
   });
 
   it('cuts the MSGID to 32 printable ASCII characters, and writes - for an empty one (RFC 5424 §6.2.7)', () => {
-    const long = withEvent({ record: { ...noExtensions.record, signatureId: 'Account Enumeration SecurityAlert Extended' } });
+    const long = bareWorkbenchAlert({ record: { ...noExtensions.record, signatureId: 'Account Enumeration SecurityAlert Extended' } });
     expect(format(long, { structuredData: false })).toContain(' syslog-connector - Account_Enumeration_SecurityAler - CEF:0|');
-    const empty = withEvent({ record: { ...noExtensions.record, signatureId: '' } });
+    const empty = bareWorkbenchAlert({ record: { ...noExtensions.record, signatureId: '' } });
     expect(format(empty, { structuredData: false })).toBe(
       '<11>1 2022-12-05T05:26:45.000Z sensor-01.example.com syslog-connector - - - ' +
         'CEF:0|Trend Micro|Trend Vision One|1.0.0||Trend Vision One Workbench Alert|7|',
@@ -148,45 +131,45 @@ describe('Rfc5424Formatter header', () => {
   });
 
   it('starts MSG with the UTF-8 BOM when bom is on (RFC 5424 §6.4)', () => {
-    expect(format(noExtensions, { bom: true })).toBe(`${WORKBENCH_HEAD} ${WORKBENCH_SD} \uFEFF${CEF_HEAD}`);
+    expect(format(noExtensions, { bom: true })).toBe(`${WORKBENCH_HEAD} ${WORKBENCH_SD} \uFEFF${WORKBENCH_CEF_HEAD}`);
   });
 });
 
 describe('Rfc5424Formatter structured data', () => {
   it('escapes ", \\ and ] in PARAM-VALUEs (RFC 5424 §6.3.3)', () => {
-    const event = withEvent({ key: 'a"b\\c]d', source: 'src]', type: 'say "x"' });
+    const event = bareWorkbenchAlert({ key: 'a"b\\c]d', source: 'src]', type: 'say "x"' });
     expect(format(event)).toBe(
-      `${WORKBENCH_HEAD} [sc@32473 key="a\\"b\\\\c\\]d" source="src\\]" type="say \\"x\\""] ${CEF_HEAD}`,
+      `${WORKBENCH_HEAD} [sc@32473 key="a\\"b\\\\c\\]d" source="src\\]" type="say \\"x\\""] ${WORKBENCH_CEF_HEAD}`,
     );
   });
 
   it('replaces CR, LF and NUL in a PARAM-VALUE with a space, so the record cannot split', () => {
-    const event = withEvent({ key: 'k\r\n<13>forged\u0000', source: 's\n', type: 't' });
-    expect(format(event)).toBe(`${WORKBENCH_HEAD} [sc@32473 key="k  <13>forged " source="s " type="t"] ${CEF_HEAD}`);
+    const event = bareWorkbenchAlert({ key: 'k\r\n<13>forged\u0000', source: 's\n', type: 't' });
+    expect(format(event)).toBe(`${WORKBENCH_HEAD} [sc@32473 key="k  <13>forged " source="s " type="t"] ${WORKBENCH_CEF_HEAD}`);
   });
 
   it('keeps non-ASCII text in a PARAM-VALUE and replaces a lone surrogate', () => {
-    const event = withEvent({ key: 'clé-中文-😀-\ud800', source: 'src', type: 'type' });
-    expect(format(event)).toBe(`${WORKBENCH_HEAD} [sc@32473 key="clé-中文-😀-\ufffd" source="src" type="type"] ${CEF_HEAD}`);
+    const event = bareWorkbenchAlert({ key: 'clé-中文-😀-\ud800', source: 'src', type: 'type' });
+    expect(format(event)).toBe(`${WORKBENCH_HEAD} [sc@32473 key="clé-中文-😀-\ufffd" source="src" type="type"] ${WORKBENCH_CEF_HEAD}`);
   });
 
   it('uses the configured SD-ID', () => {
     expect(format(noExtensions, { sdId: 'syslog-connector@12345.1' })).toBe(
-      `${WORKBENCH_HEAD} [syslog-connector@12345.1 key="WB-9002-20210519-00014" source="workbench" type="workbench-alert"] ${CEF_HEAD}`,
+      `${WORKBENCH_HEAD} [syslog-connector@12345.1 key="WB-9002-20210519-00014" source="workbench" type="workbench-alert"] ${WORKBENCH_CEF_HEAD}`,
     );
   });
 
   it('writes - with structuredData false', () => {
-    expect(format(noExtensions, { structuredData: false })).toBe(`${WORKBENCH_HEAD} - ${CEF_HEAD}`);
+    expect(format(noExtensions, { structuredData: false })).toBe(`${WORKBENCH_HEAD} - ${WORKBENCH_CEF_HEAD}`);
   });
 
   it('writes each event its own source and type when they change from one event to the next', () => {
     const { formatter } = makeFormatter({ bom: true });
     const sd = (event: SecurityEvent) => formatter.format(event).split(' 900001 ')[1]?.split(` \uFEFF`)[0];
-    expect(sd(withEvent({ key: 'k1', source: 'oat', type: 'oat-detection' }))).toBe('[sc@32473 key="k1" source="oat" type="oat-detection"]');
-    expect(sd(withEvent({ key: 'k2', source: 'oat', type: 'oat-detection' }))).toBe('[sc@32473 key="k2" source="oat" type="oat-detection"]');
-    expect(sd(withEvent({ key: 'k3', source: 'oat', type: 'audit-log' }))).toBe('[sc@32473 key="k3" source="oat" type="audit-log"]');
-    expect(sd(withEvent({ key: 'k4', source: 'audit', type: 'audit-log' }))).toBe('[sc@32473 key="k4" source="audit" type="audit-log"]');
+    expect(sd(bareWorkbenchAlert({ key: 'k1', source: 'oat', type: 'oat-detection' }))).toBe('[sc@32473 key="k1" source="oat" type="oat-detection"]');
+    expect(sd(bareWorkbenchAlert({ key: 'k2', source: 'oat', type: 'oat-detection' }))).toBe('[sc@32473 key="k2" source="oat" type="oat-detection"]');
+    expect(sd(bareWorkbenchAlert({ key: 'k3', source: 'oat', type: 'audit-log' }))).toBe('[sc@32473 key="k3" source="oat" type="audit-log"]');
+    expect(sd(bareWorkbenchAlert({ key: 'k4', source: 'audit', type: 'audit-log' }))).toBe('[sc@32473 key="k4" source="audit" type="audit-log"]');
   });
 });
 
@@ -195,42 +178,39 @@ describe('Rfc5424Formatter rejections', () => {
     ['body cef', {}],
     ['body json', { body: 'json' }],
   ])('rejects a CEF severity outside 0–10 with %s', (_, options) => {
-    const error = rejection(() => format(withEvent({ record: { ...noExtensions.record, severity: 11 as Severity } }), options));
+    const error = formatRejection(() => format(bareWorkbenchAlert({ record: { ...noExtensions.record, severity: 11 as Severity } }), options));
     expect(error.message).toBe('CEF severity must be an integer from 0 to 10, got 11.');
   });
 
   it.each(['source', 'type'] as const)('rejects an event %s that is not a string, in the first event as in later ones', (field) => {
     const { formatter } = makeFormatter();
-    const bad = withEvent({ [field]: undefined as unknown as string });
-    expect(rejection(() => formatter.format(bad)).message).toBe(`The event ${field} is a undefined, not a string.`);
+    const bad = bareWorkbenchAlert({ [field]: undefined as unknown as string });
+    expect(formatRejection(() => formatter.format(bad)).message).toBe(`The event ${field} is a undefined, not a string.`);
     formatter.format(noExtensions);
-    expect(rejection(() => formatter.format(bad)).message).toBe(`The event ${field} is a undefined, not a string.`);
+    expect(formatRejection(() => formatter.format(bad)).message).toBe(`The event ${field} is a undefined, not a string.`);
   });
 
   it('rejects an event key that is not a string', () => {
-    const error = rejection(() => format(withEvent({ key: 5 as unknown as string })));
+    const error = formatRejection(() => format(bareWorkbenchAlert({ key: 5 as unknown as string })));
     expect(error.message).toBe('The event key is a number, not a string.');
   });
 
   it('rejects a signature id that is not a string with body json', () => {
-    const event = withEvent({ record: { ...noExtensions.record, signatureId: 9 as unknown as string } });
-    expect(rejection(() => format(event, { body: 'json' })).message).toBe('The CEF signature id is a number, not a string.');
+    const event = bareWorkbenchAlert({ record: { ...noExtensions.record, signatureId: 9 as unknown as string } });
+    expect(formatRejection(() => format(event, { body: 'json' })).message).toBe('The CEF signature id is a number, not a string.');
   });
 
   it('rejects a raw event JSON cannot write', () => {
     const raw: Record<string, unknown> = {};
     raw['self'] = raw;
-    const error = rejection(() => format(withEvent({ raw: raw as unknown as SecurityEvent['raw'] }), { body: 'json' }));
+    const error = formatRejection(() => format(bareWorkbenchAlert({ raw: raw as unknown as SecurityEvent['raw'] }), { body: 'json' }));
     expect(error.message).toBe('The raw event cannot be written as JSON: Converting circular structure to JSON.');
   });
 });
 
 describe('rfc5424Formatter definition', () => {
   it('is a formatter plugin of type rfc5424, and the default export', () => {
-    expect(isPluginDefinition(rfc5424Formatter)).toBe(true);
-    expect(rfc5424Formatter.kind).toBe('formatter');
-    expect(rfc5424Formatter.type).toBe('rfc5424');
-    expect(defaultExport).toBe(rfc5424Formatter);
+    expectFormatterPlugin(rfc5424Formatter, 'rfc5424', defaultExport);
   });
 
   it('fills every option with its default', () => {
@@ -261,12 +241,7 @@ describe('rfc5424Formatter definition', () => {
   });
 
   it('creates a working formatter from its deps', async () => {
-    const formatter = await rfc5424Formatter.create({
-      id: 'siem',
-      options: rfc5424Options.parse({}),
-      deps: { host, metrics: new RecordingMetrics() },
-      signal: new AbortController().signal,
-    });
+    const formatter = await rfc5424Formatter.create(formatterPluginContext(rfc5424Options.parse({})));
     expect(formatter.format(workbenchAlert)).toBe(`${WORKBENCH_HEAD} ${WORKBENCH_SD} ${WORKBENCH_CEF}`);
   });
 });

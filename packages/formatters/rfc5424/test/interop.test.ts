@@ -1,21 +1,24 @@
 import { parseJson, type SecurityEvent } from '@syslog-connector/core';
 import {
-  FORMATTER_SAMPLE_EVENTS,
-  RecordingMetrics,
+  FORMATTER_TEST_HOST,
   MDI_SECURITY_ALERT_SAMPLE,
   RsyslogOracle,
   SyslogNgOracle,
   decodeCefWithLiblognorm,
   expectedCefFields,
-  hostileSecurityEvents,
+  expectedPri,
+  formatterMaker,
+  headerToken,
+  interopEvents,
+  oracleRoundTrip,
   parseSyslogMessage,
   requireOracle,
-  sendOctetCounted,
-  visionOneEventCorpus,
+  sendToOracle,
+  useOracle,
   type ParsedRecord,
   type SyslogOracle,
 } from '@syslog-connector/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rfc5424Formatter, rfc5424Options } from '../src/index.js';
 
 /*
@@ -26,13 +29,7 @@ import { Rfc5424Formatter, rfc5424Options } from '../src/index.js';
  * and 300 simulator events (a third of them hostile) in one connection.
  */
 
-const HOST = { instance: 'sensor-01.example.com', hostname: 'sensor-01' };
-const EVENTS: readonly SecurityEvent[] = [
-  ...FORMATTER_SAMPLE_EVENTS,
-  ...hostileSecurityEvents(),
-  ...visionOneEventCorpus({ count: 200, seed: 3, hostileRatio: 0 }),
-  ...visionOneEventCorpus({ count: 100, seed: 5, hostileRatio: 1 }),
-];
+const EVENTS = interopEvents();
 const OPTION_SETS: ReadonlyArray<Record<string, unknown>> = [
   {},
   { body: 'json', facility: 'local4', procId: '4242' },
@@ -41,23 +38,11 @@ const OPTION_SETS: ReadonlyArray<Record<string, unknown>> = [
 ];
 
 const sdText = (value: string): string => value.toWellFormed().replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-const token = (value: string, max: number): string | null =>
-  Array.from(value).slice(0, max).map((char) => (/^[\x21-\x7e]$/.test(char) ? char : '_')).join('') || null;
-const syslogSeverity = (cef: number): number => (cef >= 9 ? 2 : cef >= 7 ? 3 : cef >= 4 ? 4 : cef >= 1 ? 5 : 6);
-const FACILITY: Readonly<Record<string, number>> = { user: 1, local4: 20 };
-
-/** Formats every event with `options`, sends them to `oracle`, and returns what it parsed, in order. */
-const roundTrip = async (oracle: SyslogOracle, options: Record<string, unknown>) => {
-  const parsed = rfc5424Options.parse(options);
-  const formatter = new Rfc5424Formatter(parsed, { host: HOST, metrics: new RecordingMetrics() });
-  const messages = EVENTS.map((event) => formatter.format(event));
-  await sendOctetCounted(oracle.ports[0] as number, messages);
-  return { parsed, received: await oracle.received(messages.length, 15_000) };
-};
+const makeFormatter = formatterMaker(rfc5424Options, Rfc5424Formatter);
 
 /** The header and structured data both daemons must report, as each renders them. */
 const expectHeader = (record: ParsedRecord, event: SecurityEvent, options: ReturnType<typeof rfc5424Options.parse>, daemon: 'rsyslog' | 'syslog-ng') => {
-  const pri = (FACILITY[options.facility] ?? -1) * 8 + syslogSeverity(event.record.severity);
+  const pri = expectedPri(options.facility, event.record.severity);
   const iso = new Date(event.time).toISOString();
   expect({
     pri: record.pri,
@@ -75,10 +60,10 @@ const expectHeader = (record: ParsedRecord, event: SecurityEvent, options: Retur
     severity: pri & 7,
     // rsyslog echoes the RFC 3339 text as received; syslog-ng writes 6 fraction digits and +00:00.
     timestamp: daemon === 'rsyslog' ? iso : `${iso.slice(0, 23)}000+00:00`,
-    hostname: HOST.instance,
+    hostname: FORMATTER_TEST_HOST.instance,
     appName: options.appName,
     procId: options.procId ?? null,
-    msgId: token(event.record.signatureId, 32),
+    msgId: headerToken(event.record.signatureId, 32) || null,
     structuredData: options.structuredData
       ? { [options.sdId]: { key: sdText(event.key), source: sdText(event.source), type: sdText(event.type) } }
       : {},
@@ -92,33 +77,39 @@ const expectMsg = (record: ParsedRecord, event: SecurityEvent, message: string, 
   expect(record.msg).toBe(options.bom && daemon === 'rsyslog' ? `\uFEFF${body}` : body);
 };
 
-describe.skipIf(requireOracle('rsyslog'))('RFC 5424 as rsyslog parses it (headers, mmpstrucdata, liblognorm CEF)', () => {
-  let oracle: SyslogOracle;
-  beforeAll(async () => {
-    oracle = await RsyslogOracle.start({ inputs: [{ protocol: 'tcp' }], parseCef: true });
+/**
+ * Sends every event formatted with `options` to `oracle` and checks each record's header and MSG as `daemon`
+ * reports them; `more` checks what only that daemon reports.
+ */
+const expectEveryRecord = async (
+  oracle: SyslogOracle,
+  options: Record<string, unknown>,
+  daemon: 'rsyslog' | 'syslog-ng',
+  more?: (record: ParsedRecord, event: SecurityEvent, parsed: ReturnType<typeof rfc5424Options.parse>) => void,
+) => {
+  const { parsed, messages, received } = await oracleRoundTrip(oracle, makeFormatter, options, EVENTS);
+  received.forEach((record, i) => {
+    const event = EVENTS[i] as SecurityEvent;
+    expectHeader(record, event, parsed, daemon);
+    expectMsg(record, event, messages[i] as string, parsed, daemon);
+    more?.(record, event, parsed);
   });
-  afterAll(() => oracle?.stop());
+};
+
+describe.skipIf(requireOracle('rsyslog'))('RFC 5424 as rsyslog parses it (headers, mmpstrucdata, liblognorm CEF)', () => {
+  const oracle = useOracle(() => RsyslogOracle.start({ inputs: [{ protocol: 'tcp' }], parseCef: true }));
 
   it.each(OPTION_SETS)('parses every field as sent with options %j', async (options) => {
-    const { parsed, received } = await roundTrip(oracle, options);
-    const formatter = new Rfc5424Formatter(parsed, { host: HOST, metrics: new RecordingMetrics() });
-    received.forEach((record, i) => {
-      const event = EVENTS[i] as SecurityEvent;
-      expectHeader(record, event, parsed, 'rsyslog');
-      expectMsg(record, event, formatter.format(event), parsed, 'rsyslog');
+    await expectEveryRecord(oracle(), options, 'rsyslog', (record, event, parsed) => {
       if (parsed.body === 'cef') expect(record.cef).toEqual(expectedCefFields(event.record, parsed.cefTimeFormat));
       else expect(parseJson(record.msg)).toEqual(event.raw);
     });
   });
 
   it("reads profile mdi's header as sent; liblognorm decodes its CEF once `CEF:` is put back", async () => {
-    const formatter = new Rfc5424Formatter(rfc5424Options.parse({ profile: 'mdi', facility: 'auth', procId: '6076' }), {
-      host: { instance: 'CENTER', hostname: 'center' },
-      metrics: new RecordingMetrics(),
-    });
+    const { formatter } = makeFormatter({ profile: 'mdi', facility: 'auth', procId: '6076' }, 'CENTER');
     const events = [MDI_SECURITY_ALERT_SAMPLE, ...EVENTS.slice(3, 60)];
-    await sendOctetCounted(oracle.ports[0] as number, events.map((event) => formatter.format(event)));
-    const received = await oracle.received(events.length, 15_000);
+    const received = await sendToOracle(oracle(), events.map((event) => formatter.format(event)));
     // MDI writes no `CEF:` (FACTS §C.5), so rsyslog's CEF rule does not fire: receivers with MDI parsers expect `0|`.
     expect(received[0]?.cef).toBeUndefined();
     const decoded = await decodeCefWithLiblognorm(received.map((record) => `CEF:${record.msg.slice(1)}`));
@@ -126,12 +117,12 @@ describe.skipIf(requireOracle('rsyslog'))('RFC 5424 as rsyslog parses it (header
       const event = events[i] as SecurityEvent;
       const iso = new Date(event.time).toISOString();
       expect([record.pri, record.timestamp, record.hostname, record.appName, record.procId, record.msgId]).toEqual([
-        32 + syslogSeverity(event.record.severity),
+        expectedPri('auth', event.record.severity),
         `${iso.slice(0, 23)}000+00:00`,
         'CENTER',
         'CEF',
         '6076',
-        token(event.record.signatureId, 32),
+        headerToken(event.record.signatureId, 32) || null,
       ]);
       expect(record.structuredData).toEqual({});
       expect(record.msg.startsWith('\uFEFF0|')).toBe(true);
@@ -141,29 +132,15 @@ describe.skipIf(requireOracle('rsyslog'))('RFC 5424 as rsyslog parses it (header
 });
 
 describe.skipIf(requireOracle('syslog-ng'))('RFC 5424 as syslog-ng parses it (headers, SDATA)', () => {
-  let oracle: SyslogOracle;
-  beforeAll(async () => {
-    oracle = await SyslogNgOracle.start({ inputs: [{ protocol: 'tcp' }] });
-  });
-  afterAll(() => oracle?.stop());
+  const oracle = useOracle(() => SyslogNgOracle.start({ inputs: [{ protocol: 'tcp' }] }));
 
   it.each(OPTION_SETS)('parses every field as sent with options %j', async (options) => {
-    const { parsed, received } = await roundTrip(oracle, options);
-    const formatter = new Rfc5424Formatter(parsed, { host: HOST, metrics: new RecordingMetrics() });
-    received.forEach((record, i) => {
-      const event = EVENTS[i] as SecurityEvent;
-      expectHeader(record, event, parsed, 'syslog-ng');
-      expectMsg(record, event, formatter.format(event), parsed, 'syslog-ng');
-    });
+    await expectEveryRecord(oracle(), options, 'syslog-ng');
   });
 
   it('refuses profile mdi, which has no STRUCTURED-DATA field: why the profile is opt-in', async () => {
-    const formatter = new Rfc5424Formatter(rfc5424Options.parse({ profile: 'mdi', facility: 'auth' }), {
-      host: HOST,
-      metrics: new RecordingMetrics(),
-    });
-    await sendOctetCounted(oracle.ports[0] as number, [formatter.format(MDI_SECURITY_ALERT_SAMPLE)]);
-    const [record] = await oracle.received(1);
+    const { formatter } = makeFormatter({ profile: 'mdi', facility: 'auth' });
+    const [record] = await sendToOracle(oracle(), [formatter.format(MDI_SECURITY_ALERT_SAMPLE)], 5_000);
     expect(record?.appName).toBe('syslog-ng');
     expect(record?.msg.startsWith('Error processing log message: <36>1 2018-02-21T14:19:27.540000+00:00 ')).toBe(true);
   });

@@ -1,7 +1,12 @@
 import { Buffer } from 'node:buffer';
-import { SyslogConnectorError, type CefExtension, type CefRecord, type Severity } from '@syslog-connector/core';
+import type { CefExtension, CefRecord, Severity } from '@syslog-connector/core';
 import { describe, expect, it } from 'vitest';
-import { RecordingMetrics, TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert } from '@syslog-connector/testing';
+import {
+  RecordingMetrics,
+  TREND_WORKBENCH_ALERT_SAMPLE as workbenchAlert,
+  WORKBENCH_CEF_HEAD,
+  formatRejection,
+} from '@syslog-connector/testing';
 import { CefRecordEncoder } from './cef-record-encoder.js';
 import type { CefTimeFormat } from './cef-timestamp.js';
 
@@ -14,22 +19,10 @@ const withRecord = (record: Partial<CefRecord>): CefRecord => ({ ...workbenchAle
 
 const withExtensions = (...extensions: CefExtension[]): CefRecord => withRecord({ extensions });
 
-const CEF_HEAD = 'CEF:0|Trend Micro|Trend Vision One|1.0.0|900001|Trend Vision One Workbench Alert|7|';
-
 /** The extension part of an encoded line: everything after the workbench header. */
 const extensionOf = (line: string): string => {
-  if (!line.startsWith(CEF_HEAD)) throw new Error(`unexpected header in ${line.slice(0, 120)}`);
-  return line.slice(CEF_HEAD.length);
-};
-
-const rejection = (run: () => unknown): SyslogConnectorError => {
-  try {
-    run();
-  } catch (error) {
-    if (SyslogConnectorError.hasCode(error, 'FORMAT_REJECTED')) return error;
-    throw error;
-  }
-  throw new Error('expected a FORMAT_REJECTED error, but encoding succeeded');
+  if (!line.startsWith(WORKBENCH_CEF_HEAD)) throw new Error(`unexpected header in ${line.slice(0, 120)}`);
+  return line.slice(WORKBENCH_CEF_HEAD.length);
 };
 
 describe('CefRecordEncoder header fields', () => {
@@ -64,7 +57,7 @@ describe('CefRecordEncoder header fields', () => {
   });
 
   it.each([11, -1, 3.5, Number.NaN])('rejects CEF severity %d', (severity) => {
-    const error = rejection(() => makeEncoder().encoder.encode(withRecord({ severity: severity as Severity })));
+    const error = formatRejection(() => makeEncoder().encoder.encode(withRecord({ severity: severity as Severity })));
     expect(error.message).toBe(`CEF severity must be an integer from 0 to 10, got ${severity}.`);
     expect(error.hint).toBe(
       'Fix the mapping in the source plugin that produced this event; the event was kept as a dead letter.',
@@ -72,7 +65,7 @@ describe('CefRecordEncoder header fields', () => {
   });
 
   it('rejects a header field that is not a string', () => {
-    const error = rejection(() => makeEncoder().encoder.encode(withRecord({ product: 42 as unknown as string })));
+    const error = formatRejection(() => makeEncoder().encoder.encode(withRecord({ product: 42 as unknown as string })));
     expect(error.message).toBe('The CEF header field product is a number, not a string.');
   });
 });
@@ -82,7 +75,7 @@ describe('CefRecordEncoder extensions', () => {
     extensionOf(makeEncoder().encoder.encode(withExtensions(...extensions)));
 
   it('ends the header with a pipe when there are no extensions', () => {
-    expect(makeEncoder().encoder.encode(withExtensions())).toBe(CEF_HEAD);
+    expect(makeEncoder().encoder.encode(withExtensions())).toBe(WORKBENCH_CEF_HEAD);
   });
 
   it('keeps each label next to its value, in record order', () => {
@@ -154,34 +147,34 @@ describe('CefRecordEncoder extensions', () => {
   });
 
   it.each(['bad key', 'cs1=', 'clé', '', 'a|b'])('rejects the extension key %j', (key) => {
-    const error = rejection(() => makeEncoder().encoder.encode(withExtensions([key, 'v'])));
+    const error = formatRejection(() => makeEncoder().encoder.encode(withExtensions([key, 'v'])));
     expect(error.message).toBe(`The CEF extension key ${JSON.stringify(key)} is invalid: keys are ASCII letters, digits and _ only.`);
   });
 
   it('rejects an invalid key every time, not only the first', () => {
     const { encoder } = makeEncoder();
     const event = withExtensions(['ok', 'v'], ['not ok', 'v']);
-    rejection(() => encoder.encode(event));
-    rejection(() => encoder.encode(event));
+    formatRejection(() => encoder.encode(event));
+    formatRejection(() => encoder.encode(event));
   });
 
   it('keeps a newline of an invalid key out of the error message', () => {
-    const error = rejection(() => makeEncoder().encoder.encode(withExtensions(['a\r\nb', 'v'])));
+    const error = formatRejection(() => makeEncoder().encoder.encode(withExtensions(['a\r\nb', 'v'])));
     expect(error.message).toBe(String.raw`The CEF extension key "a\r\nb" is invalid: keys are ASCII letters, digits and _ only.`);
   });
 
   it('rejects a timestamp key holding a number without a 4-digit year', () => {
-    const error = rejection(() => makeEncoder().encoder.encode(withExtensions(['rt', 1e17])));
+    const error = formatRejection(() => makeEncoder().encoder.encode(withExtensions(['rt', 1e17])));
     expect(error.message).toBe('The CEF timestamp rt holds 100000000000000000, which is not epoch ms with a 4-digit year.');
   });
 
   it('rejects a number that is not finite', () => {
-    const error = rejection(() => makeEncoder().encoder.encode(withExtensions(['cn1', Number.NaN])));
+    const error = formatRejection(() => makeEncoder().encoder.encode(withExtensions(['cn1', Number.NaN])));
     expect(error.message).toBe('The CEF extension cn1 holds NaN, not a finite number.');
   });
 
   it('rejects a value that is neither a string nor a number', () => {
-    const error = rejection(() =>
+    const error = formatRejection(() =>
       makeEncoder().encoder.encode(withExtensions(['cn1', null as unknown as string])),
     );
     expect(error.message).toBe('The CEF extension cn1 holds a object, not a string or a number.');

@@ -13,3 +13,30 @@ export { propertyRuns } from './property-runs.js';
 export { visionOneEventCorpus, type VisionOneEventCorpusOptions } from './vision-one-event-corpus.js';
 export { conformanceMessage, describeTransportConformance, type ConformanceTarget, type TransportConformanceOptions } from './transport-conformance.js';
 export { RecordingLogger, type LogRecord } from './recording-logger.js';
+export {
+  FORMATTER_TEST_HOST,
+  WORKBENCH_CEF_HEAD,
+  bareWorkbenchAlert,
+  expectFormatterPlugin,
+  expectedPri,
+  formatEvery,
+  formatRejection,
+  formatterCache,
+  formatterMaker,
+  formatterPluginContext,
+  headerToken,
+  interopEvents,
+  oracleRoundTrip,
+  readmeExamples,
+  sendToOracle,
+  useOracle,
+  withExtensions,
+  withRecord,
+  workbenchCefLine,
+  type FormatterClass,
+  type FormatterMaker,
+  type FormatterOptionsSchema,
+  type FormatterTestDeps,
+  type MadeFormatter,
+  type ReadmeExamples,
+} from './formatter-test-kit.js';
