@@ -1,10 +1,10 @@
 import { createHash, createPublicKey, randomBytes, verify, X509Certificate } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SeededRandom } from '../vision-one-simulator/seeded-random.js';
 import { GraphItemGenerator, graphTime } from './graph-item-generator.js';
 import type { GraphHealthIssue, GraphSecurityAlert } from './graph-items.js';
 import { matchesODataFilter, ODataFilterSyntaxError, parseODataFilter, type ODataComparison } from './odata-filter.js';
+import { DemoFeed, LoopbackHttpServer, spreadTimes } from '../loopback-http-server.js';
 
 export interface GraphSimulatorOptions {
   /** The directory (tenant) id the token endpoint answers for; default a fixed GUID. */
@@ -75,8 +75,7 @@ export class GraphSimulator {
   readonly clientId: string;
   readonly requests: GraphRecordedRequest[] = [];
 
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
+  readonly #server: LoopbackHttpServer;
   readonly #clock: { now(): number };
   readonly #generator: GraphItemGenerator;
   readonly #random: SeededRandom;
@@ -93,12 +92,11 @@ export class GraphSimulator {
   #secret: string;
   #secretExpired = false;
   #issued = 0;
-  #demoFeed: NodeJS.Timeout | undefined;
+  readonly #demoFeed = new DemoFeed();
 
-  private constructor(server: Server, options: GraphSimulatorOptions) {
+  private constructor(server: LoopbackHttpServer, options: GraphSimulatorOptions) {
     this.#server = server;
-    const { port } = server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = server.baseUrl;
     this.tenantId = options.tenantId ?? '4b2462a4-bbee-495a-a0e1-f23ae524cc9c';
     this.clientId = options.clientId ?? '0f3e7a51-5c1d-4f2b-9d8e-6a7b8c9d0e1f';
     this.#secret = options.clientSecret ?? `sim~${randomBytes(18).toString('base64url')}`;
@@ -112,20 +110,9 @@ export class GraphSimulator {
   }
 
   static async start(options: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const server = await LoopbackHttpServer.listen(options.port);
     const simulator = new GraphSimulator(server, options);
-    server.on('connection', (socket) => {
-      simulator.#sockets.add(socket);
-      socket.once('close', () => simulator.#sockets.delete(socket));
-    });
-    server.on('request', (req, res) => void simulator.#handle(req, res));
+    server.server.on('request', (req, res) => void simulator.#handle(req, res));
     return simulator;
   }
 
@@ -224,28 +211,20 @@ export class GraphSimulator {
   }
 
   startDemoFeed(intervalMs: number): void {
-    this.stopDemoFeed();
-    this.#demoFeed = setInterval(() => this.tick(), intervalMs);
-    this.#demoFeed.unref();
+    this.#demoFeed.start(intervalMs, () => this.tick());
   }
 
   stopDemoFeed(): void {
-    if (this.#demoFeed !== undefined) clearInterval(this.#demoFeed);
-    this.#demoFeed = undefined;
+    this.#demoFeed.stop();
   }
 
   async stop(): Promise<void> {
     this.stopDemoFeed();
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    for (const socket of this.#sockets) socket.destroy();
-    await closed;
+    await this.#server.close();
   }
 
   #times(count: number, spread: { readonly from?: number; readonly to?: number }): number[] {
-    const to = spread.to ?? this.#clock.now() - 5 * 60_000;
-    const from = spread.from ?? to - 60 * 60_000;
-    if (count === 1) return [to];
-    return Array.from({ length: count }, (_, i) => from + Math.floor(((to - from) * i) / Math.max(count - 1, 1)));
+    return spreadTimes(count, spread, this.#clock.now());
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

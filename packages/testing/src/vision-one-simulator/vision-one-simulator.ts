@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { JsonValue } from '@syslog-connector/core';
 import { SeededRandom } from './seeded-random.js';
 import { matchesTmv1Filter, parseTmv1Filter, Tmv1FilterSyntaxError, tmv1FilterFields, type Tmv1FilterExpression } from './tmv1-filter.js';
 import { isoSeconds, VisionOneItemGenerator } from './vision-one-item-generator.js';
 import type { AuditLog, OatDetection, WorkbenchAlert } from './vision-one-items.js';
+import { DemoFeed, LoopbackHttpServer, spreadTimes } from '../loopback-http-server.js';
 
 export interface VisionOneSimulatorOptions {
   /** The API key the simulator accepts (`Authorization: Bearer <token>`); default: a random one. */
@@ -130,8 +130,7 @@ export class VisionOneSimulator {
   readonly token: string;
   readonly requests: RecordedRequest[] = [];
 
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
+  readonly #server: LoopbackHttpServer;
   readonly #pageSize: number;
   readonly #nextLinkOrigin: string;
   readonly #clock: { now(): number };
@@ -141,36 +140,24 @@ export class VisionOneSimulator {
   readonly #audit: JsonValue[] = [];
   readonly #injected: Injected[] = [];
   readonly #endpoints: ReadonlyMap<string, Endpoint>;
-  #demoFeed: NodeJS.Timeout | undefined;
+  readonly #demoFeed = new DemoFeed();
 
-  private constructor(server: Server, options: VisionOneSimulatorOptions, token: string) {
+  private constructor(server: LoopbackHttpServer, options: VisionOneSimulatorOptions, token: string) {
     this.#server = server;
     this.token = token;
     this.#pageSize = options.pageSize ?? 200;
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#generator = new VisionOneItemGenerator(new SeededRandom(options.seed ?? 1), options.hostileRatio ?? 0.25);
-    const { port } = server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = server.baseUrl;
     this.#nextLinkOrigin = options.nextLinkOrigin ?? this.baseUrl;
     this.#endpoints = this.#defineEndpoints();
   }
 
   static async start(options: VisionOneSimulatorOptions = {}): Promise<VisionOneSimulator> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const server = await LoopbackHttpServer.listen(options.port);
     const simulator = new VisionOneSimulator(server, options, options.token ?? `sim-${randomBytes(16).toString('hex')}`);
-    server.on('connection', (socket) => {
-      simulator.#sockets.add(socket);
-      socket.once('close', () => simulator.#sockets.delete(socket));
-    });
-    server.on('request', (req, res) => simulator.#handle(req, res));
-    server.on('clientError', (error: NodeJS.ErrnoException, socket) => simulator.#clientError(error, socket));
+    server.server.on('request', (req, res) => simulator.#handle(req, res));
+    server.server.on('clientError', (error: NodeJS.ErrnoException, socket) => simulator.#clientError(error, socket));
     return simulator;
   }
 
@@ -256,28 +243,20 @@ export class VisionOneSimulator {
 
   /** Calls `tick()` every `intervalMs` until `stopDemoFeed()` or `stop()`. */
   startDemoFeed(intervalMs: number): void {
-    this.stopDemoFeed();
-    this.#demoFeed = setInterval(() => this.tick(), intervalMs);
-    this.#demoFeed.unref();
+    this.#demoFeed.start(intervalMs, () => this.tick());
   }
 
   stopDemoFeed(): void {
-    if (this.#demoFeed !== undefined) clearInterval(this.#demoFeed);
-    this.#demoFeed = undefined;
+    this.#demoFeed.stop();
   }
 
   async stop(): Promise<void> {
     this.stopDemoFeed();
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    for (const socket of this.#sockets) socket.destroy();
-    await closed;
+    await this.#server.close();
   }
 
   #times(count: number, spread: TimeSpread): number[] {
-    const to = spread.to ?? this.#clock.now() - 5 * 60_000;
-    const from = spread.from ?? to - 60 * 60_000;
-    if (count === 1) return [to];
-    return Array.from({ length: count }, (_, i) => from + Math.floor(((to - from) * i) / Math.max(count - 1, 1)));
+    return spreadTimes(count, spread, this.#clock.now());
   }
 
   #defineEndpoints(): ReadonlyMap<string, Endpoint> {
