@@ -5,6 +5,7 @@ export {
   mdiAlertCefRecord,
   mdiHealthIssueCefRecord,
   mdiSeverity,
+  mdiSyslogProfile,
   readMdiAlert,
   readMdiHealthIssue,
   MDI_VENDOR,

@@ -30,7 +30,8 @@ describe('mdiAlertCefRecord', () => {
       name: 'Account enumeration reconnaissance',
       severity: 5,
       extensions: [
-        ['start', Date.parse('2018-02-21T14:19:02.604Z')],
+        // Graph's 7 digits, all kept: .6045416 = 604 ms + 5416 ticks of 100 ns.
+        ['start', { epochMs: Date.parse('2018-02-21T14:19:02.604Z'), ticks: 5416, form: 'iso8601-ticks' }],
         ['shost', 'CLIENT1'],
         ['suser', 'LMaldonado'],
         ['msg', 'Suspicious account enumeration activity using the Kerberos protocol, originating from CLIENT1, was observed.'],
@@ -42,7 +43,52 @@ describe('mdiAlertCefRecord', () => {
         ['cs3Label', 'shostfqdn'],
         ['cs3', 'client1.contoso.com'],
       ],
+      // SIEM log reference: a severity-5 sample arrives as Auth.Warning (PRI 36).
+      syslog: { facility: 'auth', severity: 4, rfc5424: 'mdi' },
     });
+  });
+
+  it("pads Graph's shorter fractions as .NET's round-trip form does, and converts an offset to UTC", () => {
+    const start = (firstActivityDateTime: string) => mdiAlertCefRecord(readMdiAlert({ ...(alert as object), firstActivityDateTime }), 'new').extensions[0];
+    expect([start('2024-01-02T03:04:05.24Z'), start('2024-01-02T03:04:05Z'), start('2024-01-02T04:04:05.1404016+01:00')]).toEqual([
+      ['start', { epochMs: Date.parse('2024-01-02T03:04:05.240Z'), ticks: 0, form: 'iso8601-ticks' }],
+      ['start', { epochMs: Date.parse('2024-01-02T03:04:05.000Z'), ticks: 0, form: 'iso8601-ticks' }],
+      ['start', { epochMs: Date.parse('2024-01-02T03:04:05.140Z'), ticks: 4016, form: 'iso8601-ticks' }],
+    ]);
+  });
+
+  it("writes MDI's app for a type bound to one protocol, and none where the protocol varies per alert", () => {
+    const app = (title: string) => mdiAlertCefRecord(readMdiAlert({ ...(alert as object), title }), 'new').extensions.find(([k]) => k === 'app');
+    expect([app('Suspected Brute Force attack (LDAP)'), app('Data exfiltration over SMB'), app('Account enumeration reconnaissance')]).toEqual([
+      ['app', 'Ldap'],
+      ['app', 'Smb'],
+      undefined,
+    ]);
+  });
+
+  it('gives High alerts Auth.Error and Low ones Auth.Warning (no Low sample is published: Medium\'s template)', () => {
+    const profile = (severity: string) => mdiAlertCefRecord(readMdiAlert({ ...(alert as object), severity }), 'new').syslog;
+    expect([profile('high'), profile('low'), profile('informational')]).toEqual([
+      { facility: 'auth', severity: 3, rfc5424: 'mdi' },
+      { facility: 'auth', severity: 4, rfc5424: 'mdi' },
+      { facility: 'auth', severity: 4, rfc5424: 'mdi' },
+    ]);
+  });
+
+  it("uses the sample's type names for 2030, 2036, 2038 and 2039", () => {
+    const type = (title: string) => mdiAlertCefRecord(readMdiAlert({ ...(alert as object), title }), 'new').signatureId;
+    expect(['Data exfiltration over SMB', 'Remote code execution over DNS', 'Security principal reconnaissance (LDAP)', 'Suspected NTLM authentication tampering'].map(type)).toEqual([
+      'SmbDataExfiltrationSecurityAlert',
+      'DnsRemoteCodeExecutionSecurityAlert',
+      'LdapSearchReconnaissanceSecurityAlert',
+      'AbnormalNtlmSigningSecurityAlert',
+    ]);
+  });
+
+  it('maps shost and cs3 each from its own deviceEvidence field, never one from the other', () => {
+    const devices = [{ '@odata.type': '#microsoft.graph.security.deviceEvidence', roles: ['attacker'], deviceDnsName: 'client1.contoso.com' }];
+    const keys = mdiAlertCefRecord(readMdiAlert({ ...(alert as object), evidence: devices }), 'new').extensions.map(([k]) => k);
+    expect(keys).toEqual(['start', 'msg', 'externalId', 'cs1Label', 'cs1', 'cs2Label', 'cs2', 'cs3Label', 'cs3']);
   });
 
   it('finds a legacy name too, and writes cs2=update for an update', () => {
@@ -73,6 +119,7 @@ describe('mdiAlertCefRecord', () => {
       name: 'UnknownSecurityAlert',
       severity: 5,
       extensions: [['cs2Label', 'trigger'], ['cs2', 'new']],
+      syslog: { facility: 'auth', severity: 4, rfc5424: 'mdi' },
     });
   });
 });
@@ -93,6 +140,7 @@ describe('mdiHealthIssueCefRecord', () => {
         ['cs1', 'https://security.microsoft.com/identities/health-issues'],
         ['msg', 'Sensor DC1 stopped communicating.'],
       ],
+      syslog: { facility: 'auth', severity: 4, rfc5424: 'mdi' },
     });
   });
 });
