@@ -33,11 +33,11 @@ const report: JsonValue = {
   details: { 'Report ID': 'R-1', 'Report final status': 'OK', 'Report format': 'pdf' },
 };
 
-const format = (raw: JsonValue, timeFormat: string): string => {
+const format = (raw: JsonValue, timeFormat?: string): string => {
   const log = readAuditLog(raw);
   const type = auditLogTypeOf(log.category);
   if (type === undefined) throw new Error('unmapped');
-  const formatter = new CefFormatter(cefOptions.parse({ prefix: 'none', timeFormat }), {
+  const formatter = new CefFormatter(cefOptions.parse(timeFormat === undefined ? { prefix: 'none' } : { prefix: 'none', timeFormat }), {
     host: { instance: 'sensor-01', hostname: 'sensor-01' },
     metrics: new RecordingMetrics(),
   });
@@ -68,23 +68,23 @@ describe('auditCefRecord', () => {
         ['cn2Label', 'Source'],
         ['cn2', 0],
         ['msg', '{"IP address":"10.1.1.1","Identifier":{"id":"x=1","type":"managedAccount","subType":"local"}}'],
-        ['rt', RT],
+        ['rt', { epochMs: RT, ticks: 0, form: 'iso8601-seconds' }],
         ['TrendMicroV1CompanyID', COMPANY],
       ],
     });
   });
 
-  it('writes the account line through the real CEF formatter, rt in Trend ISO form with timeFormat iso8601', () => {
-    expect(format(signIn, 'iso8601')).toBe(
+  it('writes the account line through the real CEF formatter, rt in Trend\'s own ISO form without any time option', () => {
+    expect(format(signIn)).toBe(
       'CEF:0|Trend Micro|Trend Vision One|1.0.0|900003|Trend Vision One Account Audit Log|2|cat=Sign in and sign out ' +
         'cs1Label=Account cs1=Root account cs2Label=Role cs2=Master Administrator cs3Label=Activity cs3=Sign in ' +
         'cn1Label=Result cn1=1 cn2Label=Source cn2=0 ' +
         'msg={"IP address":"10.1.1.1","Identifier":{"id":"x\\=1","type":"managedAccount","subType":"local"}} ' +
-        `rt=2024-09-23T17:18:42.000Z TrendMicroV1CompanyID=${COMPANY}`,
+        `rt=2024-09-23T17:18:42Z TrendMicroV1CompanyID=${COMPANY}`,
     );
   });
 
-  it('maps a system audit log (900004): activity in cs1, Unix seconds in cn1, space-separated logged time read as UTC', () => {
+  it('maps a system audit log (900004): activity in cs1, Unix seconds in cn1, space-separated logged time read as UTC; a destination timeFormat still overrides rt', () => {
     expect(format(report, 'cef-date')).toBe(
       'CEF:0|Trend Micro|Trend Vision One|1.0.0|900004|Trend Vision One System Audit Log|2|cat=Reports ' +
         'cs1Label=Activity cs1=Generate report cn1Label=Timestamp cn1=1727107450 ' +

@@ -1,4 +1,5 @@
-import type { CefExtension, CefRecord } from '@syslog-connector/core';
+import { cefTimestampFromIso, type CefExtension, type CefRecord } from '@syslog-connector/core';
+import { TREND_AUDIT_TIME_FORM, TREND_CEF_HEADER, trendCompanyIdExtension } from '@syslog-connector/vision-one-client';
 import type { AuditLogFields } from './audit-log.js';
 import type { AuditLogType } from './audit-options.js';
 
@@ -12,13 +13,22 @@ const RESULT_CODES: Readonly<Record<string, number>> = { Successful: 1, Unsucces
  */
 export const AUDIT_SOURCE_CODES: Readonly<Record<string, number>> = { Console: 0, API: 1, 'Service Gateway': 6 };
 
-/** FACTS §A.4: `msg` carries the details as JSON, cut at 1000 characters. */
+/**
+ * FACTS §A.4: `msg` carries the details as JSON, "truncated if exceeding the maximum length of 1000 characters"
+ * (trend-vision-one-cef-account-audit-logs / -system-audit-logs, `msg` row). A cut JSON is no longer valid JSON;
+ * that is Trend's documented behaviour, kept.
+ */
 export const AUDIT_MSG_MAX_CHARS = 1000;
 
 const own = <T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined =>
   key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 
-/** The details as compact JSON, cut at 1000 code points (never inside a surrogate pair). */
+/**
+ * The details as compact JSON, cut at 1000 code points (never inside a surrogate pair). Trend's two examples space
+ * their JSON differently from each other (`{"IP address": "10.1.1.1", "Identifier": {"id":…}}`,
+ * `{"Report ID": "…","Report final status": "OK",…}`), so no one rule reproduces them; compact is what
+ * JSON.stringify writes, and every JSON reader reads both.
+ */
 export const auditDetailsMessage = (log: AuditLogFields): string | undefined => {
   if (log.details === undefined) return undefined;
   const json = JSON.stringify(log.details);
@@ -29,8 +39,9 @@ export const auditDetailsMessage = (log: AuditLogFields): string | undefined => 
 /**
  * Trend's CEF mapping of an audit log (FACTS §A.3 header, §A.4 extensions, §B.7 field sources), in the order of
  * Trend's sample line: account audit 900003, system audit 900004, severity 2 for both. A field the log lacks is
- * left out together with its label. `rt` is loggedDateTime as epoch ms: the formatter renders it (its
- * `timeFormat: iso8601` gives Trend's documented `2024-09-23T17:18:42Z` form, FACTS §A.4 / §E.7).
+ * left out together with its label. `rt` is loggedDateTime as a `CefTimestamp` in Trend's form for these pages,
+ * `2024-09-23T17:18:42Z` (ISO 8601, whole seconds; FACTS §A.4, §E.7); `cn1` / `cn2` stay numbers. No `syslog`
+ * profile: Trend documents no PRI for its connector (FACTS §A.6).
  */
 export const auditCefRecord = (log: AuditLogFields, logType: AuditLogType, options: { readonly companyId?: string | undefined }): CefRecord => {
   const extensions: CefExtension[] = [];
@@ -50,12 +61,11 @@ export const auditCefRecord = (log: AuditLogFields, logType: AuditLogType, optio
   }
   const msg = auditDetailsMessage(log);
   if (msg !== undefined) extensions.push(['msg', msg]);
-  if (log.loggedMs !== undefined) extensions.push(['rt', log.loggedMs]);
-  if (options.companyId !== undefined) extensions.push(['TrendMicroV1CompanyID', options.companyId]);
+  const rt = log.loggedDateTime === undefined ? undefined : cefTimestampFromIso(log.loggedDateTime, TREND_AUDIT_TIME_FORM);
+  if (rt !== undefined) extensions.push(['rt', rt]);
+  extensions.push(...trendCompanyIdExtension(options.companyId));
   return {
-    vendor: 'Trend Micro',
-    product: 'Trend Vision One',
-    version: '1.0.0',
+    ...TREND_CEF_HEADER,
     signatureId: logType === 'account' ? '900003' : '900004',
     name: logType === 'account' ? 'Trend Vision One Account Audit Log' : 'Trend Vision One System Audit Log',
     severity: 2,

@@ -1,4 +1,5 @@
 import { defineSource, services } from '@syslog-connector/core';
+import { visionOneAdvice } from '@syslog-connector/vision-one-client';
 import { auditOptions } from './audit-options.js';
 import { AuditSource } from './audit-source.js';
 
@@ -8,5 +9,7 @@ export const visionOneAuditSource = defineSource({
   meta: { summary: 'Trend Vision One audit logs (account, system), mapped to Trend CEF 900003 / 900004', stability: 'beta' },
   options: auditOptions,
   deps: { clock: services.clock, logger: services.logger, metrics: services.metrics },
+  // A missing companyId works, but every line lacks Trend's TrendMicroV1CompanyID: `validate` warns.
+  advise: visionOneAdvice,
   create: ({ id, options, deps }) => new AuditSource(id, options, deps),
 });

@@ -23,3 +23,12 @@ export {
   type PollWindowInput,
   type WindowCheckpoint,
 } from './poll-window.js';
+export {
+  TREND_CEF_HEADER,
+  TREND_ALERT_TIME_FORM,
+  TREND_AUDIT_TIME_FORM,
+  TREND_COMPANY_ID_KEY,
+  companyIdOption,
+  trendCompanyIdExtension,
+  visionOneAdvice,
+} from './trend-cef-profile.js';

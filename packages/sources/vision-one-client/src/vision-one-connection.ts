@@ -1,4 +1,5 @@
 import { duration, since, z } from '@syslog-connector/core';
+import { companyIdOption } from './trend-cef-profile.js';
 import { VISION_ONE_REGION_NAMES, VISION_ONE_REGIONS } from './vision-one-regions.js';
 
 const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
@@ -31,7 +32,8 @@ const baseUrl = z
   .describe('API base URL instead of `region` (https://…; http:// only for loopback addresses)');
 
 /**
- * The connection options every Vision One source shares; a source extends it with its own keys
+ * The account options every Vision One source shares (where and how to connect, and the tenant's company ID);
+ * a source extends it with its own keys
  * (`visionOneConnection.extend({ … })`). Strict: an unknown key is a config error.
  */
 export const visionOneConnection = z
@@ -59,6 +61,8 @@ export const visionOneConnection = z
       .literal([50, 100, 200], { error: 'must be 50, 100 or 200, the page sizes the Vision One API accepts for `top` (FACTS §B.6, §B.7)' })
       .default(200)
       .describe('Items per page (`top`)'),
+    // The tenant, not the connection, but every Vision One source needs it the same way (see `visionOneAdvice`).
+    companyId: companyIdOption(),
   })
   .superRefine((options, ctx) => {
     if (options.region !== undefined && options.baseUrl !== undefined) {

@@ -2,7 +2,7 @@ import type { JsonValue, SecurityEvent } from '@syslog-connector/core';
 import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
 import { describe, expect, it } from 'vitest';
 import detection from '../test/fixtures/oat-network-detection.json' with { type: 'json' };
-import { oatCefRecord } from './oat-cef-record.js';
+import { OAT_PRODUCT_NAMES, oatCefRecord, oatDeviceFacility } from './oat-cef-record.js';
 import { oatDetectionSchema, readOatDetection } from './oat-detection.js';
 import { RecordingMetrics } from '@syslog-connector/testing';
 
@@ -45,7 +45,7 @@ describe('oatCefRecord', () => {
         ['externalId', '100116'],
         ['msg', 'A service ticket was requested with RC4 encryption\r\nfrom C:\\Tools\\rubeus.exe'],
         ['request', 'https://corp.example/a?b=c&d=e'],
-        ['rt', RT],
+        ['rt', { epochMs: RT, ticks: 0, form: 'cef-date-seconds' }],
         ['TrendMicroV1CompanyID', COMPANY],
       ],
     });
@@ -66,7 +66,7 @@ describe('oatCefRecord', () => {
         'deviceProcessName=C:\\\\Tools\\\\rubeus.exe dst=10.1.0.10 dhost=kdc.corp.example dpt=88 src=10.1.2.3 shost=srv-dc01 ' +
         'spt=51234 dvchost=srv-dc01 externalId=100116 ' +
         'msg=A service ticket was requested with RC4 encryption\\r\\nfrom C:\\\\Tools\\\\rubeus.exe ' +
-        'request=https://corp.example/a?b\\=c&d\\=e rt=Dec 05 2022 05:26:45.000 UTC TrendMicroV1CompanyID=' + COMPANY,
+        'request=https://corp.example/a?b\\=c&d\\=e rt=Dec 05 2022 05:26:45 TrendMicroV1CompanyID=' + COMPANY,
     );
   });
 
@@ -89,5 +89,47 @@ describe('oatCefRecord', () => {
       ['cat', 'N'],
       ['deviceFacility', 'xes'],
     ]);
+  });
+
+  it.each([
+    ['sao', 'Apex One'],
+    ['sds', 'Trend Micro Deep Security'],
+    ['pdi', 'Deep Discovery Inspector'],
+    ['sig', 'Secure Web Gateway'],
+  ])('names product code %s as %j (deviceFacility, Trend\'s "Product name")', (productCode, name) => {
+    expect(oatDeviceFacility({ productCode })).toEqual({ value: name, unmappedCode: undefined });
+    // The table wins over an item's own pname: the table holds Trend's CEF spelling.
+    expect(oatDeviceFacility({ productCode, pname: 'Deep Security Agent' }).value).toBe(name);
+  });
+
+  it('knows exactly the codes it has a source for', () => {
+    expect(Object.keys(OAT_PRODUCT_NAMES)).toEqual(['sao', 'sds', 'pdi', 'sig']);
+  });
+
+  it('falls back to the item\'s pname, else the code, for an unknown code, and reports the code', () => {
+    expect(oatDeviceFacility({ productCode: 'xes', pname: 'Endpoint Sensor' })).toEqual({ value: 'Endpoint Sensor', unmappedCode: 'xes' });
+    expect(oatDeviceFacility({ productCode: 'xes' })).toEqual({ value: 'xes', unmappedCode: 'xes' });
+    expect(oatDeviceFacility({ productCode: 'constructor' })).toEqual({ value: 'constructor', unmappedCode: 'constructor' });
+    expect(oatDeviceFacility({})).toEqual({ value: undefined, unmappedCode: undefined });
+  });
+
+  it.each([
+    ['inbound', 0],
+    ['outbound', 1],
+    ['0', 0],
+    [1, 1],
+    [2, undefined],
+    ['sideways', undefined],
+  ])('writes deviceDirection %j as %j (Trend: 0 inbound, 1 outbound)', (deviceDirection, expected) => {
+    const fields = readOatDetection({ uuid: 'u', detail: { deviceDirection }, filters: [] });
+    expect(oatCefRecord(fields, undefined, {}).extensions.find(([key]) => key === 'deviceDirection')?.[1]).toBe(expected);
+  });
+
+  it('prefers the deviceProcessName a network detection carries, then the process path, then the name', () => {
+    const processName = (detail: JsonValue) =>
+      oatCefRecord(readOatDetection({ detail }), undefined, {}).extensions.find(([key]) => key === 'deviceProcessName')?.[1];
+    expect(processName({ deviceProcessName: '/usr/lib/snapd/snapd', processFilePath: '/x', processName: 'x' })).toBe('/usr/lib/snapd/snapd');
+    expect(processName({ processFilePath: 'C:\\a\\x.exe', processName: 'x.exe' })).toBe('C:\\a\\x.exe');
+    expect(processName({ processName: 'x.exe' })).toBe('x.exe');
   });
 });

@@ -40,6 +40,8 @@ export interface OatFilterFields {
 /** The detection-level fields the mapping uses, each present only if the item has it with the right type. */
 export interface OatDetectionFields {
   readonly uuid?: string;
+  readonly detectedDateTime?: string;
+  /** Epoch ms of detectedDateTime when it parses. */
   readonly detectedMs?: number;
   readonly ingestedDateTime?: string;
   readonly filters: readonly OatFilterFields[];
@@ -84,7 +86,10 @@ export const readOatDetection = (raw: JsonValue): OatDetectionFields => {
   if (uuid !== undefined) fields.uuid = uuid;
   const detected = text(item['detectedDateTime']);
   const detectedMs = detected === undefined ? Number.NaN : Date.parse(detected);
-  if (!Number.isNaN(detectedMs)) fields.detectedMs = detectedMs;
+  if (detected !== undefined && !Number.isNaN(detectedMs)) {
+    fields.detectedDateTime = detected;
+    fields.detectedMs = detectedMs;
+  }
   const ingested = text(item['ingestedDateTime']);
   if (ingested !== undefined) fields.ingestedDateTime = ingested;
   const endpointName = text(endpoint?.['endpointName']) ?? text(detail['endpointHostName']);

@@ -5,7 +5,7 @@ import { visionOneConnection } from '@syslog-connector/vision-one-client';
 export const OAT_RISK_LEVELS = ['critical', 'high', 'medium', 'low', 'info', 'undefined'] as const;
 export type OatRiskLevel = (typeof OAT_RISK_LEVELS)[number];
 
-/** The config of a `vision-one-oat` source: the shared connection keys plus what this source adds. */
+/** The config of a `vision-one-oat` source: the shared Vision One keys (connection, `companyId`) plus what this source adds. */
 export const oatOptions = visionOneConnection.extend({
   riskLevels: z
     .array(z.enum(OAT_RISK_LEVELS))
@@ -13,11 +13,6 @@ export const oatOptions = visionOneConnection.extend({
     // FACTS §A.1: the console's connector offers Critical / High / Medium; this is its selection.
     .default(['critical', 'high', 'medium'])
     .describe('Risk levels to forward, sent to the API as TMV1-Filter: critical, high, medium, low, info, undefined'),
-  companyId: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Vision One company (tenant) ID; when set, sent as TrendMicroV1CompanyID (FACTS §A.4)'),
 });
 
 export type OatOptions = z.output<typeof oatOptions>;

@@ -11,8 +11,8 @@ import {
   type VisionOneClientTuning,
   type VisionOneItem,
 } from '@syslog-connector/vision-one-client';
-import { oatCefRecord } from './oat-cef-record.js';
-import { oatDetectionSchema, readOatDetection, type OatDetection } from './oat-detection.js';
+import { oatCefRecord, oatDeviceFacility } from './oat-cef-record.js';
+import { oatDetectionSchema, readOatDetection, type OatDetection, type OatDetectionFields } from './oat-detection.js';
 import type { OatOptions } from './oat-options.js';
 
 export const OAT_DETECTIONS_PATH = '/v3.0/oat/detections';
@@ -25,6 +25,12 @@ export const INVALID_ITEMS_METRIC = 'source_invalid_items';
 
 /** Metric counting matched filters left out because their risk level is not in `riskLevels` (labels: source, riskLevel). */
 export const SKIPPED_FILTERS_METRIC = 'source_oat_filters_skipped';
+
+/**
+ * Metric counting detections whose `detail.productCode` is not in `OAT_PRODUCT_NAMES` (labels: source,
+ * productCode): their `deviceFacility` is the item's `pname`, else the code as it came.
+ */
+export const UNMAPPED_PRODUCT_CODES_METRIC = 'source_oat_unmapped_product_codes';
 
 export interface OatSourceDeps {
   readonly clock: Clock;
@@ -68,6 +74,8 @@ export class OatSource implements Source {
   readonly #client: VisionOneClient;
   readonly #riskLevels: ReadonlySet<string>;
   readonly #filter: string;
+  /** Product codes already reported in the log, so each is logged once per process, not once per detection. */
+  readonly #reportedCodes = new Set<string>();
 
   constructor(id: string, options: OatOptions, deps: OatSourceDeps, tuning: VisionOneClientTuning = {}) {
     this.#id = id;
@@ -132,6 +140,7 @@ export class OatSource implements Source {
       this.#deps.logger.warn({ source: this.#id, key: uuid, issues: item.issues }, 'OAT detection failed validation; forwarding the fields that could be read.');
       this.#deps.metrics.increment(INVALID_ITEMS_METRIC, { source: this.#id, type: 'oat-detection' });
     }
+    this.#countUnmappedProduct(detection.detail, uuid);
     const base = { source: this.#id, type: 'oat-detection', time: detection.detectedMs ?? this.#deps.clock.now(), raw: item.raw };
     if (detection.filters.length === 0) {
       // Nothing to split by: one record with what the detection has, rather than none.
@@ -151,5 +160,17 @@ export class OatSource implements Source {
         },
       ];
     });
+  }
+
+  #countUnmappedProduct(detail: OatDetectionFields['detail'], key: string): void {
+    const { value, unmappedCode } = oatDeviceFacility(detail);
+    if (unmappedCode === undefined) return;
+    this.#deps.metrics.increment(UNMAPPED_PRODUCT_CODES_METRIC, { source: this.#id, productCode: unmappedCode });
+    if (this.#reportedCodes.has(unmappedCode)) return;
+    this.#reportedCodes.add(unmappedCode);
+    this.#deps.logger.info(
+      { source: this.#id, key, productCode: unmappedCode, deviceFacility: value },
+      'OAT product code without a known product name; deviceFacility carries the item\'s pname or the code itself.',
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { defineSource, services } from '@syslog-connector/core';
+import { visionOneAdvice } from '@syslog-connector/vision-one-client';
 import { oatOptions } from './oat-options.js';
 import { OatSource } from './oat-source.js';
 
@@ -8,5 +9,7 @@ export const visionOneOatSource = defineSource({
   meta: { summary: 'Trend Vision One Observed Attack Techniques, filtered by risk level, mapped to Trend CEF 900002', stability: 'beta' },
   options: oatOptions,
   deps: { clock: services.clock, logger: services.logger, metrics: services.metrics },
+  // A missing companyId works, but every line lacks Trend's TrendMicroV1CompanyID: `validate` warns.
+  advise: visionOneAdvice,
   create: ({ id, options, deps }) => new OatSource(id, options, deps),
 });

@@ -1,4 +1,5 @@
 import { defineSource, services } from '@syslog-connector/core';
+import { visionOneAdvice } from '@syslog-connector/vision-one-client';
 import { workbenchOptions } from './workbench-options.js';
 import { WorkbenchSource } from './workbench-source.js';
 
@@ -8,5 +9,7 @@ export const visionOneWorkbenchSource = defineSource({
   meta: { summary: 'Trend Vision One Workbench alerts, mapped to Trend CEF 900001', stability: 'beta' },
   options: workbenchOptions,
   deps: { clock: services.clock, logger: services.logger, metrics: services.metrics },
+  // A missing companyId works, but every line lacks Trend's TrendMicroV1CompanyID: `validate` warns.
+  advise: visionOneAdvice,
   create: ({ id, options, deps }) => new WorkbenchSource(id, options, deps),
 });

@@ -6,6 +6,8 @@ import { readWorkbenchAlert, workbenchAlertSchema } from './workbench-alert.js';
 import { workbenchCefRecord } from './workbench-cef-record.js';
 
 const COMPANY = '8d1ad2c4-7d6b-4b8e-9a3e-5c2f1e0d9b7a';
+/** Trend's workbench `rt` form, `Dec 05 2022 05:26:45` (cef-workbench-logs): whole seconds, CEF date, UTC. */
+const rt = (iso: string) => ({ epochMs: Date.parse(iso), ticks: 0, form: 'cef-date-seconds' });
 const header = {
   vendor: 'Trend Micro',
   product: 'Trend Vision One',
@@ -30,7 +32,7 @@ describe('workbenchCefRecord', () => {
         ['cs1', 'https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId=WB-9002-20260301-00014&ref=0b9a3c'],
         // The vendor's text untouched — pipes, backslash, CR/LF — for the formatter to escape.
         ['msg', 'A user obtained account logon information | pass=secret \\ via Mimikatz.\r\nSecond line.'],
-        ['rt', Date.parse('2026-03-01T11:16:08Z')],
+        ['rt', rt('2026-03-01T11:16:08Z')],
         ['sourceServiceName', 'SAE'],
         ['TrendMicroV1CompanyID', COMPANY],
       ],
@@ -39,7 +41,7 @@ describe('workbenchCefRecord', () => {
 
   it('uses updatedDateTime as rt for an update event', () => {
     const record = workbenchCefRecord(readWorkbenchAlert(saeAlert as JsonValue), { version: 'updated' });
-    expect(record.extensions.find(([key]) => key === 'rt')).toEqual(['rt', Date.parse('2026-03-01T11:46:13Z')]);
+    expect(record.extensions.find(([key]) => key === 'rt')).toEqual(['rt', rt('2026-03-01T11:46:13Z')]);
     expect(record.extensions.map(([key]) => key).at(-1)).toBe('sourceServiceName');
   });
 
@@ -55,7 +57,7 @@ describe('workbenchCefRecord', () => {
         ['cn1', 11],
         ['cs1Label', 'Workbench link'],
         ['cs1', 'https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId=WB-9002-20260301-00015'],
-        ['rt', Date.parse('2026-03-01T11:20:00Z')],
+        ['rt', rt('2026-03-01T11:20:00Z')],
         ['sourceServiceName', 'TI'],
       ],
     });

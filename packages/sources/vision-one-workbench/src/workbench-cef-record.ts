@@ -1,4 +1,5 @@
-import type { CefExtension, CefRecord, Severity } from '@syslog-connector/core';
+import { cefTimestampFromIso, type CefExtension, type CefRecord, type Severity } from '@syslog-connector/core';
+import { TREND_ALERT_TIME_FORM, TREND_CEF_HEADER, trendCompanyIdExtension } from '@syslog-connector/vision-one-client';
 import type { WorkbenchAlertFields } from './workbench-alert.js';
 
 /** FACTS §A.3: workbench severity → CEF severity. Anything else (a new or missing value) is 0 and the alert is reported invalid. */
@@ -10,7 +11,9 @@ export type WorkbenchAlertVersion = 'new' | 'updated';
 /**
  * Trend's CEF mapping of a workbench alert (FACTS §A.3 header, §A.4 extensions, §B.5 field sources), in Trend's
  * order. A field the alert lacks is left out together with its label. Values are the vendor's text untouched:
- * escaping and length limits are the formatter's job.
+ * escaping and length limits are the formatter's job. `rt` is a `CefTimestamp` in Trend's form for this page,
+ * `Dec 05 2022 05:26:45` (cef-workbench-logs, `rt` row); `cn1` stays a number. No `syslog` profile: Trend
+ * documents no PRI for its connector (FACTS §A.6), so the destination's defaults apply.
  *
  * Where Trend's documentation is silent ([UNCONFIRMED] in FACTS §B.5):
  * - `cn1` (Impact Scope Count) is the sum of the impact-scope counters — desktop, server, account, email address,
@@ -30,14 +33,13 @@ export const workbenchCefRecord = (
   if (alert.impactScopeCount !== undefined) extensions.push(['cn1Label', 'Impact Scope Count'], ['cn1', alert.impactScopeCount]);
   if (alert.workbenchLink !== undefined) extensions.push(['cs1Label', 'Workbench link'], ['cs1', alert.workbenchLink]);
   if (alert.description !== undefined) extensions.push(['msg', alert.description]);
-  const rt = options.version === 'updated' ? alert.updatedMs : alert.createdMs;
+  const rtText = options.version === 'updated' ? alert.updatedDateTime : alert.createdDateTime;
+  const rt = rtText === undefined ? undefined : cefTimestampFromIso(rtText, TREND_ALERT_TIME_FORM);
   if (rt !== undefined) extensions.push(['rt', rt]);
   if (alert.alertProvider !== undefined) extensions.push(['sourceServiceName', alert.alertProvider]);
-  if (options.companyId !== undefined) extensions.push(['TrendMicroV1CompanyID', options.companyId]);
+  extensions.push(...trendCompanyIdExtension(options.companyId));
   return {
-    vendor: 'Trend Micro',
-    product: 'Trend Vision One',
-    version: '1.0.0',
+    ...TREND_CEF_HEADER,
     signatureId: '900001',
     name: 'Trend Vision One Workbench Alert',
     // Object.hasOwn: a vendor value like `constructor` must not reach an inherited property.

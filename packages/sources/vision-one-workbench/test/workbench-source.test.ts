@@ -11,6 +11,8 @@ const NOW = Date.parse('2026-03-01T12:00:00Z');
 const MINUTE = 60_000;
 const TOKEN = 'wb-test-token-51d0c3e8aa';
 const ID = 'workbench';
+/** Trend's workbench `rt` form, `Dec 05 2022 05:26:45` (cef-workbench-logs). */
+const rt = (iso: string) => ({ epochMs: Date.parse(iso), ticks: 0, form: 'cef-date-seconds' });
 
 let simulators: VisionOneSimulator[] = [];
 afterEach(async () => {
@@ -183,8 +185,8 @@ describe('WorkbenchSource events', () => {
 
     const hash = `sha256:${createHash('sha256').update(JSON.stringify(noId)).digest('hex')}`;
     expect(journal.events.map((e) => [e.key, e.time, e.record.severity, e.record.extensions])).toEqual([
-      ['WB-BAD', Date.parse('2026-03-01T11:30:00Z'), 0, [['externalId', 'WB-BAD'], ['rt', Date.parse('2026-03-01T11:30:00Z')]]],
-      [hash, Date.parse('2026-03-01T11:31:00Z'), 3, [['cat', 'No id | model'], ['rt', Date.parse('2026-03-01T11:31:00Z')]]],
+      ['WB-BAD', Date.parse('2026-03-01T11:30:00Z'), 0, [['externalId', 'WB-BAD'], ['rt', rt('2026-03-01T11:30:00Z')]]],
+      [hash, Date.parse('2026-03-01T11:31:00Z'), 3, [['cat', 'No id | model'], ['rt', rt('2026-03-01T11:31:00Z')]]],
     ]);
     expect(logs.map((l) => [l.level, l.message, (l.fields as { key: string }).key])).toEqual([
       ['warn', 'Workbench alert failed validation; forwarding the fields that could be read.', 'WB-BAD'],
@@ -215,7 +217,7 @@ describe('WorkbenchSource events', () => {
     expect(second.map((b) => b.events.map((e) => e.key))).toEqual([[], [`${changed}@2026-03-01T12:00:20Z`]]);
     const update = journal.events.at(-1);
     expect(update?.record.extensions.filter(([key]) => key === 'rt' || key === 'TrendMicroV1CompanyID')).toEqual([
-      ['rt', Date.parse('2026-03-01T12:00:20Z')],
+      ['rt', rt('2026-03-01T12:00:20Z')],
       ['TrendMicroV1CompanyID', 'c0ffee00-1111-2222-3333-444455556666'],
     ]);
     expect(sim.requests.at(-1)?.query).toMatchObject({ dateTimeTarget: 'updatedDateTime', orderBy: 'updatedDateTime asc', startDateTime: '2026-03-01T11:58:50Z' });
