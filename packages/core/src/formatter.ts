@@ -7,5 +7,11 @@ import type { SecurityEvent } from './security-event.js';
  * the destination dead-letters that event and goes on.
  */
 export interface Formatter {
-  format(event: SecurityEvent): string;
+  /**
+   * `maxBytes`, when given, is the longest message (UTF-8 bytes, without framing) the destination's transport
+   * carries whole (`Transport.maxMessageBytes`, e.g. a UDP datagram). A formatter that can shorten an event's free
+   * text to fit, keeping the fields a SIEM keys on, does so and counts it; one that cannot may ignore it (the
+   * transport then cuts or drops the message by its own policy).
+   */
+  format(event: SecurityEvent, maxBytes?: number): string;
 }

@@ -24,6 +24,17 @@ export interface PluginContext<O extends z.ZodObject, D extends DepRefs> {
   readonly signal: AbortSignal;
 }
 
+/**
+ * Advice on a valid config: something that works but is likely not what the user wants (a vendor field that
+ * will be missing from every event, say). `validate` and `run` print it as a warning; it never fails a config.
+ */
+export interface ConfigAdvice {
+  /** Path inside the plugin's own options (`['companyId']`); the host prefixes `sources.<id>` / `destinations.<id>`. */
+  readonly path: readonly (string | number)[];
+  /** What is missing or odd, and the fix. */
+  readonly message: string;
+}
+
 interface KindInstance {
   source: Source;
   formatter: Formatter;
@@ -42,6 +53,8 @@ export interface PluginDefinition<K extends PluginKind, O extends z.ZodObject, D
   /** A strict zod object: the plugin's whole config surface, with defaults and descriptions. */
   readonly options: O;
   readonly deps: D;
+  /** Advice on valid options (see `ConfigAdvice`); none when absent. */
+  readonly advise?: (options: z.output<O>) => readonly ConfigAdvice[];
   create(context: PluginContext<O, D>): KindInstance[K] | Promise<KindInstance[K]>;
 }
 
@@ -55,6 +68,7 @@ interface DefinitionInput<K extends PluginKind, O extends z.ZodObject, D extends
   readonly meta: PluginMeta;
   readonly options: O;
   readonly deps: D;
+  readonly advise?: (options: z.output<O>) => readonly ConfigAdvice[];
   create(context: PluginContext<O, D>): KindInstance[K] | Promise<KindInstance[K]>;
 }
 

@@ -11,6 +11,12 @@ export interface Delivery {
  * confirmed, and the caller re-sends the rest (the transport reconnects on the next `send`).
  */
 export interface Transport {
+  /**
+   * Optional. The longest message this transport carries whole, in UTF-8 bytes without framing (a UDP datagram's
+   * `maxMessageSize`). The destination hands it to its formatter, which shortens an event's free text to fit
+   * rather than have the transport cut the end of the line. Absent: no limit the formatter needs to know.
+   */
+  readonly maxMessageBytes?: number | undefined;
   send(messages: readonly string[], signal: AbortSignal): Promise<Delivery>;
   /** DNS → connect → TLS handshake, each step reported (`test-connection`). */
   check(signal: AbortSignal): AsyncIterable<CheckStep>;

@@ -136,9 +136,10 @@ export class DestinationRunner {
     this.stats.behindSince ??= this.#clock.now();
     const messages: string[] = [];
     const sent: JournalEntry[] = [];
+    const maxBytes = this.#transport.maxMessageBytes;
     for (const entry of entries) {
       try {
-        messages.push(this.#formatter.format(entry.event));
+        messages.push(maxBytes === undefined ? this.#formatter.format(entry.event) : this.#formatter.format(entry.event, maxBytes));
         sent.push(entry);
       } catch (error) {
         const reason = describeError(error);

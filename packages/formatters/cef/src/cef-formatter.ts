@@ -8,6 +8,9 @@ import {
 } from '@syslog-connector/core';
 import {
   CefRecordEncoder,
+  FORMAT_TRUNCATIONS_METRIC,
+  checkedCefSeverity,
+  encodeCefWithin,
   formatRejected,
   quoteForError,
   rfc3164Hostname,
@@ -15,9 +18,12 @@ import {
   rfc5424Hostname,
   rfc5424MessageId,
   rfc5424Timestamp,
-  syslogPriorities,
+  syslogPriority,
 } from '@syslog-connector/syslog-encoding';
 import { cefOptions, type CefOptions, type CefPrefix } from './options.js';
+
+/** The `format_truncations` label of a message shortened to fit the transport's `maxBytes` (e.g. a UDP datagram). */
+export const MESSAGE_TRUNCATION_KEY = 'syslog-message';
 
 /** The services a `CefFormatter` uses: who we are (syslog HOSTNAME) and where truncations are counted. */
 export interface CefFormatterDeps {
@@ -34,15 +40,18 @@ export interface CefFormatterDeps {
  * - none: `CEF:0|…`
  *
  * The header timestamp is the event's own time (`event.time`), not the time of sending, so a resent event is
- * byte-identical and the output depends on the event alone. PRI = facility × 8 + the syslog severity core maps
- * from the CEF severity (`priorityOf`). An event it cannot represent is rejected with `FORMAT_REJECTED` (see
+ * byte-identical and the output depends on the event alone. The record's vendor profile is honoured with no
+ * option: each time in its vendor's form, the vendor's PRI (`record.syslog`, see `syslogPriority`); `facility`
+ * and `timeFormat` override them when set. A message longer than the transport carries (`maxBytes`) gives up its
+ * free text first (`encodeCefWithin`). An event it cannot represent is rejected with `FORMAT_REJECTED` (see
  * `CefRecordEncoder`), so the destination dead-letters it instead of sending something a SIEM would misparse.
  */
 export class CefFormatter implements Formatter {
   readonly #prefix: CefPrefix;
   readonly #encoder: CefRecordEncoder;
-  /** `<PRI>` for CEF severities 0–10. */
-  readonly #priorities: readonly string[];
+  /** The destination's facility override; undefined: the vendor's (`record.syslog.facility`), else user. */
+  readonly #facility: CefOptions['facility'];
+  readonly #metrics: Metrics;
   /** rfc3164: ` HOSTNAME ` after the timestamp. */
   readonly #rfc3164Host: string;
   /** rfc5424: ` HOSTNAME APP-NAME - ` between TIMESTAMP and MSGID (PROCID is NILVALUE). */
@@ -51,25 +60,41 @@ export class CefFormatter implements Formatter {
   constructor(options: CefOptions, deps: CefFormatterDeps) {
     this.#prefix = options.prefix;
     this.#encoder = new CefRecordEncoder(options.timeFormat, deps.metrics);
-    this.#priorities = syslogPriorities(options.facility);
+    this.#facility = options.facility;
+    this.#metrics = deps.metrics;
     this.#rfc3164Host = ` ${rfc3164Hostname(deps.host.instance)} `;
     this.#rfc5424Middle = ` ${rfc5424Hostname(deps.host.instance)} ${options.appName} - `;
   }
 
-  format(event: SecurityEvent): string {
-    // The encoder validates the record (the severity among it) before the header uses it.
-    const cef = this.#encoder.encode(event.record);
+  format(event: SecurityEvent, maxBytes?: number): string {
+    const record = event.record;
     const prefix = this.#prefix;
-    if (prefix === 'none') return cef;
-    const pri = this.#priorities[event.record.severity] as string;
-    if (prefix === 'rfc3164') {
+    if (maxBytes === undefined) {
+      // The encoder validates the record (the severity among it) before the header uses it.
+      const cef = this.#encoder.encode(record);
+      return prefix === 'none' ? cef : this.#header(event) + cef;
+    }
+    // The header is ASCII (one byte per character), so what is left of maxBytes is the CEF line's budget. The
+    // header comes first here: the severity it reads is checked by the encoder only after, so check it now.
+    checkedCefSeverity(record.severity);
+    const header = prefix === 'none' ? '' : this.#header(event);
+    const fitted = encodeCefWithin(this.#encoder, record, maxBytes - header.length, this.#metrics);
+    if (fitted.cut) this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key: MESSAGE_TRUNCATION_KEY });
+    return header + fitted.line;
+  }
+
+  /** `<PRI>Mmm dd hh:mm:ss HOST ` or `<PRI>1 TIMESTAMP HOST APP-NAME - MSGID - `, for a record already checked. */
+  #header(event: SecurityEvent): string {
+    const record = event.record;
+    const pri = syslogPriority(record, this.#facility);
+    if (this.#prefix === 'rfc3164') {
       const timestamp = rfc3164Timestamp(event.time);
       if (timestamp === undefined) {
         throw formatRejected(`The event time ${quoteForError(event.time)} has no RFC 3164 timestamp (it needs a 4-digit year).`);
       }
-      return pri + timestamp + this.#rfc3164Host + cef;
+      return pri + timestamp + this.#rfc3164Host;
     }
-    return `${pri}1 ${rfc5424Timestamp(event.time)}${this.#rfc5424Middle}${rfc5424MessageId(event.record.signatureId)} - ${cef}`;
+    return `${pri}1 ${rfc5424Timestamp(event.time)}${this.#rfc5424Middle}${rfc5424MessageId(record.signatureId)} - `;
   }
 }
 

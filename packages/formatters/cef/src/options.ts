@@ -14,12 +14,16 @@ export const cefOptions = z.strictObject({
       'Syslog header before `CEF:0|`: rfc3164 (`<PRI>Mmm dd hh:mm:ss HOST`, the form Trend\'s connector ' +
         'appears to use), rfc5424 (`<PRI>1 TIMESTAMP HOST APP-NAME - MSGID -`), or none (the bare CEF line).',
     ),
-  // `user` (1), because it is the neutral choice: RFC 3164 §4.3.3 gives user.notice to messages that arrive
-  // without a PRI, and stock rsyslog/syslog-ng rules send auth/authpriv to restricted files and local0–7 to
-  // whatever a site already uses them for, where a SIEM collector might not look.
+  // No default: an event's vendor may publish its facility (MDI: auth), which the event carries; otherwise `user`
+  // (1), the neutral choice: RFC 3164 §4.3.3 gives user.notice to messages that arrive without a PRI, and stock
+  // rsyslog/syslog-ng rules send auth/authpriv to restricted files and local0–7 to whatever a site already uses
+  // them for, where a SIEM collector might not look.
   facility: facility()
-    .default('user')
-    .describe('Syslog facility of the PRI (RFC 5424 §6.2.1); the severity comes from the CEF severity.'),
+    .optional()
+    .describe(
+      'Override: the syslog facility of every PRI (RFC 5424 §6.2.1). Default: the one the event\'s vendor sends ' +
+        '(MDI: auth), else user. The severity is the vendor\'s, else mapped from the CEF severity.',
+    ),
   appName: appNameOption().describe('RFC 5424 APP-NAME (prefix rfc5424 only): 1–48 printable ASCII characters, no spaces.'),
   timeFormat: cefTimeFormatOption(),
 });

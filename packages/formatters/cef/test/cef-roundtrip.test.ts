@@ -1,4 +1,4 @@
-import { CEF_TIMESTAMP_KEYS, type CefExtension, type SecurityEvent, type Severity } from '@syslog-connector/core';
+import { CEF_TIMESTAMP_KEYS, type CefExtension, type CefTimestamp, type SecurityEvent, type Severity } from '@syslog-connector/core';
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -39,10 +39,12 @@ const text = (maxLength: number) =>
 
 const FIRST_TIME = -62_167_219_200_000;
 const LAST_TIME = 253_402_300_799_999;
-const epochMs = fc.oneof(
-  fc.integer({ min: FIRST_TIME, max: LAST_TIME }),
-  fc.double({ min: FIRST_TIME, max: LAST_TIME, noNaN: true }),
-);
+const TIME_FORMS = ['cef-date-seconds', 'cef-date', 'iso8601-seconds', 'iso8601', 'iso8601-ticks', 'epoch-ms'] as const;
+const cefTime: fc.Arbitrary<CefTimestamp> = fc.record({
+  epochMs: fc.integer({ min: FIRST_TIME, max: LAST_TIME }),
+  ticks: fc.integer({ min: 0, max: 9999 }),
+  form: fc.constantFrom(...TIME_FORMS),
+});
 
 const customKey = fc
   .stringMatching(/^[A-Za-z0-9_]{1,12}$/)
@@ -50,7 +52,7 @@ const customKey = fc
 
 const extension: fc.Arbitrary<CefExtension> = fc.oneof(
   fc.tuple(fc.constantFrom(...KNOWN_KEY_LIMITS.keys()), text(80)),
-  fc.tuple(fc.constantFrom(...TIMESTAMP_KEYS), fc.oneof(epochMs, text(20))),
+  fc.tuple(fc.constantFrom(...TIMESTAMP_KEYS), fc.oneof(cefTime, text(20), fc.integer({ min: FIRST_TIME, max: LAST_TIME }))),
   fc.tuple(customKey, fc.oneof(text(40), fc.double({ noNaN: true, noDefaultInfinity: true }))),
 );
 
@@ -67,7 +69,7 @@ const eventArbitrary = fc.record({
 
 const optionsArbitrary = fc.record({
   prefix: fc.constantFrom<SyslogPrefix>('rfc3164', 'rfc5424', 'none'),
-  timeFormat: fc.constantFrom('cef-date', 'epoch-ms', 'iso8601'),
+  timeFormat: fc.constantFrom(undefined, ...TIME_FORMS),
   facility: fc.constantFrom('user', 'local4', 'auth', 'kern'),
 });
 
@@ -78,11 +80,15 @@ const expectedHeader = (value: string, limit: number): string => cut(value, limi
 const expectedValue = (value: string, limit = Number.POSITIVE_INFINITY): string =>
   cut(value, limit).replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ');
 
-const expectedTime = (ms: number, form: string): string => {
-  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
+const expectedTime = ({ epochMs, ticks }: CefTimestamp, form: string): string => {
+  const iso = new Date(epochMs).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
+  const cefDate = `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(8, 10)} ${iso.slice(0, 4)} ${iso.slice(11, 19)}`;
   if (form === 'iso8601') return iso;
-  if (form === 'epoch-ms') return `${new Date(ms).getTime()}`;
-  return `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(8, 10)} ${iso.slice(0, 4)} ${iso.slice(11, 23)} UTC`;
+  if (form === 'iso8601-seconds') return `${iso.slice(0, 19)}Z`;
+  if (form === 'iso8601-ticks') return `${iso.slice(0, 23)}${String(ticks).padStart(4, '0')}Z`;
+  if (form === 'epoch-ms') return `${new Date(epochMs).getTime()}`;
+  if (form === 'cef-date-seconds') return cefDate;
+  return `${cefDate}${iso.slice(19, 23)} UTC`;
 };
 
 const syslogSeverity = (cef: number): number => (cef >= 9 ? 2 : cef >= 7 ? 3 : cef >= 4 ? 4 : cef >= 1 ? 5 : 6);
@@ -129,11 +135,9 @@ describe('CEF formatter round trip (fast-check)', () => {
         expect(decoded.severity).toBe(`${severity}`);
         expect(decoded.extensions).toEqual(
           extensions.map(([key, value]) => {
-            if (typeof value === 'number') {
-              const isTime = (TIMESTAMP_KEYS as readonly string[]).includes(key);
-              return [key, isTime ? expectedTime(value, options.timeFormat) : `${value}`];
-            }
-            return [key, expectedValue(value, KNOWN_KEY_LIMITS.get(key))];
+            if (typeof value === 'number') return [key, `${value}`];
+            if (typeof value === 'string') return [key, expectedValue(value, KNOWN_KEY_LIMITS.get(key))];
+            return [key, expectedTime(value, options.timeFormat ?? value.form)];
           }),
         );
 

@@ -36,7 +36,7 @@ const makeFormatter = formatterMaker(cefOptions, CefFormatter);
 
 /** The prefix's fields as each daemon reports them; `CEF:` is the RFC 3164 TAG (FACTS §C.5). */
 const expectPrefix = (record: ParsedRecord, event: SecurityEvent, message: string, options: CefOptions, daemon: 'rsyslog' | 'syslog-ng') => {
-  const pri = expectedPri(options.facility, event.record.severity);
+  const pri = expectedPri(options.facility, event.record);
   const iso = new Date(event.time).toISOString();
   const cefLine = message.slice(message.indexOf(options.prefix === 'rfc5424' ? ' - CEF:0|' : ' CEF:0|') + (options.prefix === 'rfc5424' ? 3 : 1));
   const rfc5424 = options.prefix === 'rfc5424';

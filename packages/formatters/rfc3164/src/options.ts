@@ -7,10 +7,13 @@ export const RFC3164_TAG_PATTERN = /^[A-Za-z0-9]{1,32}$/;
 /** The `rfc3164:` options of a destination (`format: rfc3164`). Every key has a default or is optional. */
 export const rfc3164Options = z
   .strictObject({
-    // `user`, as format-cef: the neutral facility (RFC 3164 §4.3.3 gives user.notice to messages without a PRI).
+    // No default, as format-cef: the vendor's facility when it publishes one (MDI: auth), else user.
     facility: facility()
-      .default('user')
-      .describe('Syslog facility of the PRI (RFC 3164 §4.1.1); the severity comes from the CEF severity.'),
+      .optional()
+      .describe(
+        'Override: the syslog facility of every PRI (RFC 3164 §4.1.1). Default: the one the event\'s vendor sends ' +
+          '(MDI: auth), else user. The severity is the vendor\'s, else mapped from the CEF severity.',
+      ),
     tag: z
       .string()
       .regex(RFC3164_TAG_PATTERN, 'TAG is 1–32 ASCII letters and digits (RFC 3164 §4.1.3)')
@@ -35,9 +38,10 @@ export const rfc3164Options = z
       .max(1_048_576)
       .default(1024)
       .describe(
-        'Longest message in bytes (UTF-8). RFC 3164 §4.1: 1024. A longer message is cut at the end of MSG, between ' +
-          'characters and CEF escapes, and counted in format_truncations{key="syslog-message"}. TCP/TLS receivers ' +
-          'usually take more (rsyslog 8 KiB by default).',
+        'Longest message in bytes (UTF-8). RFC 3164 §4.1: 1024. A longer CEF message gives up its free text (msg) ' +
+          'first, so externalId, the signature, times and links stay; only if that is not enough is the end cut. ' +
+          'Counted in format_truncations{key="syslog-message"} (and {key="msg"}), never marked in the line. ' +
+          'TCP/TLS receivers usually take more (rsyslog 8 KiB by default).',
       ),
     body: messageBodyOption(),
     cefTimeFormat: cefTimeFormatOption(),

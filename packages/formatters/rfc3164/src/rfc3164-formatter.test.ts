@@ -143,11 +143,20 @@ describe('Rfc3164Formatter maximum length', () => {
     expect(truncations).toEqual([]);
   });
 
-  it('cuts a longer message to 1024 bytes by default (RFC 3164 §4.1) and counts it', () => {
+  it('gives up the end of msg to fit 1024 bytes by default (RFC 3164 §4.1), keeps the pairs after it, counts both cuts', () => {
     const fill = 1024 - bytes(BEFORE_MSG);
     const { line, truncations } = cut(withExtensions(['msg', 'x'.repeat(fill + 1)], ['cs1', 'tail']));
-    expect(line).toBe(BEFORE_MSG + 'x'.repeat(fill));
-    expect(truncations).toEqual(MESSAGE_CUT);
+    expect(line).toBe(`${BEFORE_MSG}${'x'.repeat(fill - 9)} cs1=tail`);
+    expect(bytes(line)).toBe(1024);
+    expect(truncations).toEqual([{ name: 'format_truncations', labels: { key: 'msg' }, value: 1 }, ...MESSAGE_CUT]);
+  });
+
+  it("keeps a long MDI alert's externalId and links: the description gives way (FACTS §C.2)", () => {
+    const description = 'An actor on CLIENT1 sent suspicious LDAP queries. '.repeat(30);
+    const event = { ...MDI_SECURITY_ALERT_SAMPLE, record: { ...MDI_SECURITY_ALERT_SAMPLE.record, extensions: MDI_SECURITY_ALERT_SAMPLE.record.extensions.map(([key, value]) => [key, key === 'msg' ? description : value] as const) } };
+    const { line } = cut(event);
+    expect(bytes(line)).toBeLessThanOrEqual(1024);
+    expect(line).toMatch(/ msg=An actor on CLIENT1 .+ cnt=100 externalId=2004 cs1Label=url cs1=https:\/\/security\.microsoft\.com\/alerts\/aa9d3b7e-2c1f-4e5a-a1b2-c3d4e5f60718 cs2Label=trigger cs2=update cs3Label=shostfqdn cs3=client1\.contoso\.com$/);
   });
 
   it('cuts between UTF-8 sequences, never inside one', () => {
@@ -169,21 +178,31 @@ describe('Rfc3164Formatter maximum length', () => {
     expect(pair).toBe(`${BEFORE_MSG}${'x'.repeat(fill - 2)}\\\\`);
   });
 
-  it('drops a pair cut before its value starts, with the space before it', () => {
+  it('shortens msg for the pairs after it rather than cutting them', () => {
     const fill = 1024 - bytes(BEFORE_MSG);
-    const key = cut(withExtensions(['msg', 'x'.repeat(fill - 6)], ['cs1Label', 'v'])).line;
-    expect(key).toBe(BEFORE_MSG + 'x'.repeat(fill - 6));
-    const empty = cut(withExtensions(['msg', 'x'.repeat(fill - 10)], ['cs1Label', 'v'])).line;
-    expect(empty).toBe(BEFORE_MSG + 'x'.repeat(fill - 10));
-    const started = cut(withExtensions(['msg', 'x'.repeat(fill - 11)], ['cs1Label', 'value'])).line;
-    expect(started).toBe(`${BEFORE_MSG}${'x'.repeat(fill - 11)} cs1Label=v`);
+    const { line } = cut(withExtensions(['msg', 'x'.repeat(fill - 6)], ['cs1Label', 'v']));
+    expect(line).toBe(`${BEFORE_MSG}${'x'.repeat(fill - 11)} cs1Label=v`);
+  });
+
+  it('leaves msg out when none of it fits, and only then cuts the end of the line', () => {
+    const before = `${HEAD}${WORKBENCH_CEF_HEAD}`;
+    const { line, truncations } = cut(withExtensions(['msg', 'm'], ['cs1', 'x'.repeat(1024 - bytes(before))], ['cs1Label', 'v']));
+    expect(line).toBe(`${before}cs1=${'x'.repeat(1024 - bytes(before) - 4)}`);
+    expect(truncations).toEqual([{ name: 'format_truncations', labels: { key: 'msg' }, value: 1 }, ...MESSAGE_CUT]);
   });
 
   it('honours a configured maxLength, counting the CEF field cut and the message cut apart', () => {
     const { line, truncations } = cut(withExtensions(['msg', 'x'.repeat(2000)]), { maxLength: 480 });
     expect(line).toBe(BEFORE_MSG + 'x'.repeat(480 - bytes(BEFORE_MSG)));
-    // msg is first cut to its CEF length (1023 characters), then the message to 480 bytes.
-    expect(truncations).toEqual([{ name: 'format_truncations', labels: { key: 'msg' }, value: 1 }, ...MESSAGE_CUT]);
+    // msg is cut twice: to its CEF length (1023 characters), then to fit 480 bytes; and the message once.
+    expect(truncations).toEqual([{ name: 'format_truncations', labels: { key: 'msg' }, value: 2 }, ...MESSAGE_CUT]);
+  });
+
+  it('fits the transport\'s maxBytes when it is below maxLength (a UDP datagram)', () => {
+    const { formatter } = makeFormatter({ maxLength: 4096 });
+    const line = formatter.format(withExtensions(['msg', 'x'.repeat(1000)], ['externalId', 'WB-1']), 600);
+    expect(bytes(line)).toBe(600);
+    expect(line.endsWith('x externalId=WB-1')).toBe(true);
   });
 
   it('cuts a JSON body between characters too', () => {
@@ -200,13 +219,11 @@ describe('rfc3164Formatter definition', () => {
     expectFormatterPlugin(rfc3164Formatter, 'rfc3164', defaultExport);
   });
 
-  it('fills every option with its default; the tag follows the body', () => {
+  it("fills every option with its default, leaving the vendor's choices (facility, time form) unset; the tag follows the body", () => {
     expect(rfc3164Options.parse({})).toEqual({
-      facility: 'user',
       timeZone: 'UTC',
       maxLength: 1024,
       body: 'cef',
-      cefTimeFormat: 'cef-date',
     });
   });
 

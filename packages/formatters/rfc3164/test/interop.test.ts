@@ -50,7 +50,7 @@ const makeFormatter = formatterMaker(rfc3164Options, Rfc3164Formatter);
 const msgOf = (message: string): string => message.slice(message.indexOf(' ', message.indexOf('>') + 17) + 1);
 
 const expectHeader = (record: ParsedRecord, event: SecurityEvent, message: string, options: Rfc3164Options) => {
-  const pri = expectedPri(options.facility, event.record.severity);
+  const pri = expectedPri(options.facility, event.record);
   expect(Buffer.byteLength(message, 'utf8')).toBeLessThanOrEqual(options.maxLength);
   expect([record.pri, record.facility, record.severity, record.timestamp.slice(5, 19), record.hostname, record.appName, record.procId, record.msgId]).toEqual([
     pri,

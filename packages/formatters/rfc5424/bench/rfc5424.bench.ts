@@ -37,7 +37,8 @@ const syslogProCef = (event: SecurityEvent): Promise<string> =>
     deviceEventClassId: event.record.signatureId,
     name: event.record.name,
     severity: event.record.severity,
-    extensions: Object.fromEntries(event.record.extensions),
+    // The npm packages take text and numbers: a time goes to them as its epoch ms.
+    extensions: Object.fromEntries(event.record.extensions.map(([key, value]) => [key, typeof value === 'object' ? value.epochMs : value])),
   }).buildMessage();
 const syslogProHeader = new SyslogProRfc5424({
   hostname: host.instance,

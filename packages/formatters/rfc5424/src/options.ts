@@ -18,19 +18,24 @@ export const rfc5424Options = z
   .strictObject({
     profile: z
       .enum(RFC5424_PROFILES)
-      .default('standard')
+      .optional()
       .describe(
-        'standard: `<PRI>1 TIMESTAMP HOST APP-NAME PROCID MSGID [SD] MSG`, RFC 5424 to the letter. mdi: what ' +
-          'Microsoft Defender for Identity sends — APP-NAME CEF, PROCID the process id, MSGID the alert type cut to ' +
-          '32, no STRUCTURED-DATA field, a BOM, then the CEF line without its `CEF:` (`0|Microsoft|…`), and a ' +
-          'timestamp with 6 fraction digits and +00:00. For receivers with MDI parsers; not valid RFC 5424.',
+        'Override: the form of every message. Default: each event in the form its vendor publishes — mdi for ' +
+          'Microsoft Defender for Identity\'s events, standard for the rest. standard: `<PRI>1 TIMESTAMP HOST ' +
+          'APP-NAME PROCID MSGID [SD] MSG`, RFC 5424 to the letter. mdi: what MDI sends — APP-NAME CEF, PROCID the ' +
+          'process id, MSGID the alert type cut to 32, no STRUCTURED-DATA field, a BOM, then the CEF line without ' +
+          'its `CEF:` (`0|Microsoft|…`), and a timestamp with 6 fraction digits and +00:00 (not valid RFC 5424).',
       ),
-    // `user`, as format-cef: the neutral facility (RFC 3164 §4.3.3 gives user.notice to messages without a PRI).
+    // No default, as format-cef: the vendor's facility when it publishes one (MDI: auth), else user.
     facility: facility()
-      .default('user')
-      .describe('Syslog facility of the PRI (RFC 5424 §6.2.1); the severity comes from the CEF severity. MDI uses auth.'),
+      .optional()
+      .describe(
+        'Override: the syslog facility of every PRI (RFC 5424 §6.2.1). Default: the one the event\'s vendor sends ' +
+          '(MDI: auth), else user. The severity is the vendor\'s, else mapped from the CEF severity.',
+      ),
     appName: appNameOption().describe(
-      'RFC 5424 APP-NAME (§6.2.5): 1–48 printable ASCII characters, no spaces. Profile mdi always writes CEF.',
+      'RFC 5424 APP-NAME (§6.2.5) of standard-form messages: 1–48 printable ASCII characters, no spaces. The mdi ' +
+        'form always writes CEF.',
     ),
     procId: z
       .string()
@@ -38,14 +43,14 @@ export const rfc5424Options = z
       .optional()
       .describe(
         'RFC 5424 PROCID (§6.2.6): 1–128 printable ASCII characters. Default: - (NILVALUE) with profile standard, ' +
-          "the connector's process id with profile mdi.",
+          "the connector's process id in the mdi form.",
       ),
     structuredData: z
       .boolean()
       .default(true)
       .describe(
         'Write the event key, source id and data type as the SD-ELEMENT `[sdId key="…" source="…" type="…"]` ' +
-          '(RFC 5424 §6.3); false writes - (no structured data). Profile mdi never writes structured data.',
+          '(RFC 5424 §6.3); false writes - (no structured data). The mdi form never writes structured data.',
       ),
     sdId: z
       .string()
@@ -63,14 +68,14 @@ export const rfc5424Options = z
       .default(false)
       .describe(
         'Start MSG with the UTF-8 BOM that RFC 5424 §6.4 asks of UTF-8 text. Off by default: CEF receivers look for ' +
-          '`CEF:` at the start of MSG. Profile mdi always writes it.',
+          '`CEF:` at the start of MSG. The mdi form always writes it.',
       ),
     body: messageBodyOption(),
     cefTimeFormat: cefTimeFormatOption(),
   })
   .refine((options) => options.profile !== 'mdi' || options.body === 'cef', {
     path: ['body'],
-    message: 'profile mdi writes MDI\'s CEF body: remove body: json, or use profile: standard',
+    message: 'profile mdi writes MDI\'s CEF body: remove body: json, or remove profile',
   })
   .refine((options) => options.profile !== 'mdi' || options.appName === DEFAULT_APP_NAME, {
     path: ['appName'],

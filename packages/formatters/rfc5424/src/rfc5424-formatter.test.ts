@@ -213,16 +213,13 @@ describe('rfc5424Formatter definition', () => {
     expectFormatterPlugin(rfc5424Formatter, 'rfc5424', defaultExport);
   });
 
-  it('fills every option with its default', () => {
+  it("fills every option with its default, and leaves the vendor's choices (profile, facility, time form) unset", () => {
     expect(rfc5424Options.parse({})).toEqual({
-      profile: 'standard',
-      facility: 'user',
       appName: 'syslog-connector',
       structuredData: true,
       sdId: 'sc@32473',
       bom: false,
       body: 'cef',
-      cefTimeFormat: 'cef-date',
     });
   });
 

@@ -6,9 +6,13 @@ import { rfc5424Formatter } from '../src/index.js';
 // What the formatter promises for an SD PARAM-VALUE after the receiver unescapes it (README "Escaping").
 const sdText = (value: string): string => value.toWellFormed().replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 
-/** Profile standard must read back through a strict RFC 5424 parser (and its CEF parser for a CEF body). */
+/**
+ * The standard form must read back through a strict RFC 5424 parser (and its CEF parser for a CEF body); MDI's form
+ * — profile mdi, or an MDI event with no profile and a CEF body — has its own shape (FACTS §C.5).
+ */
 const parseBack = (message: string, event: SecurityEvent, options: Readonly<Record<string, unknown>>): void => {
-  if (options['profile'] === 'mdi') {
+  const mdiForm = options['body'] !== 'json' && (options['profile'] ?? event.record.syslog?.rfc5424) === 'mdi';
+  if (mdiForm) {
     expect(message).toMatch(/^<\d{1,3}>1 \S+ \S+ CEF \d+ \S+ \uFEFF0\|/);
     return;
   }

@@ -42,7 +42,7 @@ const makeFormatter = formatterMaker(rfc5424Options, Rfc5424Formatter);
 
 /** The header and structured data both daemons must report, as each renders them. */
 const expectHeader = (record: ParsedRecord, event: SecurityEvent, options: ReturnType<typeof rfc5424Options.parse>, daemon: 'rsyslog' | 'syslog-ng') => {
-  const pri = expectedPri(options.facility, event.record.severity);
+  const pri = expectedPri(options.facility, event.record);
   const iso = new Date(event.time).toISOString();
   expect({
     pri: record.pri,
@@ -77,9 +77,39 @@ const expectMsg = (record: ParsedRecord, event: SecurityEvent, message: string, 
   expect(record.msg).toBe(options.bom && daemon === 'rsyslog' ? `\uFEFF${body}` : body);
 };
 
+/** Whether `event` goes out in MDI's form: its record declares it, and no option overrides it (profile, JSON body). */
+const inMdiForm = (event: SecurityEvent, options: ReturnType<typeof rfc5424Options.parse>): boolean =>
+  options.body === 'cef' && (options.profile ?? event.record.syslog?.rfc5424) === 'mdi';
+
+/**
+ * MDI's form as a daemon reports it (FACTS §C.5): APP-NAME CEF, the PROCID, MSGID the signature id, no structured
+ * data, a 6-digit +00:00 timestamp, and MSG the BOM (syslog-ng drops it) and the CEF line without `CEF:`.
+ */
+const expectMdiRecord = (record: ParsedRecord, event: SecurityEvent, hostname: string, procId: string, daemon: 'rsyslog' | 'syslog-ng', facility?: string) => {
+  if (daemon === 'syslog-ng') {
+    // syslog-ng's RFC 5424 parser requires the STRUCTURED-DATA field MDI leaves out: it refuses MDI's own lines
+    // alike, and keeps the message as an error record (see the test below).
+    expect(record.appName).toBe('syslog-ng');
+    expect(record.msg.startsWith('Error processing log message: <')).toBe(true);
+    return;
+  }
+  const iso = new Date(event.time).toISOString();
+  expect([record.pri, record.timestamp, record.hostname, record.appName, record.procId, record.msgId]).toEqual([
+    expectedPri(facility, event.record),
+    `${iso.slice(0, 23)}000+00:00`,
+    hostname,
+    'CEF',
+    procId,
+    headerToken(event.record.signatureId, 32) || null,
+  ]);
+  expect(record.structuredData).toEqual({});
+  expect(record.msg.startsWith(daemon === 'rsyslog' ? '\uFEFF0|' : '0|')).toBe(true);
+};
+
 /**
  * Sends every event formatted with `options` to `oracle` and checks each record's header and MSG as `daemon`
- * reports them; `more` checks what only that daemon reports.
+ * reports them; `more` checks what only that daemon reports. Events in MDI's form are checked as such (their CEF
+ * is decoded in the test of that form).
  */
 const expectEveryRecord = async (
   oracle: SyslogOracle,
@@ -90,6 +120,10 @@ const expectEveryRecord = async (
   const { parsed, messages, received } = await oracleRoundTrip(oracle, makeFormatter, options, EVENTS);
   received.forEach((record, i) => {
     const event = EVENTS[i] as SecurityEvent;
+    if (inMdiForm(event, parsed)) {
+      expectMdiRecord(record, event, FORMATTER_TEST_HOST.instance, parsed.procId ?? `${process.pid}`, daemon, parsed.facility);
+      return;
+    }
     expectHeader(record, event, parsed, daemon);
     expectMsg(record, event, messages[i] as string, parsed, daemon);
     more?.(record, event, parsed);
@@ -106,7 +140,13 @@ describe.skipIf(requireOracle('rsyslog'))('RFC 5424 as rsyslog parses it (header
     });
   });
 
-  it("reads profile mdi's header as sent; liblognorm decodes its CEF once `CEF:` is put back", async () => {
+  it("reads MDI's form as sent, with no option for MDI's events and with profile mdi for all; liblognorm decodes its CEF once `CEF:` is put back", async () => {
+    const { formatter: byDefault } = makeFormatter({ procId: '6076' }, 'CENTER');
+    const [mdi] = await sendToOracle(oracle(), [byDefault.format(MDI_SECURITY_ALERT_SAMPLE)]);
+    expectMdiRecord(mdi as ParsedRecord, MDI_SECURITY_ALERT_SAMPLE, 'CENTER', '6076', 'rsyslog');
+    // MDI's own sample PRI: Auth.Warning for severity 5 (FACTS §C.5).
+    expect(mdi?.pri).toBe(36);
+
     const { formatter } = makeFormatter({ profile: 'mdi', facility: 'auth', procId: '6076' }, 'CENTER');
     const events = [MDI_SECURITY_ALERT_SAMPLE, ...EVENTS.slice(3, 60)];
     const received = await sendToOracle(oracle(), events.map((event) => formatter.format(event)));
@@ -115,17 +155,7 @@ describe.skipIf(requireOracle('rsyslog'))('RFC 5424 as rsyslog parses it (header
     const decoded = await decodeCefWithLiblognorm(received.map((record) => `CEF:${record.msg.slice(1)}`));
     received.forEach((record, i) => {
       const event = events[i] as SecurityEvent;
-      const iso = new Date(event.time).toISOString();
-      expect([record.pri, record.timestamp, record.hostname, record.appName, record.procId, record.msgId]).toEqual([
-        expectedPri('auth', event.record.severity),
-        `${iso.slice(0, 23)}000+00:00`,
-        'CENTER',
-        'CEF',
-        '6076',
-        headerToken(event.record.signatureId, 32) || null,
-      ]);
-      expect(record.structuredData).toEqual({});
-      expect(record.msg.startsWith('\uFEFF0|')).toBe(true);
+      expectMdiRecord(record, event, 'CENTER', '6076', 'rsyslog', 'auth');
       expect(decoded[i]).toEqual(expectedCefFields(event.record));
     });
   });
@@ -138,10 +168,13 @@ describe.skipIf(requireOracle('syslog-ng'))('RFC 5424 as syslog-ng parses it (he
     await expectEveryRecord(oracle(), options, 'syslog-ng');
   });
 
-  it('refuses profile mdi, which has no STRUCTURED-DATA field: why the profile is opt-in', async () => {
-    const { formatter } = makeFormatter({ profile: 'mdi', facility: 'auth' });
+  it("refuses MDI's form, which has no STRUCTURED-DATA field, as it refuses MDI's own lines; profile standard is the override", async () => {
+    const { formatter } = makeFormatter({});
     const [record] = await sendToOracle(oracle(), [formatter.format(MDI_SECURITY_ALERT_SAMPLE)], 5_000);
     expect(record?.appName).toBe('syslog-ng');
     expect(record?.msg.startsWith('Error processing log message: <36>1 2018-02-21T14:19:27.540000+00:00 ')).toBe(true);
+    const { formatter: standard } = makeFormatter({ profile: 'standard' });
+    const [parsed] = await sendToOracle(oracle(), [standard.format(MDI_SECURITY_ALERT_SAMPLE)], 5_000);
+    expect([parsed?.pri, parsed?.appName, parsed?.msgId]).toEqual([36, 'syslog-connector', 'LdapBruteForceSecurityAlert']);
   });
 });

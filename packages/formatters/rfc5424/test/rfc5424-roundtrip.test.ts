@@ -101,7 +101,7 @@ describe('RFC 5424 formatter round trip (fast-check)', () => {
         expect(message.isWellFormed()).toBe(true);
         const parsed = parseSyslogMessage(message);
         if (parsed.format !== 'rfc5424') throw new Error('not read as RFC 5424');
-        expect(parsed.pri).toBe(expectedPri(options.facility, severity));
+        expect(parsed.pri).toBe(expectedPri(options.facility, { severity }));
         expect(parsed.timestamp).toBe(Number.isNaN(time) ? null : new Date(time).toISOString());
         const hostname = token(instance, 255);
         expect(parsed.hostname).toBe(hostname === '-' ? null : hostname);
@@ -126,7 +126,7 @@ describe('RFC 5424 formatter round trip (fast-check)', () => {
           name: headerText(header.name, 512),
           severity: `${severity}`,
           extensions: Object.fromEntries(
-            exts.map(([k, value]) => [k, typeof value === 'number' ? `${value}` : valueText(value, LIMITS.get(k))]),
+            exts.map(([k, value]) => [k, typeof value === 'string' ? valueText(value, LIMITS.get(k)) : `${value as number}`]),
           ),
         });
       }),

@@ -8,9 +8,9 @@ import {
   formatRejection,
 } from '@syslog-connector/testing';
 import { CefRecordEncoder } from './cef-record-encoder.js';
-import type { CefTimeFormat } from './cef-timestamp.js';
+import type { CefTimeForm } from '@syslog-connector/core';
 
-const makeEncoder = (timeFormat: CefTimeFormat = 'cef-date') => {
+const makeEncoder = (timeFormat?: CefTimeForm) => {
   const metrics = new RecordingMetrics();
   return { encoder: new CefRecordEncoder(timeFormat, metrics), metrics };
 };
@@ -100,10 +100,28 @@ describe('CefRecordEncoder extensions', () => {
     expect(format(['cn1', 1], ['cn2', -7], ['cfp1', 1.5], ['dpt', 443])).toBe('cn1=1 cn2=-7 cfp1=1.5 dpt=443');
   });
 
-  it('writes every CEF timestamp key holding a number in the configured form', () => {
+  it('writes each time in the form its vendor gives it, with no override', () => {
+    const t = Date.parse('2022-12-05T05:26:45.007Z');
+    const line = makeEncoder().encoder.encode(
+      withExtensions(
+        ['rt', { epochMs: t, ticks: 0, form: 'cef-date-seconds' }],
+        ['start', { epochMs: t, ticks: 1234, form: 'iso8601-ticks' }],
+        ['end', { epochMs: t, ticks: 0, form: 'iso8601-seconds' }],
+        ['deviceCustomDate1', { epochMs: t, ticks: 0, form: 'epoch-ms' }],
+      ),
+    );
+    expect(extensionOf(line)).toBe('rt=Dec 05 2022 05:26:45 start=2022-12-05T05:26:45.0071234Z end=2022-12-05T05:26:45Z deviceCustomDate1=1670218005007');
+  });
+
+  it("writes every time in the destination's form when it overrides the vendor's", () => {
     const { encoder } = makeEncoder('epoch-ms');
-    const line = encoder.encode(withExtensions(['start', 1000], ['end', 2000], ['deviceCustomDate1', 3000], ['cn1', 4000]));
+    const time = (epochMs: number) => ({ epochMs, ticks: 0, form: 'cef-date-seconds' as const });
+    const line = encoder.encode(withExtensions(['start', time(1000)], ['end', time(2000)], ['deviceCustomDate1', time(3000)], ['cn1', 4000]));
     expect(extensionOf(line)).toBe('start=1000 end=2000 deviceCustomDate1=3000 cn1=4000');
+  });
+
+  it('writes a number on a timestamp key as the number (epoch ms is a CEF time form)', () => {
+    expect(format(['rt', 1_670_218_005_000])).toBe('rt=1670218005000');
   });
 
   it('passes a string on a timestamp key through, escaped', () => {
@@ -163,9 +181,16 @@ describe('CefRecordEncoder extensions', () => {
     expect(error.message).toBe(String.raw`The CEF extension key "a\r\nb" is invalid: keys are ASCII letters, digits and _ only.`);
   });
 
-  it('rejects a timestamp key holding a number without a 4-digit year', () => {
-    const error = formatRejection(() => makeEncoder().encoder.encode(withExtensions(['rt', 1e17])));
-    expect(error.message).toBe('The CEF timestamp rt holds 100000000000000000, which is not epoch ms with a 4-digit year.');
+  it('rejects a time without a 4-digit year', () => {
+    const error = formatRejection(() => makeEncoder().encoder.encode(withExtensions(['rt', { epochMs: 1e17, ticks: 0, form: 'cef-date' }])));
+    expect(error.message).toBe(
+      'The CEF time rt holds 100000000000000000 ms and 0 ticks in the form "cef-date", not integer epoch ms with a 4-digit year, ticks 0–9999 and a known form.',
+    );
+  });
+
+  it('rejects an object that is not a time', () => {
+    const error = formatRejection(() => makeEncoder().encoder.encode(withExtensions(['cs1', { text: 'x' } as never])));
+    expect(error.message).toBe('The CEF extension cs1 holds a object, not a string, a number or a time.');
   });
 
   it('rejects a number that is not finite', () => {
@@ -177,7 +202,7 @@ describe('CefRecordEncoder extensions', () => {
     const error = formatRejection(() =>
       makeEncoder().encoder.encode(withExtensions(['cn1', null as unknown as string])),
     );
-    expect(error.message).toBe('The CEF extension cn1 holds a object, not a string or a number.');
+    expect(error.message).toBe('The CEF extension cn1 holds a null, not a string, a number or a time.');
   });
 });
 
@@ -238,7 +263,7 @@ describe('CefRecordEncoder across events', () => {
 
 describe('CefRecordEncoder utf8Length', () => {
   it.each([
-    ['ASCII', withExtensions(['msg', 'plain text'], ['cn1', 5], ['rt', 1_670_218_005_000])],
+    ['ASCII', withExtensions(['msg', 'plain text'], ['cn1', 5], ['rt', { epochMs: 1_670_218_005_000, ticks: 0, form: 'cef-date' }])],
     ['escapes', withExtensions(['request', String.raw`a=b\c`], ['msg', 'x\r\ny'])],
     ['2-, 3- and 4-byte characters', withExtensions(['msg', 'é中😀'], ['cs1', 'ü'.repeat(200)])],
     ['a lone surrogate', withExtensions(['msg', 'a\ud800b'])],

@@ -1,9 +1,9 @@
 import { Buffer } from 'node:buffer';
-import { CEF_TIMESTAMP_KEYS, type CefExtension, type CefRecord, type Metrics, type Severity } from '@syslog-connector/core';
+import { isCefTimestamp, type CefExtension, type CefRecord, type CefTimeForm, type Metrics, type Severity } from '@syslog-connector/core';
 import { EXTENSION_REPLACEMENTS, escapeCefHeaderField, isCefExtensionKey } from './cef-escape.js';
 import { replaceCharacters } from './character-replacements.js';
 import { CEF_EXTENSION_LIMITS, CEF_HEADER_LIMITS } from './cef-field-limits.js';
-import { formatCefTimestamp, type CefTimeFormat } from './cef-timestamp.js';
+import { formatCefTimestamp } from './cef-timestamp.js';
 import { formatRejected, quoteForError } from './format-rejected.js';
 import { truncateCodePoints } from './truncate-code-points.js';
 
@@ -76,8 +76,6 @@ class KeyRule {
   readonly separator: string;
   /** Maximum length in code points (CEF dictionary); Infinity when the dictionary gives none. */
   readonly limit: number;
-  /** A CEF timestamp key: numbers are epoch ms and are written in the configured time form. */
-  readonly timestamp: boolean;
   /** The last string values of this key; a labels' value (`cs1Label`) or a host name repeats from event to event. */
   readonly recent: readonly RecentValue[] = Array.from({ length: RECENT_VALUES_PER_KEY }, () => new RecentValue());
   /** The slot the next value not found in `recent` goes to. */
@@ -88,7 +86,6 @@ class KeyRule {
     this.firstSeparator = `${key}=`;
     this.separator = ` ${key}=`;
     this.limit = CEF_EXTENSION_LIMITS.get(key) ?? Number.POSITIVE_INFINITY;
-    this.timestamp = CEF_TIMESTAMP_KEYS.has(key);
   }
 
   /** The slot remembering `value`, or undefined. */
@@ -129,8 +126,9 @@ interface HeaderFieldText {
 /**
  * Encodes a `CefRecord` as the CEF line `CEF:0|Vendor|Product|Version|SignatureId|Name|Severity|k=v k=v …`
  * ("Implementing ArcSight CEF", FACTS §E.7), without any syslog header: escaping per `cef-escape.ts`, header and
- * dictionary lengths per `cef-field-limits.ts` (each cut counted in `format_truncations`), numbers of CEF
- * timestamp keys in the configured time form, extensions in record order (so `csNLabel` stays next to `csN`).
+ * dictionary lengths per `cef-field-limits.ts` (each cut counted in `format_truncations`), times
+ * (`CefTimestamp`) in their vendor's form or the destination's override, numbers as written, extensions in record
+ * order (so `csNLabel` stays next to `csN`).
  *
  * Hot path, measured by the formatters' benchmarks: events of one source repeat their header, their keys in the
  * same order, and many values from one event to the next (labels, categories, host names), so the encoder
@@ -140,10 +138,11 @@ interface HeaderFieldText {
  * line stays a rope (V8 cons string) for the transport to flatten once.
  *
  * Throws `FORMAT_REJECTED` for what CEF cannot carry: a severity outside the integers 0–10, an extension key
- * outside `[A-Za-z0-9_]`, a number that is not finite, a timestamp without a 4-digit year, a value of another type.
+ * outside `[A-Za-z0-9_]`, a number that is not finite, a time without a 4-digit year, a value of another type.
  */
 export class CefRecordEncoder {
-  readonly #timeFormat: CefTimeFormat;
+  /** The destination's override of every time's form; undefined: each time in its vendor's form. */
+  readonly #timeFormat: CefTimeForm | undefined;
   readonly #metrics: Metrics;
   readonly #keyRules = new Map<string, KeyRule>();
   /** The rule of the key last seen at each position of an extension list. */
@@ -162,7 +161,7 @@ export class CefRecordEncoder {
   readonly #longValue = new RecentValue();
   #utf8Length = 0;
 
-  constructor(timeFormat: CefTimeFormat, metrics: Metrics) {
+  constructor(timeFormat: CefTimeForm | undefined, metrics: Metrics) {
     this.#timeFormat = timeFormat;
     this.#metrics = metrics;
   }
@@ -285,17 +284,20 @@ export class CefRecordEncoder {
   #otherValueText(rule: KeyRule, value: unknown): string {
     const key = rule.key;
     if (typeof value === 'number') {
-      if (rule.timestamp) {
-        const text = formatCefTimestamp(value, this.#timeFormat);
-        if (text === undefined) {
-          throw formatRejected(`The CEF timestamp ${key} holds ${quoteForError(value)}, which is not epoch ms with a 4-digit year.`);
-        }
-        return text;
-      }
       if (!Number.isFinite(value)) throw formatRejected(`The CEF extension ${key} holds ${quoteForError(value)}, not a finite number.`);
       return `${value}`;
     }
-    throw formatRejected(`The CEF extension ${key} holds a ${typeof value}, not a string or a number.`);
+    if (isCefTimestamp(value)) {
+      const text = formatCefTimestamp(value, this.#timeFormat ?? value.form);
+      if (text === undefined) {
+        throw formatRejected(
+          `The CEF time ${key} holds ${quoteForError(value.epochMs)} ms and ${quoteForError(value.ticks)} ticks in the form ` +
+            `${quoteForError(value.form)}, not integer epoch ms with a 4-digit year, ticks 0–9999 and a known form.`,
+        );
+      }
+      return text;
+    }
+    throw formatRejected(`The CEF extension ${key} holds a ${value === null ? 'null' : typeof value}, not a string, a number or a time.`);
   }
 
   /**

@@ -8,8 +8,9 @@ export {
   toWellFormedText,
 } from './cef-escape.js';
 export { CEF_EXTENSION_LIMITS, CEF_HEADER_LIMITS } from './cef-field-limits.js';
-export { CEF_TIME_FORMATS, cefTimeFormatOption, formatCefTimestamp, type CefTimeFormat } from './cef-timestamp.js';
+export { cefTimeFormatOption, formatCefTimestamp } from './cef-timestamp.js';
 export { truncateCefLine } from './truncate-cef-line.js';
+export { FREE_TEXT_KEYS, encodeCefWithin, type FittedCefLine } from './encode-cef-within.js';
 
 // Syslog headers (RFC 5424 §6.2, RFC 3164 §4.1.2) and structured data (RFC 5424 §6.3).
 export {
@@ -23,7 +24,7 @@ export {
   rfc5424MessageId,
   rfc5424MicrosecondTimestamp,
   rfc5424Timestamp,
-  syslogPriorities,
+  syslogPriority,
   toPrintUsAscii,
 } from './syslog-header-fields.js';
 export { Rfc3164TimestampWriter, isKnownTimeZone } from './rfc3164-timestamp-writer.js';

@@ -1,3 +1,4 @@
+import type { CefRecord } from '@syslog-connector/core';
 import { describe, expect, it } from 'vitest';
 import {
   rfc3164Hostname,
@@ -6,7 +7,7 @@ import {
   rfc5424MessageId,
   rfc5424MicrosecondTimestamp,
   rfc5424Timestamp,
-  syslogPriorities,
+  syslogPriority,
   toPrintUsAscii,
 } from './syslog-header-fields.js';
 
@@ -105,9 +106,32 @@ describe('rfc5424MicrosecondTimestamp', () => {
   });
 });
 
-describe('syslogPriorities', () => {
-  it("writes <PRI> for CEF severities 0–10 through core's table (RFC 5424 §6.2.1)", () => {
-    expect(syslogPriorities('local4')).toEqual(['<166>', '<165>', '<165>', '<165>', '<164>', '<164>', '<164>', '<163>', '<163>', '<162>', '<162>']);
+describe('syslogPriority', () => {
+  const record = (severity: number, syslog?: object) => ({ vendor: 'v', product: 'p', version: '1', signatureId: 's', name: 'n', severity, extensions: [], ...(syslog === undefined ? {} : { syslog }) }) as CefRecord;
+  const severities = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+  it("writes <PRI> for CEF severities 0–10 through core's table, facility user by default (RFC 5424 §6.2.1)", () => {
+    expect(severities.map((s) => syslogPriority(record(s), undefined))).toEqual(['<14>', '<13>', '<13>', '<13>', '<12>', '<12>', '<12>', '<11>', '<11>', '<10>', '<10>']);
+    expect(severities.map((s) => syslogPriority(record(s), 'local4'))).toEqual(['<166>', '<165>', '<165>', '<165>', '<164>', '<164>', '<164>', '<163>', '<163>', '<162>', '<162>']);
+  });
+
+  it("writes the vendor's facility and severity when the record declares them: MDI's Auth.Warning <36> and Auth.Error <35>", () => {
+    expect(syslogPriority(record(5, { facility: 'auth', severity: 4 }), undefined)).toBe('<36>');
+    expect(syslogPriority(record(10, { facility: 'auth', severity: 3 }), undefined)).toBe('<35>');
+  });
+
+  it("lets the destination's facility override the vendor's, keeping the vendor's severity", () => {
+    expect(syslogPriority(record(10, { facility: 'auth', severity: 3 }), 'local4')).toBe('<163>');
+  });
+
+  it("maps the CEF severity when the vendor gives a facility only, and uses user when it gives a severity only", () => {
+    expect(syslogPriority(record(10, { facility: 'auth' }), undefined)).toBe('<34>');
+    expect(syslogPriority(record(5, { severity: 4 }), undefined)).toBe('<12>');
+  });
+
+  it('rejects a vendor facility or severity that RFC 5424 does not have', () => {
+    expect(() => syslogPriority(record(5, { facility: 'constructor' }), undefined)).toThrow(/facility "constructor"/);
+    expect(() => syslogPriority(record(5, { severity: 8 }), undefined)).toThrow(/severity 8/);
   });
 });
 

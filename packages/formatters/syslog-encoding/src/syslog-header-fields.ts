@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { priorityOf, z, type FacilityName } from '@syslog-connector/core';
+import { FACILITIES, syslogSeverityOf, z, type CefRecord, type FacilityName } from '@syslog-connector/core';
+import { formatRejected, quoteForError } from './format-rejected.js';
 import { bsdTimestampUtc, hasFourDigitYear, rfc3339MicrosecondUtc, rfc3339Utc } from './utc-calendar.js';
 
 /**
@@ -26,12 +27,36 @@ export const appNameOption = () =>
     .default('syslog-connector')
     .describe('RFC 5424 APP-NAME: 1–48 printable ASCII characters, no spaces.');
 
+/** `<0>` … `<191>`: every PRI (RFC 5424 §6.2.1: facility × 8 + severity, facilities 0–23). */
+const PRIORITY_TEXT: readonly string[] = Array.from({ length: 24 * 8 }, (_, pri) => `<${pri}>`);
+
 /**
- * `<PRI>` for each CEF severity 0–10 under `facility`: PRI = facility × 8 + the syslog severity of core's one
- * table (`priorityOf`, RFC 5424 §6.2.1). Index it with a severity already checked to be an integer 0–10.
+ * The PRI of an event (RFC 5424 §6.2.1): facility × 8 + severity, where
+ * - the facility is the destination's `facility` option when set (an override), else the one the event's vendor
+ *   sends (`record.syslog.facility`, MDI's `auth`), else `user`;
+ * - the severity is the one the vendor gives the event (`record.syslog.severity`), else core's one table from the
+ *   CEF severity (`syslogSeverityOf`).
+ * Call it with a record whose CEF severity was checked to be an integer 0–10. A vendor facility or severity that is
+ * not one of RFC 5424's is rejected with `FORMAT_REJECTED`, never guessed.
  */
-export const syslogPriorities = (facility: FacilityName): readonly string[] =>
-  Array.from({ length: 11 }, (_, severity) => `<${priorityOf(facility, severity)}>`);
+export const syslogPriority = (record: CefRecord, facilityOverride: FacilityName | undefined): string => {
+  const profile = record.syslog;
+  let facility = 1;
+  let severity: number;
+  if (profile === undefined) {
+    if (facilityOverride !== undefined) facility = FACILITIES[facilityOverride];
+    severity = syslogSeverityOf(record.severity);
+  } else {
+    const name = facilityOverride ?? profile.facility ?? 'user';
+    if (!Object.hasOwn(FACILITIES, name)) throw formatRejected(`The syslog facility ${quoteForError(name)} of the event is not one of RFC 5424's.`);
+    facility = FACILITIES[name];
+    const given: unknown = profile.severity;
+    if (given === undefined) severity = syslogSeverityOf(record.severity);
+    else if (typeof given === 'number' && Number.isInteger(given) && given >= 0 && given <= 7) severity = given;
+    else throw formatRejected(`The syslog severity ${quoteForError(given)} of the event is not an integer from 0 to 7.`);
+  }
+  return PRIORITY_TEXT[facility * 8 + severity] as string;
+};
 
 /**
  * `text` with every code point outside PRINTUSASCII (%d33–126: spaces, controls, non-ASCII) replaced by `_`,

@@ -133,3 +133,25 @@ export const bsdTimestampUtc = (epochMs: number): string => {
   const t = whole(epochMs);
   return bsdMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string);
 };
+
+/** CEF `MMM dd yyyy HH:mm:ss` in UTC, `Dec 05 2022 05:26:45` (Trend's form). Only where `hasFourDigitYear` holds. */
+export const cefDateSecondsUtc = (epochMs: number): string => {
+  const t = whole(epochMs);
+  return cefMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string);
+};
+
+/** RFC 3339 in UTC to the second, `2024-09-23T17:18:42Z` (Trend's audit form). Only where `hasFourDigitYear` holds. */
+export const rfc3339SecondsUtc = (epochMs: number): string => {
+  const t = whole(epochMs);
+  return `${isoMinute.of(t)}${SECONDS[Math.floor(ofMinute(t) / 1000)] as string}Z`;
+};
+
+/**
+ * RFC 3339 in UTC with 7 fraction digits, `2018-02-21T14:19:41.7422810Z`: .NET's round-trip form ("o"), which MDI
+ * writes; `ticks` are the 100-ns units past `epochMs` (0–9999). Only where `hasFourDigitYear` holds.
+ */
+export const rfc3339TicksUtc = (epochMs: number, ticks: number): string => {
+  const t = whole(epochMs);
+  const ms = ofMinute(t);
+  return `${isoMinute.of(t)}${SECONDS[Math.floor(ms / 1000)] as string}.${pad3(ms % 1000)}${pad4(ticks)}Z`;
+};

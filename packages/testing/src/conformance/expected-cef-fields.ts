@@ -1,4 +1,4 @@
-import { CEF_TIMESTAMP_KEYS, type CefRecord } from '@syslog-connector/core';
+import { type CefRecord, type CefTimeForm, type CefTimestamp } from '@syslog-connector/core';
 import type { CefFields } from '../oracles/parsed-record.js';
 
 /**
@@ -28,24 +28,35 @@ const headerText = (value: string, limit: number): string => cut(value, limit).r
 const valueText = (value: string, limit: number): string =>
   cut(value, limit).replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ');
 
-const timestampText = (ms: number, form: 'cef-date' | 'epoch-ms' | 'iso8601'): string => {
-  const iso = new Date(ms).toISOString();
-  if (form === 'iso8601') return iso;
-  if (form === 'epoch-ms') return `${Math.trunc(ms)}`;
-  return `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(8, 10)} ${iso.slice(0, 4)} ${iso.slice(11, 23)} UTC`;
+/** A time in `form`, restated from the vendors' published examples with `Date` rather than taken from a formatter. */
+const timestampText = (time: CefTimestamp, form: CefTimeForm): string => {
+  const iso = new Date(time.epochMs).toISOString();
+  const seconds = iso.slice(0, 19);
+  const cefDate = `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(8, 10)} ${iso.slice(0, 4)} ${iso.slice(11, 19)}`;
+  switch (form) {
+    case 'cef-date-seconds':
+      return cefDate;
+    case 'cef-date':
+      return `${cefDate}${iso.slice(19, 23)} UTC`;
+    case 'iso8601-seconds':
+      return `${seconds}Z`;
+    case 'iso8601':
+      return iso;
+    case 'iso8601-ticks':
+      return `${iso.slice(0, 23)}${String(time.ticks).padStart(4, '0')}Z`;
+    case 'epoch-ms':
+      return `${time.epochMs}`;
+  }
 };
 
 /**
  * The fields a CEF decoder should read back from the line a connector formatter writes for `record`: the
  * documented replacements applied to what the source mapped — each text cut to its CEF length in code points,
  * lone surrogates as U+FFFD, control characters as spaces (CR and LF kept in extension values, where CEF escapes
- * them as `\r` `\n`), numbers of timestamp keys in `timeFormat`. The shape is the oracles' `CefFields`, so a
- * decoded line compares with `toEqual`.
+ * them as `\r` `\n`), numbers as written, each time in its vendor's form or in `timeFormat` when a destination
+ * overrides it. The shape is the oracles' `CefFields`, so a decoded line compares with `toEqual`.
  */
-export const expectedCefFields = (
-  record: CefRecord,
-  timeFormat: 'cef-date' | 'epoch-ms' | 'iso8601' = 'cef-date',
-): CefFields => ({
+export const expectedCefFields = (record: CefRecord, timeFormat?: CefTimeForm): CefFields => ({
   version: '0',
   vendor: headerText(record.vendor, HEADER_LIMITS.vendor),
   product: headerText(record.product, HEADER_LIMITS.product),
@@ -57,10 +68,10 @@ export const expectedCefFields = (
     record.extensions.map(([key, value]) => [
       key,
       typeof value === 'number'
-        ? CEF_TIMESTAMP_KEYS.has(key)
-          ? timestampText(value, timeFormat)
-          : `${value}`
-        : valueText(value, EXTENSION_LIMITS.get(key) ?? Number.POSITIVE_INFINITY),
+        ? `${value}`
+        : typeof value === 'string'
+          ? valueText(value, EXTENSION_LIMITS.get(key) ?? Number.POSITIVE_INFINITY)
+          : timestampText(value, timeFormat ?? value.form),
     ]),
   ),
 });

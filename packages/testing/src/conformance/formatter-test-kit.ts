@@ -127,7 +127,7 @@ export const WORKBENCH_CEF_HEAD = 'CEF:0|Trend Micro|Trend Vision One|1.0.0|9000
  * The Workbench alert sample's whole CEF line (FACTS §A.5, `\=` inside the cs1 URL as CEF requires), with `rt` as
  * the given text (default: the `cef-date` time format's).
  */
-export const workbenchCefLine = (rt = 'Dec 05 2022 05:26:45.000 UTC'): string =>
+export const workbenchCefLine = (rt = 'Dec 05 2022 05:26:45'): string =>
   WORKBENCH_CEF_HEAD +
   'externalId=WB-9002-20210519-00014 cat=Possible APT Attack cn1Label=Impact Scope Count cn1=1 cs1Label=Workbench link ' +
   String.raw`cs1=https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId\=WB-9002-20210519-00014&ref\=0c4a1d ` +
@@ -209,14 +209,18 @@ const FACILITY_CODES: ReadonlyMap<string, number> = new Map([
 ]);
 
 /**
- * The PRI a formatter must write, restated from the rules rather than from core: facility code × 8 + the syslog
- * severity of the CEF severity (9–10 critical, 7–8 error, 4–6 warning, 1–3 notice, 0 informational). Knows the
- * facilities the tests use (kern, user, auth, local4) and throws for another.
+ * The PRI a formatter should write for `record` (RFC 5424 §6.2.1), restated here rather than taken from core: the
+ * facility is the destination's override, else the vendor's (`record.syslog.facility`), else user; the severity is
+ * the vendor's (`record.syslog.severity`), else the one of the CEF severity (9–10 critical, 7–8 error, 4–6
+ * warning, 1–3 notice, 0 informational). Knows the facilities the tests use (kern, user, auth, local4) and throws
+ * for another.
  */
-export const expectedPri = (facility: string, cefSeverity: number): number => {
+export const expectedPri = (facilityOverride: string | undefined, record: { readonly severity: number; readonly syslog?: CefRecord['syslog'] }): number => {
+  const facility = facilityOverride ?? record.syslog?.facility ?? 'user';
   const code = FACILITY_CODES.get(facility);
   if (code === undefined) throw new Error(`expectedPri knows no facility ${facility}: add its code`);
-  const severity = cefSeverity >= 9 ? 2 : cefSeverity >= 7 ? 3 : cefSeverity >= 4 ? 4 : cefSeverity >= 1 ? 5 : 6;
+  const cefSeverity = record.severity;
+  const severity = record.syslog?.severity ?? (cefSeverity >= 9 ? 2 : cefSeverity >= 7 ? 3 : cefSeverity >= 4 ? 4 : cefSeverity >= 1 ? 5 : 6);
   return code * 8 + severity;
 };
 

@@ -30,7 +30,7 @@ export const hostileSecurityEvents = (): SecurityEvent[] =>
           ['cs1Label', text],
           ['cs1', text],
           ['rt', text],
-          ['start', TREND_WORKBENCH_ALERT_SAMPLE.time],
+          ['start', { epochMs: TREND_WORKBENCH_ALERT_SAMPLE.time, ticks: n % 10_000, form: 'iso8601-ticks' }],
           ['TrendMicroV1CompanyID', text],
           ['cn1', n],
         ],

@@ -40,7 +40,8 @@ export const TREND_WORKBENCH_ALERT_SAMPLE: SecurityEvent = {
       ['cs1Label', 'Workbench link'],
       ['cs1', 'https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId=WB-9002-20210519-00014&ref=0c4a1d'],
       ['msg', 'A possible APT attack was detected on 2 endpoints.'],
-      ['rt', 1_670_218_005_000],
+      // Trend's table: `rt` = `Dec 05 2022 05:26:45` (FACTS §A.4).
+      ['rt', { epochMs: 1_670_218_005_000, ticks: 0, form: 'cef-date-seconds' }],
       ['sourceServiceName', 'SAE'],
       ['TrendMicroV1CompanyID', TREND_COMPANY_ID],
     ],
@@ -84,7 +85,8 @@ export const TREND_ACCOUNT_AUDIT_SAMPLE: SecurityEvent = {
       ['cn2Label', 'Source'],
       ['cn2', 0],
       ['msg', '{"IP address": "10.1.1.1"}'],
-      ['rt', 1_727_111_922_000],
+      // Trend's table: `rt` = `2024-09-23T17:18:42Z` (FACTS §A.4).
+      ['rt', { epochMs: 1_727_111_922_000, ticks: 0, form: 'iso8601-seconds' }],
       ['TrendMicroV1CompanyID', TREND_COMPANY_ID],
     ],
   },
@@ -92,8 +94,8 @@ export const TREND_ACCOUNT_AUDIT_SAMPLE: SecurityEvent = {
 
 /**
  * FACTS §C.2 / §C.5: Microsoft Defender for Identity's LDAP brute-force alert (externalId 2004, severity 5 =
- * Medium). `start` is Microsoft's own ISO text with 7 fraction digits, which a Microsoft source passes through as
- * a string; `msg` holds a real CRLF, which MDI writes as `\r\n`. The alert URL is plain: MDI's `https\://` is not a
+ * Medium), with MDI's PRI (auth.warning) and RFC 5424 form declared. `start` keeps Microsoft's 7 fraction digits
+ * (`2018-02-21T14:19:41.7422810Z`, .NET's round-trip form); `msg` holds a real CRLF, which MDI writes as `\r\n`. The alert URL is plain: MDI's `https\://` is not a
  * CEF escape, and no source should put the backslash into the value.
  */
 export const MDI_SECURITY_ALERT_SAMPLE: SecurityEvent = {
@@ -118,7 +120,8 @@ export const MDI_SECURITY_ALERT_SAMPLE: SecurityEvent = {
     name: 'Brute force attack using LDAP simple bind',
     severity: 5,
     extensions: [
-      ['start', '2018-02-21T14:19:41.7422810Z'],
+      // 2018-02-21T14:19:41.742Z and 2810 ticks of 100 ns.
+      ['start', { epochMs: 1_519_222_781_742, ticks: 2810, form: 'iso8601-ticks' }],
       ['app', 'Ldap'],
       ['suser', 'Ben Wallace'],
       ['shost', 'CLIENT1'],
@@ -132,6 +135,8 @@ export const MDI_SECURITY_ALERT_SAMPLE: SecurityEvent = {
       ['cs3Label', 'shostfqdn'],
       ['cs3', 'client1.contoso.com'],
     ],
+    // FACTS §C.5: MDI's samples are Auth.Warning for severity 5, in its own RFC 5424 form.
+    syslog: { facility: 'auth', severity: 4, rfc5424: 'mdi' },
   },
 };
 

@@ -63,7 +63,7 @@ describe('expectedCefFields', () => {
         cs1Label: 'Workbench link',
         cs1: 'https://portal.xdr.trendmicro.com/index.html#/workbench?workbenchId=WB-9002-20210519-00014&ref=0c4a1d',
         msg: 'A possible APT attack was detected on 2 endpoints.',
-        rt: 'Dec 05 2022 05:26:45.000 UTC',
+        rt: 'Dec 05 2022 05:26:45',
         sourceServiceName: 'SAE',
         TrendMicroV1CompanyID: '3f9c2a61-5b7e-4d0a-9c1e-8a2b6d4f0e17',
       },
@@ -75,7 +75,7 @@ describe('expectedCefFields', () => {
       {
         ...TREND_WORKBENCH_ALERT_SAMPLE.record,
         name: 'a\r\nb\ud800',
-        extensions: [['externalId', 'x'.repeat(41)], ['msg', 'one\r\ntwo\u0000'], ['rt', 0]],
+        extensions: [['externalId', 'x'.repeat(41)], ['msg', 'one\r\ntwo\u0000'], ['rt', { epochMs: 0, ticks: 0, form: 'cef-date' }]],
       },
       'iso8601',
     );

@@ -36,7 +36,7 @@ const workbenchEvent = (alert: WorkbenchAlert): SecurityEvent => {
     ['cs1', alert.workbenchLink],
   ];
   if (alert.description !== undefined) extensions.push(['msg', alert.description]);
-  extensions.push(['rt', Date.parse(alert.createdDateTime)], ['sourceServiceName', alert.alertProvider], ['TrendMicroV1CompanyID', COMPANY_ID]);
+  extensions.push(['rt', { epochMs: Date.parse(alert.createdDateTime), ticks: 0, form: 'cef-date-seconds' }], ['sourceServiceName', alert.alertProvider], ['TrendMicroV1CompanyID', COMPANY_ID]);
   return {
     key: alert.id,
     source: 'workbench',
@@ -70,7 +70,7 @@ const oatEvent = (detection: OatDetection): SecurityEvent => {
     ['externalId', detail.eventId],
     ['msg', filter?.description ?? ''],
     ['request', detail.request],
-    ['rt', Date.parse(detection.detectedDateTime)],
+    ['rt', { epochMs: Date.parse(detection.detectedDateTime), ticks: 0, form: 'cef-date-seconds' }],
     ['TrendMicroV1CompanyID', COMPANY_ID],
   ];
   return {
@@ -109,7 +109,7 @@ const auditEvent = (log: AuditLog, n: number): SecurityEvent => {
         ['cn2Label', 'Source'],
         ['cn2', AUDIT_SOURCE[log.accessType] ?? 0],
       ];
-  extensions.push(['msg', details], ['rt', time], ['TrendMicroV1CompanyID', COMPANY_ID]);
+  extensions.push(['msg', details], ['rt', { epochMs: time, ticks: 0, form: 'iso8601-seconds' }], ['TrendMicroV1CompanyID', COMPANY_ID]);
   return {
     key: `${log.loggedDateTime}#${log.loggedUserId}#${n}`,
     source: 'audit',

@@ -72,6 +72,15 @@ export class UdpTransport implements Transport {
     this.#metrics = deps.metrics;
   }
 
+  /**
+   * With `oversize: truncate`, the datagram size: the formatter then shortens an event's free text to fit and keeps
+   * the fields a SIEM needs, instead of this transport cutting the end of the line. With `drop`, none: a message
+   * that does not fit is dropped whole, as configured.
+   */
+  get maxMessageBytes(): number | undefined {
+    return this.#options.oversize === 'truncate' ? this.#options.maxMessageSize : undefined;
+  }
+
   send(messages: readonly string[], signal: AbortSignal): Promise<Delivery> {
     const run = this.#sending.then(() => this.#send(messages, signal));
     this.#sending = run.catch(() => undefined);
