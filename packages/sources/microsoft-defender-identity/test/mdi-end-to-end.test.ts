@@ -77,9 +77,9 @@ const scenario = async (formatter: Formatter, notifications?: readonly string[])
 };
 
 describe('MDI end to end over a restart', () => {
-  it('delivers new alerts, the update and the health issue once each, as MDI RFC 5424 (profile mdi)', async () => {
+  it('delivers new alerts, the update and the health issue once each, in MDI RFC 5424 form with no option set', async () => {
     const metrics = new RecordingMetrics();
-    const formatter = new Rfc5424Formatter(rfc5424Options.parse({ profile: 'mdi', facility: 'auth', procId: '6076' }), { host: { instance: 'sensor-01', hostname: 'box' }, metrics });
+    const formatter = new Rfc5424Formatter(rfc5424Options.parse({}), { host: { instance: 'sensor-01', hostname: 'box' }, metrics });
     const { receiver, alerts, first, summary, cefs, logs } = await scenario(formatter);
 
     expect(first).toBe(4);
@@ -91,33 +91,37 @@ describe('MDI end to end over a restart', () => {
     expect(kinds.filter((k) => k === 'update').length).toBe(1);
     expect(kinds.filter((k) => k === 'health').length).toBe(1);
 
-    // FACTS §C.5: `<PRI>1 TIMESTAMP SENSOR CEF PROCID MSGID BOM0|Microsoft|Azure ATP|…`, MSGID = type cut to 32.
+    // FACTS §C.5: `<PRI>1 TIMESTAMP SENSOR CEF PROCID MSGID BOM0|Microsoft|Azure ATP|…`, MSGID = type cut to 32; the
+    // record declares MDI's form and PRI (Auth.Error for CEF 10, else Auth.Warning), PROCID is our process id.
     const updated = alerts[1];
     const updateLine = receiver.messages.find((m) => m.raw.includes('cs2=update'))?.raw ?? '';
     const cef = cefs.find((c) => c.extensions.cs2 === 'update');
-    const prefix = `<${4 * 8 + (cef?.severity === '10' ? 3 : cef?.severity === '5' ? 4 : 5)}>1 2026-03-01T12:02:00.000000+00:00 sensor-01 CEF 6076 ${(cef?.signatureId ?? '').slice(0, 32)} \uFEFF0|Microsoft|Azure ATP|graph-v1.0|${cef?.signatureId ?? ''}|${updated?.title ?? ''}|`;
+    const prefix = `<${4 * 8 + (cef?.severity === '10' ? 3 : 4)}>1 2026-03-01T12:02:00.000000+00:00 sensor-01 CEF ${process.pid} ${(cef?.signatureId ?? '').slice(0, 32)} \uFEFF0|Microsoft|Azure ATP|graph-v1.0|${cef?.signatureId ?? ''}|${updated?.title ?? ''}|`;
     expect(updateLine.startsWith(prefix)).toBe(true);
+    // MDI's `start`: Graph's firstActivityDateTime as written, 7 fraction digits (.NET round-trip form).
+    expect(cef?.extensions.start).toBe(updated?.firstActivityDateTime);
+    expect(cef?.extensions.start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
     expect(cef?.extensions.cs1).toBe(updated?.alertWebUrl);
     expect(cef?.extensions.cs2Label).toBe('trigger');
     expect(cef?.extensions.msg).toBe(updated?.description);
     expect(cef?.extensions.cs3).toBe(updated?.evidence.find((e) => 'deviceDnsName' in e && true)?.['deviceDnsName' as never]);
 
     const health = receiver.messages.find((m) => m.raw.includes('MonitoringAlert'))?.raw ?? '';
-    // PRI = auth (4) × 8 + core's syslog severity for CEF 3 / 5 / 10 (5, 4, 2).
-    expect(health).toMatch(/^<(?:37|36|34)>1 2026-03-01T11:40:00\.000000\+00:00 sensor-01 CEF 6076 \S{1,32} \uFEFF0\|Microsoft\|Azure ATP\|graph-v1\.0\|(\w+MonitoringAlert)\|\1\|(3|5|10)\|externalId=\d{4} cs1Label=url cs1=https\\?:\/\/security\.microsoft\.com\/identities\/health-issues msg=/);
+    // PRI = auth (4) × 8 + Warning (4) for CEF 3 and 5, Error (3) for CEF 10: the alerts' envelope (README).
+    expect(health).toMatch(/^<(?:36|35)>1 2026-03-01T11:40:00\.000000\+00:00 sensor-01 CEF \d+ \S{1,32} \uFEFF0\|Microsoft\|Azure ATP\|graph-v1\.0\|(\w+MonitoringAlert)\|\1\|(3|5|10)\|externalId=\d{4} cs1Label=url cs1=https:\/\/security\.microsoft\.com\/identities\/health-issues msg=/);
     // The secret and the access token appear in no log line.
     expect(JSON.stringify(logs)).not.toContain(SECRET);
     expect(JSON.stringify(logs)).not.toContain('eyJ0eXAiOiJKV1QifQ.sim.');
   });
 
-  it('delivers the same notifications as RFC 3164 with the CEF tag, each once', async () => {
-    const formatter = new Rfc3164Formatter(rfc3164Options.parse({ facility: 'auth' }), { host: { instance: 'sensor-01', hostname: 'box' }, metrics: new RecordingMetrics() });
+  it('delivers the same notifications as RFC 3164 with the CEF tag and MDI\'s PRI, with no option set, each once', async () => {
+    const formatter = new Rfc3164Formatter(rfc3164Options.parse({}), { host: { instance: 'sensor-01', hostname: 'box' }, metrics: new RecordingMetrics() });
     const { receiver, late, summary } = await scenario(formatter);
     expect(receiver.messages.length).toBe(6);
     expect(new Set(receiver.messages.map((m) => m.raw)).size).toBe(6);
     // FACTS §C.5: `<PRI>Mmm dd hh:mm:ss SENSOR CEF:0|Microsoft|Azure ATP|…`.
     const lateLine = receiver.messages.find((m) => m.raw.includes(late?.id ?? '?'))?.raw ?? '';
-    expect(lateLine).toMatch(/^<(?:37|36|34)>Mar {2}1 12:03:00 sensor-01 CEF:0\|Microsoft\|Azure ATP\|graph-v1\.0\|\w+SecurityAlert\|/);
+    expect(lateLine).toMatch(/^<(?:36|35)>Mar {2}1 12:03:00 sensor-01 CEF:0\|Microsoft\|Azure ATP\|graph-v1\.0\|\w+SecurityAlert\|/);
     expect(summary.filter((s) => s.startsWith('update')).length).toBe(1);
   });
 
