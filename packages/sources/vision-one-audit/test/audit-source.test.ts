@@ -180,6 +180,12 @@ describe('AuditSource logTypes and categories', () => {
 });
 
 describe('auditOptions and visionOneAuditSource', () => {
+  it('advises setting companyId when it is missing, through the definition', () => {
+    const advise = visionOneAuditSource.advise;
+    expect(advise?.(visionOneAuditSource.options.parse({ token: TOKEN })).map((a) => a.path)).toEqual([['companyId']]);
+    expect(advise?.(visionOneAuditSource.options.parse({ token: TOKEN, companyId: '68960c94-9be6-4343-a4ca-6408de7aa331' }))).toEqual([]);
+  });
+
   it('defaults logTypes to account and system, and names the field for a wrong one', () => {
     expect(auditOptions.parse({ token: TOKEN }).logTypes).toEqual(['account', 'system']);
     const result = auditOptions.safeParse({ token: TOKEN, logTypes: ['system', 'security'] }, { reportInput: true });

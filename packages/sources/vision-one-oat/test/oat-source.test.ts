@@ -209,7 +209,37 @@ describe('OatSource detections with several filters', () => {
   });
 });
 
+describe('OatSource product codes', () => {
+  it('names known products, and counts and logs once a code it has no name for (sent as pname, else as it came)', async () => {
+    const { sim, source, open, metrics, logs } = await setup();
+    const [generated] = sim.addOatDetections(1, { from: NOW - 10 * MINUTE, to: NOW - 10 * MINUTE });
+    const base = generated as OatDetection;
+    const filter = { ...(base.filters[0] as OatDetection['filters'][number]), riskLevel: 'high' as const };
+    const withCode = (n: number, detail: Record<string, unknown>): JsonValue =>
+      ({ ...base, uuid: `b3f1a2c4-0000-4000-8000-00000000010${n}`, filters: [filter], detail: { ...base.detail, ...detail } }) as unknown as JsonValue;
+    sim.addOatDetections([withCode(1, { productCode: 'pdi' }), withCode(2, { productCode: 'xes', pname: 'Endpoint Sensor' }), withCode(3, { productCode: 'xes' })]);
+    const journal = await open();
+    await poll(source(), journal);
+    const facility = (await journal.read('test', { limit: 100 }))
+      .map((e) => e.event)
+      .filter((e) => e.key.startsWith('b3f1a2c4'))
+      .map((e) => e.record.extensions.find(([k]) => k === 'deviceFacility')?.[1]);
+    expect(facility.sort()).toEqual(['Deep Discovery Inspector', 'Endpoint Sensor', 'xes']);
+    expect(metrics.increments.filter(([name]) => name === 'source_oat_unmapped_product_codes')).toEqual([
+      ['source_oat_unmapped_product_codes', { source: ID, productCode: 'xes' }, 1],
+      ['source_oat_unmapped_product_codes', { source: ID, productCode: 'xes' }, 1],
+    ]);
+    expect(logs.filter((r) => r.fields['productCode'] !== undefined).map((r) => [r.level, r.fields['productCode']])).toEqual([['info', 'xes']]);
+  });
+});
+
 describe('oatOptions and visionOneOatSource', () => {
+  it('advises setting companyId when it is missing, through the definition', () => {
+    const advise = visionOneOatSource.advise;
+    expect(advise?.(visionOneOatSource.options.parse({ token: TOKEN })).map((a) => a.path)).toEqual([['companyId']]);
+    expect(advise?.(visionOneOatSource.options.parse({ token: TOKEN, companyId: '68960c94-9be6-4343-a4ca-6408de7aa331' }))).toEqual([]);
+  });
+
   it('defaults riskLevels to critical, high, medium', () => {
     expect(oatOptions.parse({ token: TOKEN }).riskLevels).toEqual(['critical', 'high', 'medium']);
   });

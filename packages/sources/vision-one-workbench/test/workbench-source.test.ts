@@ -244,6 +244,12 @@ describe('WorkbenchSource events', () => {
 });
 
 describe('visionOneWorkbenchSource', () => {
+  it('advises setting companyId when it is missing, through the definition', () => {
+    const advise = visionOneWorkbenchSource.advise;
+    expect(advise?.(visionOneWorkbenchSource.options.parse({ token: TOKEN })).map((a) => a.path)).toEqual([['companyId']]);
+    expect(advise?.(visionOneWorkbenchSource.options.parse({ token: TOKEN, companyId: '68960c94-9be6-4343-a4ca-6408de7aa331' }))).toEqual([]);
+  });
+
   it('is created from config through its definition and checks the connection', async () => {
     const { sim, deps } = await setup();
     const options = visionOneWorkbenchSource.options.parse({ baseUrl: sim.baseUrl, token: TOKEN });
