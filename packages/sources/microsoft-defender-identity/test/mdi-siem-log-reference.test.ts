@@ -217,6 +217,21 @@ describe.skipIf(requireOracle('rsyslog'))('as rsyslog and liblognorm read them',
     });
   });
 
+  it('reads our health line as the template says, RFC 5424 and RFC 3164', async () => {
+    const event = healthEvent();
+    const received = await sendToOracle(oracle(), [rfc5424For('CENTER').format(event), rfc3164For('CENTER').format(event)]);
+    const [mdi5424, mdi3164] = received;
+    const [decoded] = await decodeCefWithLiblognorm([`CEF:${mdi5424?.msg.slice(1) ?? ''}`]);
+    expect([mdi5424?.pri, mdi5424?.appName, mdi5424?.msgId, mdi3164?.pri, mdi3164?.appName]).toEqual([36, 'CEF', 'GatewayDisconnectedMonitoringAle', 36, 'CEF']);
+    for (const cef of [decoded, mdi3164?.cef]) {
+      expect(isCefFields(cef) ? [cef.signatureId, cef.name, cef.extensions] : cef).toEqual([
+        'GatewayDisconnectedMonitoringAlert',
+        'GatewayDisconnectedMonitoringAlert',
+        { externalId: ATA_HEALTH_ISSUE.issueTypeId, cs1Label: 'url', cs1: 'https://security.microsoft.com/identities/health-issues', msg: ATA_HEALTH_ISSUE.description },
+      ]);
+    }
+  });
+
   it('reads our RFC 3164 lines: CEF as the tag, and the same CEF fields', async () => {
     const samples = MDI_PUBLISHED_SAMPLES;
     const received = await sendToOracle(oracle(), samples.map((sample) => rfc3164For(sample.sensor).format(eventOf(sample))));
