@@ -57,6 +57,14 @@ describe('mdiAlertCefRecord', () => {
     ]);
   });
 
+  it('takes start from createdDateTime when Graph gives no firstActivityDateTime', () => {
+    const { firstActivityDateTime: _, ...rest } = alert as { firstActivityDateTime: string };
+    expect(mdiAlertCefRecord(readMdiAlert(rest), 'new').extensions[0]).toEqual([
+      'start',
+      { epochMs: Date.parse('2018-02-21T14:19:27.540Z'), ticks: 7310, form: 'iso8601-ticks' },
+    ]);
+  });
+
   it("writes MDI's app for a type bound to one protocol, and none where the protocol varies per alert", () => {
     const app = (title: string) => mdiAlertCefRecord(readMdiAlert({ ...(alert as object), title }), 'new').extensions.find(([k]) => k === 'app');
     expect([app('Suspected Brute Force attack (LDAP)'), app('Data exfiltration over SMB'), app('Account enumeration reconnaissance')]).toEqual([
