@@ -57,6 +57,7 @@ describe('simulator → syslog-connector run (child process) → receiver', () =
         '    type: vision-one-workbench',
         `    baseUrl: ${simulator.baseUrl}`,
         '    token: ${V1_TOKEN}',
+        '    companyId: 68960c94-9be6-4343-a4ca-6408de7aa331',
         '    since: 24h',
         '    pollInterval: 1s',
         'destinations:',
@@ -91,6 +92,10 @@ describe('simulator → syslog-connector run (child process) → receiver', () =
       expect(cef).toMatchObject({ vendor: 'Trend Micro', product: 'Trend Vision One', signatureId: '900001', name: 'Trend Vision One Workbench Alert' });
       expect(cef?.severity).toBe(String({ low: 3, medium: 5, high: 7, critical: 9 }[alert.severity]));
       expect(cef?.extensions.cs1).toBe(asCefWouldCarry(alert.workbenchLink));
+      // Trend's published forms with no formatter option (FACTS §A.4): rt `Dec 05 2022 05:26:45`, the company ID.
+      const created = new Date(Date.parse(alert.createdDateTime)).toUTCString(); // `Mon, 05 Dec 2022 05:26:45 GMT`
+      expect(cef?.extensions.rt).toBe(`${created.slice(8, 11)} ${created.slice(5, 7)} ${created.slice(12, 16)} ${created.slice(17, 25)}`);
+      expect(cef?.extensions.TrendMicroV1CompanyID).toBe('68960c94-9be6-4343-a4ca-6408de7aa331');
       // Hostile strings (pipes, =, backslashes, CR/LF, 5 kB) survive escaping; long ones are cut at CEF's limits.
       expect(asCefWouldCarry(alert.model).startsWith(cef?.extensions.cat ?? '\u0000')).toBe(true);
       if ('description' in alert && typeof alert.description === 'string' && cef?.extensions.msg !== undefined) {

@@ -28,7 +28,7 @@ describe('a plugin package from the config', () => {
       'plugins:',
       `  - ${JSON.stringify(plugin)}`,
       'sources:',
-      '  workbench: { type: vision-one-workbench, baseUrl: "http://127.0.0.1:9", token: unused }',
+      '  workbench: { type: vision-one-workbench, baseUrl: "http://127.0.0.1:9", token: unused, companyId: 68960c94-9be6-4343-a4ca-6408de7aa331 }',
       'destinations:',
       '  siem:',
       '    protocol: tcp',

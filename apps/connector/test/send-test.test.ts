@@ -33,7 +33,7 @@ beforeAll(async () => {
       'instance: sensor-01',
       'stateDir: ./data',
       'sources:',
-      '  workbench: { type: vision-one-workbench, region: eu, token: not-used }',
+      '  workbench: { type: vision-one-workbench, region: eu, token: not-used, companyId: 68960c94-9be6-4343-a4ca-6408de7aa331 }',
       'destinations:',
       `  tcp: { protocol: tcp, address: 127.0.0.1, port: ${receivers.tcp.port}, framing: lf, format: cef }`,
       `  tls: { protocol: tls, address: 127.0.0.1, port: ${receivers.tls.port}, format: cef, tls: { ca: ./ca.pem, cert: ./client.pem, key: ./client-key.pem } }`,

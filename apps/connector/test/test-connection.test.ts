@@ -98,6 +98,7 @@ beforeAll(async () => {
       '    type: vision-one-workbench',
       '    region: eu',
       '    token: not-used',
+      '    companyId: 68960c94-9be6-4343-a4ca-6408de7aa331',
       'destinations:',
       ...tls('good', `, cert: ${file('client.pem')}, key: ${file('client-key.pem')}`),
       ...tls('unknownCa').map((line) => line.replace(file('ca.pem'), file('other-ca.pem'))),

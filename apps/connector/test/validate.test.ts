@@ -31,6 +31,17 @@ describe('syslog-connector validate', () => {
     expect(result.stdout).not.toContain('tok-123-secret');
   });
 
+  it("warns, without failing, that a Vision One source without companyId sends no TrendMicroV1CompanyID", async () => {
+    const result = await runCli(['validate', '-c', 'fixtures/no-company-id.yaml'], { env: { SC_TEST_TOKEN: 'tok-123-secret' } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      'warning: sources.workbench.companyId: is not set, so no event will carry TrendMicroV1CompanyID, which Trend\'s own ' +
+        "connector sends on every line. The Vision One API cannot tell us the company ID: copy it (a UUID) from the Vision One " +
+        'console and set `companyId: <uuid>`.\n',
+    );
+    expect(result.stdout).toContain('fixtures/no-company-id.yaml is valid.');
+  });
+
   it('says where the config was looked for when it does not exist, and exits 1', async () => {
     const result = await runCli(['validate', '-c', 'fixtures/nope.yaml']);
     expect(result.code).toBe(1);

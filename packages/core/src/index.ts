@@ -14,6 +14,7 @@ export * from './system-clock.js';
 export * from './config/plugin-registry.js';
 export * from './config/config-schema.js';
 export * from './config/config-issues.js';
+export * from './config/config-advice.js';
 export * from './config/load-config.js';
 export * from './pipeline/source-runner.js';
 export * from './pipeline/destination-runner.js';

@@ -16,14 +16,20 @@ export const DEFAULT_CONFIG_PATH = './syslog-connector.yaml';
 /** Exit codes (DESIGN §8): 0 ok, 1 check failed / invalid config, 2 usage error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/** Loads and validates the config; on failure prints every issue and returns undefined. */
+/**
+ * Loads and validates the config; on failure prints every issue and returns undefined. The plugins' advice on a
+ * valid config is printed as warnings (`warning: sources.oat.companyId: …`): every command shows it, none fails on it.
+ */
 export const loadOrReport = async (
   path: string,
   io: CommandIo,
 ): Promise<Extract<LoadedConfig, { ok: true }> | undefined> => {
   try {
     const loaded = await loadConnectorConfig(path, io.env);
-    if (loaded.ok) return loaded;
+    if (loaded.ok) {
+      for (const advice of loaded.advice) io.stderr.write(`warning: ${advice.path}: ${advice.message}\n`);
+      return loaded;
+    }
     io.stderr.write(`${path} is not valid (${loaded.issues.length} ${loaded.issues.length === 1 ? 'problem' : 'problems'}):\n`);
     for (const issue of loaded.issues) io.stderr.write(`  ${issue.path}: ${issue.message}\n`);
     return undefined;

@@ -39,12 +39,14 @@ export const demoCommand = async (io: CommandIo, options: DemoOptions = {}): Pro
     received += 1;
     if (!options.quiet) io.stdout.write(`${message.raw}\n`);
   });
+  // A made-up Vision One company ID, sent as TrendMicroV1CompanyID on every Trend event, as Trend's connector does.
+  const companyId = '3f9c2a61-5b7e-4d0a-9c1e-8a2b6d4f0e17';
   const document = {
     instance: 'demo-connector',
     stateDir,
     sources: {
-      workbench: { type: 'vision-one-workbench', baseUrl: simulator.baseUrl, token: simulator.token, since: '24h', pollInterval: '2s' },
-      oat: { type: 'vision-one-oat', baseUrl: simulator.baseUrl, token: simulator.token, since: '24h', pollInterval: '2s', riskLevels: ['critical', 'high', 'medium'] },
+      workbench: { type: 'vision-one-workbench', baseUrl: simulator.baseUrl, token: simulator.token, companyId, since: '24h', pollInterval: '2s' },
+      oat: { type: 'vision-one-oat', baseUrl: simulator.baseUrl, token: simulator.token, companyId, since: '24h', pollInterval: '2s', riskLevels: ['critical', 'high', 'medium'] },
       mdi: {
         type: 'microsoft-defender-identity',
         tenantId: graph.tenantId,
@@ -55,12 +57,13 @@ export const demoCommand = async (io: CommandIo, options: DemoOptions = {}): Pro
         since: '24h',
         pollInterval: '2s',
       },
-      audit: { type: 'vision-one-audit', baseUrl: simulator.baseUrl, token: simulator.token, since: '24h', pollInterval: '2s', logTypes: ['account', 'system'] },
+      audit: { type: 'vision-one-audit', baseUrl: simulator.baseUrl, token: simulator.token, companyId, since: '24h', pollInterval: '2s', logTypes: ['account', 'system'] },
     },
     destinations: {
-      // Trend's data as CEF with a BSD prefix (the Trend connector's shape), MDI's as MDI sends it: CEF in RFC 5424.
+      // Trend's data as CEF with a BSD prefix (the Trend connector's shape), MDI's in RFC 5424: each event in its
+      // vendor's own form with no formatter option (MDI's: APP-NAME CEF, auth PRI, BOM, `0|Microsoft|…`).
       'trend-siem': { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: 'cef', sources: ['workbench', 'oat', 'audit'] },
-      'mdi-siem': { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: 'rfc5424', rfc5424: { profile: 'mdi', facility: 'auth' }, sources: ['mdi'] },
+      'mdi-siem': { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: 'rfc5424', sources: ['mdi'] },
     },
   };
   const loaded = await validateDocument(document, process.cwd(), {});

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import {
+  adviseConfig,
   type ConfigIssue,
   type ConnectorConfig,
   checkSourceReferences,
@@ -14,7 +15,14 @@ import { builtinPlugins } from '../plugins/builtin-plugins.js';
 import { loadPluginPackages } from '../plugins/load-plugin-packages.js';
 
 export type LoadedConfig =
-  | { readonly ok: true; readonly config: ConnectorConfig; readonly registry: PluginRegistry; readonly baseDir: string }
+  | {
+      readonly ok: true;
+      readonly config: ConnectorConfig;
+      readonly registry: PluginRegistry;
+      readonly baseDir: string;
+      /** Warnings on a valid config: what every event will lack, say (`ConfigAdvice` of the plugins). */
+      readonly advice: readonly ConfigIssue[];
+    }
   | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
 /** Registers the built-in plugins, then the ones named in `plugins:`, in that order. */
@@ -62,7 +70,7 @@ export const validateDocument = async (
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const config = parsed.data as unknown as ConnectorConfig;
   // stateDir is relative to the config file, like plugin paths, so a service starts the same from any folder.
-  return { ok: true, config: { ...config, stateDir: resolve(baseDir, config.stateDir) }, registry, baseDir };
+  return { ok: true, config: { ...config, stateDir: resolve(baseDir, config.stateDir) }, registry, baseDir, advice: adviseConfig(config, registry) };
 };
 
 export const loadConnectorConfig = async (

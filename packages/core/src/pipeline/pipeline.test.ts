@@ -141,6 +141,18 @@ describe('DestinationRunner', () => {
     expect(transport.received).toEqual(['wb:e1', 'wb:e2', 'wb:e3', 'wb:e4', 'wb:e5']);
   });
 
+  it("hands the transport's maxMessageBytes to the formatter, and nothing when it has none", async () => {
+    const journal = new InMemoryJournal();
+    await journal.append('wb', [event('wb', 1)], {});
+    const seen: Array<number | undefined> = [];
+    const sizeFormatter: Formatter = { format: (e, maxBytes) => (seen.push(maxBytes), e.key) };
+    const datagrams = Object.assign(new RecordingTransport(), { maxMessageBytes: 480 });
+    const signal = new AbortController().signal;
+    await new DestinationRunner('udp', sizeFormatter, datagrams, journal, systemClock, logger, { batchSize: 3, sources: undefined, maxRetryDelayMs: 10 }).deliverOnce(signal);
+    await new DestinationRunner('tcp', sizeFormatter, new RecordingTransport(), journal, systemClock, logger, { batchSize: 3, sources: undefined, maxRetryDelayMs: 10 }).deliverOnce(signal);
+    expect(seen).toEqual([480, undefined]);
+  });
+
   it('dead-letters an event the formatter rejects, counts it, and delivers the rest', async () => {
     const { journal, transport, runner } = await setup(['oat']);
     const signal = new AbortController().signal;

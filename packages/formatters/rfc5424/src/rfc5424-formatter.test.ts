@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { SecurityEvent, Severity } from '@syslog-connector/core';
 import {
   MDI_SECURITY_ALERT_SAMPLE,
@@ -54,6 +55,45 @@ describe('Rfc5424Formatter golden vectors', () => {
         'cnt=100 externalId=2004 cs1Label=url cs1=https://security.microsoft.com/alerts/aa9d3b7e-2c1f-4e5a-a1b2-c3d4e5f60718 ' +
         'cs2Label=trigger cs2=update cs3Label=shostfqdn cs3=client1.contoso.com',
     );
+  });
+
+  it("writes an MDI event in MDI's own form with no option: <36>, APP-NAME CEF, the pid, no SD, a BOM, `0|`", () => {
+    expect(format(MDI_SECURITY_ALERT_SAMPLE, {}, 'CENTER')).toBe(
+      format(MDI_SECURITY_ALERT_SAMPLE, { profile: 'mdi', facility: 'auth', procId: `${process.pid}` }, 'CENTER'),
+    );
+    expect(format(MDI_SECURITY_ALERT_SAMPLE, {}, 'CENTER').startsWith(`<36>1 2018-02-21T14:19:27.540000+00:00 CENTER CEF ${process.pid} LdapBruteForceSecurityAlert \uFEFF0|Microsoft|`)).toBe(true);
+  });
+
+  it("writes Trend and MDI events through one destination, each in its vendor's form", () => {
+    const { formatter } = makeFormatter({ procId: '7' }, 'CENTER');
+    expect([workbenchAlert, MDI_SECURITY_ALERT_SAMPLE].map((event) => formatter.format(event).split(' ').slice(0, 4).join(' '))).toEqual([
+      '<11>1 2022-12-05T05:26:45.000Z CENTER syslog-connector',
+      '<36>1 2018-02-21T14:19:27.540000+00:00 CENTER CEF',
+    ]);
+  });
+
+  it("lets profile standard, body json and facility override MDI's form and PRI", () => {
+    expect(format(MDI_SECURITY_ALERT_SAMPLE, { profile: 'standard' }, 'CENTER')).toMatch(/^<36>1 2018-02-21T14:19:27\.540Z CENTER syslog-connector - LdapBruteForceSecurityAlert \[sc@32473 key="/);
+    expect(format(MDI_SECURITY_ALERT_SAMPLE, { body: 'json' }, 'CENTER')).toMatch(/^<36>1 2018-02-21T14:19:27\.540Z CENTER syslog-connector - LdapBruteForceSecurityAlert \[sc@32473 key=".*\] \{"id":/);
+    expect(format(MDI_SECURITY_ALERT_SAMPLE, { facility: 'local4', procId: '1' }, 'CENTER').slice(0, 40)).toBe('<164>1 2018-02-21T14:19:27.540000+00:00 ');
+  });
+
+  it("gives up msg first to fit the transport's maxBytes, in both forms, counting the BOM's 3 bytes", () => {
+    const { formatter, metrics } = makeFormatter({ procId: '7' }, 'CENTER');
+    for (const event of [workbenchAlert, MDI_SECURITY_ALERT_SAMPLE]) {
+      const whole = formatter.format(event);
+      const max = Buffer.byteLength(whole, 'utf8') - 20;
+      const line = formatter.format(event, max);
+      expect(Buffer.byteLength(line, 'utf8')).toBe(max);
+      // Everything after msg is kept whole: only msg's last 20 bytes went.
+      const tail = whole.slice(whole.indexOf(event === workbenchAlert ? ' rt=' : ' cnt='));
+      expect(line.endsWith(tail)).toBe(true);
+      expect(line.slice(0, line.indexOf(' msg='))).toBe(whole.slice(0, whole.indexOf(' msg=')));
+    }
+    expect(metrics.snapshot()).toEqual([
+      { name: 'format_truncations', labels: { key: 'msg' }, value: 2 },
+      { name: 'format_truncations', labels: { key: 'syslog-message' }, value: 2 },
+    ]);
   });
 
   it('cuts the MDI MSGID to 32 characters, as MDI does (FACTS §C.5)', () => {

@@ -41,18 +41,31 @@ export const encodeCefWithin = (encoder: CefRecordEncoder, record: CefRecord, ma
     const without = extensions.filter((_, index) => index !== at);
     line = encoder.encode({ ...record, extensions: without });
     bytes = encoder.utf8Length;
-    let room = maxBytes - bytes - key.length - (without.length > 0 ? 2 : 1);
-    // The value as written is at least as long as its UTF-8 text (escapes only add), so a cut to `room` bytes is
-    // the most that can fit; an escape that still overflows shrinks the room by the overflow and tries again.
-    for (let attempt = 0; attempt < 8 && room > 0; attempt++) {
-      const shorter = truncateUtf8(value, room);
-      if (shorter === '') break;
+    const room = maxBytes - bytes - key.length - (without.length > 0 ? 2 : 1);
+    // The value as written is at least as long as its UTF-8 text (escapes only add), so no more than `room` bytes of
+    // it can fit; escapes may make fewer fit. A binary search over the bytes kept finds the longest prefix that
+    // does, in about a dozen encodes: only lines over their limit pay for it.
+    let best: FittedCefLine | undefined;
+    let low = 1;
+    let high = room;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const shorter = truncateUtf8(value, middle);
+      if (shorter === '') {
+        // Less room than the first character takes: more is needed.
+        low = middle + 1;
+        continue;
+      }
       const candidate = extensions.map((extension, index): CefExtension => (index === at ? [key, shorter] : extension));
       const candidateLine = encoder.encode({ ...record, extensions: candidate });
-      const candidateBytes = encoder.utf8Length;
-      if (candidateBytes <= maxBytes) return { line: candidateLine, bytes: candidateBytes, cut: true };
-      room -= candidateBytes - maxBytes;
+      if (encoder.utf8Length <= maxBytes) {
+        best = { line: candidateLine, bytes: encoder.utf8Length, cut: true };
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
     }
+    if (best !== undefined) return best;
     // None of the value fits: the line goes without it.
     extensions = without;
     if (bytes <= maxBytes) return { line, bytes, cut: true };

@@ -74,6 +74,12 @@ describe('udp transport', () => {
     expect(logger.records.map((r) => r.message)).toContain('Messages over maxMessageSize were truncated.');
   });
 
+  it('tells the formatter its datagram size with oversize truncate, so the line keeps its keys; none with drop', () => {
+    expect(transport({ port: 514, maxMessageSize: 1400 }).instance.maxMessageBytes).toBe(1400);
+    expect(transport({ port: 514 }).instance.maxMessageBytes).toBe(2048);
+    expect(transport({ port: 514, oversize: 'drop' }).instance.maxMessageBytes).toBeUndefined();
+  });
+
   it('drops a message over maxMessageSize when told to, and counts it', async () => {
     const receiver = await startReceiver();
     const { instance, metrics } = transport({ port: receiver.port, maxMessageSize: 480, oversize: 'drop' });
