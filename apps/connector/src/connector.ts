@@ -3,10 +3,12 @@ import {
   type Clock,
   type ConnectorConfig,
   DestinationRunner,
+  FORMAT_TRUNCATIONS_METRIC,
   type Journal,
   type JournalConsumer,
   type JournalUsage,
   type Logger,
+  MESSAGE_TRUNCATION_KEY,
   type PluginRegistry,
   SourceRunner,
   type StateStore,
@@ -45,6 +47,8 @@ export interface DestinationStatus {
   readonly resent: number;
   readonly deadLettered: number;
   readonly dropped: number;
+  /** Messages shortened to fit a length limit (RFC 3164's 1024 bytes, a UDP datagram): free text cut, keys kept. */
+  readonly truncated: number;
   readonly unconfirmed: number;
   readonly lastDeliveryAt: number | undefined;
   readonly lastError: string | undefined;
@@ -64,7 +68,16 @@ interface SavedCounters {
   readonly sources: Record<string, { polls: number; fetched: number; stored: number; duplicates: number; errors: number; lastPollAt?: number; lastError?: string }>;
   readonly destinations: Record<
     string,
-    { reconnects: number; sendErrors: number; resent: number; lastDeliveryAt?: number; lastError?: string; lastErrorAt?: number; behindSince?: number }
+    {
+      reconnects: number;
+      sendErrors: number;
+      resent: number;
+      truncated?: number;
+      lastDeliveryAt?: number;
+      lastError?: string;
+      lastErrorAt?: number;
+      behindSince?: number;
+    }
   >;
 }
 
@@ -244,12 +257,21 @@ export class Connector {
       };
     }
     const destinations: SavedCounters['destinations'] = { ...this.#saved.destinations };
+    // Formatters count each message they shorten to fit a limit, labelled with their destination by the host.
+    const truncated = new Map<string, number>();
+    for (const { name, labels, value } of this.metrics.snapshot()) {
+      const destination = labels['destination'];
+      if (name === FORMAT_TRUNCATIONS_METRIC && labels['key'] === MESSAGE_TRUNCATION_KEY && destination !== undefined) {
+        truncated.set(destination, (truncated.get(destination) ?? 0) + value);
+      }
+    }
     for (const { stats } of this.#destinations) {
       const before = this.#saved.destinations[stats.destination];
       destinations[stats.destination] = {
         reconnects: (before?.reconnects ?? 0) + stats.reconnects,
         sendErrors: (before?.sendErrors ?? 0) + stats.sendErrors,
         resent: (before?.resent ?? 0) + stats.resent,
+        truncated: (before?.truncated ?? 0) + (truncated.get(stats.destination) ?? 0),
         ...defined('lastDeliveryAt', stats.lastDeliveryAt ?? before?.lastDeliveryAt),
         ...defined('lastError', stats.lastDeliveryAt !== undefined || stats.sendErrors > 0 ? stats.lastError : before?.lastError),
         ...defined('lastErrorAt', stats.lastErrorAt ?? before?.lastErrorAt),
@@ -306,6 +328,7 @@ export const statusFromStore = async (
         resent: c?.resent ?? 0,
         deadLettered: progress.deadLettered,
         dropped: progress.dropped,
+        truncated: c?.truncated ?? 0,
         unconfirmed: live.unconfirmed?.get(consumer.destination) ?? 0,
         lastDeliveryAt: c?.lastDeliveryAt,
         lastError: c?.lastError,

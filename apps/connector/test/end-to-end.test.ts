@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ReceivedMessage, SyslogReceiver, VisionOneSimulator } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI } from './run-cli.js';
+import { CLI, runCli } from './run-cli.js';
 
 /** A running `syslog-connector run` child process. */
 const startConnector = (configPath: string, env: Record<string, string>) => {
@@ -103,6 +103,53 @@ describe('simulator → syslog-connector run (child process) → receiver', () =
       }
     }
     expect(connector.logs()).not.toContain(token);
+  }, 40_000);
+
+  it('fits long alerts into UDP datagrams by cutting msg, keeps every key after it, and counts the cuts in status', async () => {
+    const datagrams = await SyslogReceiver.start({ protocol: 'udp' });
+    try {
+      const udpConfig = join(dir, 'udp.yaml');
+      await writeFile(
+        udpConfig,
+        [
+          'instance: e2e-sensor',
+          'stateDir: ./udp-state',
+          'sources:',
+          '  workbench:',
+          '    type: vision-one-workbench',
+          `    baseUrl: ${simulator.baseUrl}`,
+          '    token: ${V1_TOKEN}',
+          '    companyId: 68960c94-9be6-4343-a4ca-6408de7aa331',
+          '    since: 24h',
+          '    pollInterval: 1s',
+          'destinations:',
+          '  datagrams:',
+          '    protocol: udp',
+          '    address: 127.0.0.1',
+          `    port: ${datagrams.port}`,
+          '    maxMessageSize: 700',
+          '',
+        ].join('\n'),
+      );
+      const now = Date.now();
+      // A third of the simulator's alerts carry hostile text, up to 5 kB in the description.
+      const alerts = simulator.addWorkbenchAlerts(30, { from: now - 3_600_000, to: now - 60_000 });
+      const connector = startConnector(udpConfig, { V1_TOKEN: token });
+      const received = await datagrams.waitFor(30, 20_000);
+      expect(await connector.stop()).toBe(0);
+
+      expect(received.every((m) => m.bytes.length <= 700)).toBe(true);
+      expect(externalIds(received).sort()).toEqual(alerts.map((a) => a.id).sort());
+      // The company ID is the last pair: it survives every cut, which took the description instead.
+      expect(received.every((m) => m.parsed?.cef?.extensions.TrendMicroV1CompanyID === '68960c94-9be6-4343-a4ca-6408de7aa331')).toBe(true);
+      const cut = received.filter((m) => m.bytes.length > 650).length;
+      expect(cut).toBeGreaterThan(0);
+
+      const status = await runCli(['status', '-c', udpConfig], { env: { V1_TOKEN: token } });
+      expect(status.stdout).toMatch(/datagrams: delivered 30, .* truncated [1-9]\d*, /);
+    } finally {
+      await datagrams.stop();
+    }
   }, 40_000);
 
   it('neither loses nor repeats an alert when the connector is stopped and restarted mid-way', async () => {

@@ -15,3 +15,13 @@ export interface Formatter {
    */
   format(event: SecurityEvent, maxBytes?: number): string;
 }
+
+/**
+ * The counter a formatter adds 1 to for each value or message it cuts (label `key`: the CEF key or header field
+ * cut, or `MESSAGE_TRUNCATION_KEY`). The host labels it with the destination and shows the message cuts in
+ * `status`.
+ */
+export const FORMAT_TRUNCATIONS_METRIC = 'format_truncations';
+
+/** The `key` label of `FORMAT_TRUNCATIONS_METRIC` for a whole message shortened to fit a length limit. */
+export const MESSAGE_TRUNCATION_KEY = 'syslog-message';

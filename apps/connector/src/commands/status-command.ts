@@ -30,6 +30,7 @@ export const summarizeStatus = (status: ConnectorStatus): string => {
     .map(
       (d) =>
         `${d.destination} delivered=${d.delivered} lag=${d.lag} (${seconds(d.lagMs)}) reconnects=${d.reconnects} dropped=${d.dropped}` +
+        (d.truncated === 0 ? '' : ` truncated=${d.truncated}`) +
         (d.lastError === undefined ? '' : ' FAILING'),
     )
     .join(', ');
@@ -49,7 +50,7 @@ const describeStatus = (status: ConnectorStatus): string => {
   for (const d of status.destinations) {
     lines.push(
       `  ${d.destination}: delivered ${d.delivered}, lag ${d.lag} events / ${seconds(d.lagMs)}, reconnects ${d.reconnects}, send errors ${d.sendErrors}, ` +
-        `re-sent ${d.resent}, dropped ${d.dropped}, dead-lettered ${d.deadLettered}, last delivery ${ago(d.lastDeliveryAt, now)}` +
+        `re-sent ${d.resent}, dropped ${d.dropped}, dead-lettered ${d.deadLettered}, truncated ${d.truncated}, last delivery ${ago(d.lastDeliveryAt, now)}` +
         (d.lastError === undefined ? '' : `, last error (${ago(d.lastErrorAt, now)}): ${d.lastError}`),
     );
   }

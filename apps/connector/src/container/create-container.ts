@@ -34,6 +34,16 @@ export interface PlatformServices {
   readonly store: StateStore;
 }
 
+/**
+ * The metrics a plugin gets: the platform's, with the plugin's config id as a label (`source: <id>` for a source,
+ * `destination: <id>` for a formatter or transport), so `status` can tell whose counter it is. A label the plugin
+ * sets itself wins.
+ */
+const labelledMetrics = (metrics: Metrics, labels: Readonly<Record<string, string>>): Metrics => ({
+  increment: (name, own, by) => metrics.increment(name, own === undefined ? labels : { ...labels, ...own }, by),
+  snapshot: () => metrics.snapshot(),
+});
+
 /** Keys of a destination that belong to the destination itself, not to its transport. */
 const DESTINATION_OWN_KEYS = new Set(['protocol', 'format', 'sources']);
 
@@ -48,6 +58,8 @@ const bindPlugin = (
 ): void => {
   const depNames = Object.keys(definition.deps);
   const depIds = depNames.map((name) => toId(definition.deps[name] as ServiceRef<unknown>));
+  const metricsId = toId(services.metrics) as ServiceIdentifier<unknown>;
+  const ownLabel = definition.kind === 'source' ? { source: id } : { destination: id };
   container
     .bind(kindId)
     .toResolvedValue(
@@ -55,7 +67,9 @@ const bindPlugin = (
         definition.create({
           id,
           options: options as never,
-          deps: Object.fromEntries(depNames.map((name, i) => [name, resolved[i]])) as never,
+          deps: Object.fromEntries(
+            depNames.map((name, i) => [name, depIds[i] === metricsId ? labelledMetrics(resolved[i] as Metrics, ownLabel) : resolved[i]]),
+          ) as never,
           signal,
         }),
       depIds as never,

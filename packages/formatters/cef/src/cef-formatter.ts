@@ -1,4 +1,6 @@
 import {
+  FORMAT_TRUNCATIONS_METRIC,
+  MESSAGE_TRUNCATION_KEY,
   defineFormatter,
   services,
   type Formatter,
@@ -8,7 +10,6 @@ import {
 } from '@syslog-connector/core';
 import {
   CefRecordEncoder,
-  FORMAT_TRUNCATIONS_METRIC,
   checkedCefSeverity,
   encodeCefWithin,
   formatRejected,
@@ -22,8 +23,6 @@ import {
 } from '@syslog-connector/syslog-encoding';
 import { cefOptions, type CefOptions, type CefPrefix } from './options.js';
 
-/** The `format_truncations` label of a message shortened to fit the transport's `maxBytes` (e.g. a UDP datagram). */
-export const MESSAGE_TRUNCATION_KEY = 'syslog-message';
 
 /** The services a `CefFormatter` uses: who we are (syslog HOSTNAME) and where truncations are counted. */
 export interface CefFormatterDeps {

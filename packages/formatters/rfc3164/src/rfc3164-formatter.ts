@@ -1,5 +1,7 @@
 import { Buffer } from 'node:buffer';
 import {
+  FORMAT_TRUNCATIONS_METRIC,
+  MESSAGE_TRUNCATION_KEY,
   defineFormatter,
   services,
   type Formatter,
@@ -9,7 +11,6 @@ import {
 } from '@syslog-connector/core';
 import {
   CefRecordEncoder,
-  FORMAT_TRUNCATIONS_METRIC,
   Rfc3164TimestampWriter,
   checkedCefSeverity,
   encodeCefWithin,
@@ -28,8 +29,6 @@ export interface Rfc3164FormatterDeps {
   readonly metrics: Metrics;
 }
 
-/** The `format_truncations` label of a message cut to `maxLength` (field cuts are labelled with their CEF key). */
-export const MESSAGE_TRUNCATION_KEY = 'syslog-message';
 
 /**
  * Formats a `SecurityEvent` as one BSD syslog message (RFC 3164 §4.1, FACTS §E.2), without framing:

@@ -10,7 +10,7 @@ const formatter = (options: Record<string, unknown>) => makeFormatter(options).f
 describe('README example', () => {
   it('uses only valid rfc3164 options', () => {
     const options = readme.options('rfc3164');
-    expect(options).toEqual({ facility: 'user', timeZone: 'UTC', maxLength: 1024 });
+    expect(options).toEqual({ timeZone: 'UTC', maxLength: 1024 });
     expect(rfc3164Options.safeParse(options).success).toBe(true);
   });
 

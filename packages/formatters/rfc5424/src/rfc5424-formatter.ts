@@ -1,4 +1,6 @@
 import {
+  FORMAT_TRUNCATIONS_METRIC,
+  MESSAGE_TRUNCATION_KEY,
   defineFormatter,
   services,
   type Formatter,
@@ -8,7 +10,6 @@ import {
 } from '@syslog-connector/core';
 import {
   CefRecordEncoder,
-  FORMAT_TRUNCATIONS_METRIC,
   NILVALUE,
   checkedCefSeverity,
   encodeCefWithin,
@@ -23,8 +24,6 @@ import {
 } from '@syslog-connector/syslog-encoding';
 import { rfc5424Options, type Rfc5424Options, type Rfc5424Profile } from './options.js';
 
-/** The `format_truncations` label of a message shortened to fit the transport's `maxBytes` (e.g. a UDP datagram). */
-export const MESSAGE_TRUNCATION_KEY = 'syslog-message';
 
 /** The services an `Rfc5424Formatter` uses: who we are (HOSTNAME) and where CEF truncations are counted. */
 export interface Rfc5424FormatterDeps {

@@ -10,7 +10,7 @@ const formatter = (options: Record<string, unknown>, instance: string) => makeFo
 describe('README example', () => {
   it('uses only valid rfc5424 options', () => {
     const options = readme.options('rfc5424');
-    expect(options).toEqual({ facility: 'user', body: 'cef', structuredData: true, sdId: 'sc@32473' });
+    expect(options).toEqual({ body: 'cef', structuredData: true, sdId: 'sc@32473' });
     expect(rfc5424Options.safeParse(options).success).toBe(true);
   });
 
@@ -19,8 +19,8 @@ describe('README example', () => {
     expect(formatter({}, 'sensor-01.example.com').format(TREND_WORKBENCH_ALERT_SAMPLE)).toBe(shown);
   });
 
-  it('shows the line profile mdi writes for the MDI sample', () => {
+  it("shows the line the same options write for the MDI sample, in MDI's form", () => {
     const shown = readme.lineStarting('<36>1 2018-02-21T14:19:27.540000+00:00 CENTER CEF 6076 ')?.replace(' BOM0|', ' \uFEFF0|');
-    expect(formatter({ profile: 'mdi', facility: 'auth', procId: '6076' }, 'CENTER').format(MDI_SECURITY_ALERT_SAMPLE)).toBe(shown);
+    expect(formatter({ ...readme.options('rfc5424'), procId: '6076' }, 'CENTER').format(MDI_SECURITY_ALERT_SAMPLE)).toBe(shown);
   });
 });

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { isCefTimestamp, type CefExtension, type CefRecord, type CefTimeForm, type Metrics, type Severity } from '@syslog-connector/core';
+import { FORMAT_TRUNCATIONS_METRIC, isCefTimestamp, type CefExtension, type CefRecord, type CefTimeForm, type Metrics, type Severity } from '@syslog-connector/core';
 import { EXTENSION_REPLACEMENTS, escapeCefHeaderField, isCefExtensionKey } from './cef-escape.js';
 import { replaceCharacters } from './character-replacements.js';
 import { CEF_EXTENSION_LIMITS, CEF_HEADER_LIMITS } from './cef-field-limits.js';
@@ -7,8 +7,8 @@ import { formatCefTimestamp } from './cef-timestamp.js';
 import { formatRejected, quoteForError } from './format-rejected.js';
 import { truncateCodePoints } from './truncate-code-points.js';
 
-/** The metric counted once per cut field, labelled `{ key }` (an extension key, or a header field name). */
-export const FORMAT_TRUNCATIONS_METRIC = 'format_truncations';
+/** The metric counted once per cut field, labelled `{ key }` (an extension key, or a header field name): core's. */
+export { FORMAT_TRUNCATIONS_METRIC };
 
 type HeaderField = keyof typeof CEF_HEADER_LIMITS;
 

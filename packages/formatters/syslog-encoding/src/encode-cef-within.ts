@@ -5,11 +5,13 @@ import { truncateCefLine } from './truncate-cef-line.js';
 import { truncateUtf8 } from './truncate-utf8.js';
 
 /**
- * The free-text keys a line gives up first when it must fit a byte limit: the description. Every other field —
- * the header (signature id, name, severity), externalId, the times, the links (`cs1` URLs), host and user names,
- * the labels — is what a SIEM keys on and correlates by, so it is kept whole.
+ * The free-text keys a line gives up, in this order, when it must fit a byte limit: the description (`msg`), the
+ * reason, and last the category (`cat`: a detection or model name such as Trend's `Possible APT Attack`, short in
+ * practice but free text from the vendor). Every other field — the header (signature id, name, severity),
+ * externalId, the times, the links (`cs1` URLs), host and user names, the labels, vendor keys such as
+ * `TrendMicroV1CompanyID` — is what a SIEM keys on and correlates by, so it is kept whole.
  */
-export const FREE_TEXT_KEYS: readonly string[] = ['msg'];
+export const FREE_TEXT_KEYS: readonly string[] = ['msg', 'reason', 'cat'];
 
 /** A line that fits, and whether it was shortened to fit. */
 export interface FittedCefLine {
