@@ -4,18 +4,22 @@ import {
   type ConnectorConfig,
   DestinationRunner,
   FORMAT_TRUNCATIONS_METRIC,
+  type Formatter,
   type Journal,
   type JournalConsumer,
   type JournalUsage,
   type Logger,
   MESSAGE_TRUNCATION_KEY,
   type PluginRegistry,
+  type Source,
   SourceRunner,
   type StateStore,
+  SyslogConnectorError,
   systemClock,
+  type Transport,
 } from '@syslog-connector/core';
 import type { Container } from 'inversify';
-import { createContainer, ids } from './container/create-container.js';
+import { createContainer, ids as kinds } from './container/create-container.js';
 import { InMemoryMetrics } from './in-memory-metrics.js';
 
 /** Where the daemon saves its counters in the store, for `syslog-connector status` (not a valid plugin id). */
@@ -108,31 +112,99 @@ export const DEFAULT_DELIVERY_BATCH = 1_000;
 
 const DEFAULT_CONFIRM_WINDOW_MS = 2_000;
 
+/** What a reload changed; `needsRestart` lists the config keys that changed but apply only at the next start. */
+export interface ReloadResult {
+  readonly sources: ReloadChanges;
+  readonly destinations: ReloadChanges;
+  readonly needsRestart: readonly string[];
+}
+
+export interface ReloadChanges {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+}
+
+/**
+ * Top-level config keys a reload applies live: sources and destinations (and `instance`, the HOSTNAME, by rebuilding
+ * every destination), `plugins` (a newly listed package is loaded; code already loaded stays as it is) and
+ * `reload` itself (the caller's). Every other key — stateDir, journal, logLevel, admin — is fixed when the process
+ * starts: a change is logged as needing a restart, and the rest of the new config applies.
+ */
+const LIVE_KEYS = new Set(['instance', 'configDir', 'plugins', 'reload', 'sources', 'destinations']);
+
+/**
+ * How long a reload waits for a destination it stops (removed or changed) to finish its in-flight send and have
+ * the server confirm its unconfirmed window (`Transport.finish`); then the send is aborted. Either way nothing is
+ * lost: what was not acknowledged stays after the destination's cursor in the journal.
+ */
+export const RELOAD_STOP_TIMEOUT_MS = 5_000;
+
+/** One running source: its own container (so it can be replaced alone), runner and abort signal. */
+interface RunningSource {
+  readonly id: string;
+  readonly settings: string;
+  readonly container: Container;
+  readonly runner: SourceRunner;
+  readonly controller: AbortController;
+  readonly run: Promise<void>;
+}
+
+/** One running destination: its own container, runner, abort signal and what it reads of the journal. */
+interface RunningDestination {
+  readonly id: string;
+  readonly settings: string;
+  readonly container: Container;
+  readonly runner: DestinationRunner;
+  readonly consumer: JournalConsumer;
+  readonly controller: AbortController;
+  readonly run: Promise<boolean>;
+}
+
+/** A part about to start: its plugins are created before anything running is touched, so a failure changes nothing. */
+interface PreparedSource {
+  readonly id: string;
+  readonly settings: string;
+  readonly container: Container;
+  readonly source: Source;
+  readonly controller: AbortController;
+}
+interface PreparedDestination {
+  readonly id: string;
+  readonly settings: string;
+  readonly container: Container;
+  readonly formatter: Formatter;
+  readonly transport: Transport;
+  readonly sources: readonly string[] | undefined;
+  readonly controller: AbortController;
+}
+
 /**
  * The daemon: one runner per source polling into the journal, one runner per destination delivering from its
- * cursor. Each destination runs on its own: a dead or slow one never waits on, or holds up, another. `stop()`
- * stops polling first, drains the destinations within the drain time, then closes every plugin through the
- * container (deactivation) — nothing is acknowledged that was not confirmed.
+ * cursor. Each destination runs on its own: a dead or slow one never waits on, or holds up, another. `reload()`
+ * replaces only the sources and destinations whose config changed, each from where it was (checkpoint, cursor).
+ * `stop()` stops polling first, drains the destinations within the drain time, then closes every plugin through
+ * its container (deactivation) — nothing is acknowledged that was not confirmed.
  */
 export class Connector {
   readonly metrics = new InMemoryMetrics();
   readonly #options: ConnectorOptions;
   readonly #clock: Clock;
-  readonly #polling = new AbortController();
-  readonly #delivery = new AbortController();
   readonly #maintenance = new AbortController();
-  readonly #sources: SourceRunner[] = [];
-  readonly #destinations: DestinationRunner[] = [];
-  readonly #consumers: JournalConsumer[] = [];
-  readonly #sourceRuns: Promise<void>[] = [];
-  readonly #destinationRuns: Promise<boolean>[] = [];
+  readonly #sources = new Map<string, RunningSource>();
+  readonly #destinations = new Map<string, RunningDestination>();
+  #config: ConnectorConfig;
   #maintenanceRun: Promise<void> | undefined;
   #saved: SavedCounters = { sources: {}, destinations: {} };
-  #container: Container | undefined;
+  /** Per destination, the truncation metric's value when its earlier runner's counters were folded into `#saved`. */
+  readonly #truncatedFolded = new Map<string, number>();
+  /** Reloads run one at a time, and `stop()` waits for the one in progress. */
+  #reloading: Promise<unknown> = Promise.resolve();
   #stopped: Promise<void> | undefined;
 
   private constructor(options: ConnectorOptions) {
     this.#options = options;
+    this.#config = options.config;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -142,39 +214,20 @@ export class Connector {
     return connector;
   }
 
+  /** The config running now: the one started with, or the last one a reload applied. */
+  get config(): ConnectorConfig {
+    return this.#config;
+  }
+
   async #start(): Promise<void> {
-    const { config, registry, logger, journal, state } = this.#options;
+    const { registry, logger, journal, state } = this.#options;
+    const config = this.#config;
     this.#saved = await readSavedCounters(state);
-    const container = createContainer(
-      config,
-      registry,
-      { logger, clock: this.#clock, host: { instance: config.instance, hostname: hostname() }, metrics: this.metrics, store: state },
-      this.#polling.signal,
-    );
-    this.#container = container;
-    for (const [id, destination] of Object.entries(config.destinations)) {
-      const formatter = await container.getAsync(ids.formatter, { name: id });
-      const transport = await container.getAsync(ids.transport, { name: id });
-      this.#consumers.push({ destination: id, sources: destination.sources });
-      this.#destinations.push(
-        new DestinationRunner(id, formatter, transport, journal, this.#clock, logger.child({ destination: id }), {
-          batchSize: this.#options.batchSize ?? DEFAULT_DELIVERY_BATCH,
-          sources: destination.sources,
-          maxRetryDelayMs: 30_000,
-          confirmWindowMs: this.#options.confirmWindowMs ?? DEFAULT_CONFIRM_WINDOW_MS,
-        }),
-      );
-    }
-    await journal.setConsumers?.(this.#consumers);
-    const notify = () => {
-      for (const destination of this.#destinations) destination.notify();
-    };
-    for (const id of Object.keys(config.sources)) {
-      const source = await container.getAsync(ids.source, { name: id });
-      this.#sources.push(new SourceRunner(id, source, journal, this.#clock, logger.child({ source: id }), notify));
-    }
-    for (const runner of this.#destinations) this.#destinationRuns.push(runner.run(this.#delivery.signal));
-    for (const runner of this.#sources) this.#sourceRuns.push(runner.run(this.#polling.signal));
+    const destinations = await this.#prepareDestinations(config, registry, Object.keys(config.destinations));
+    const sources = await this.#prepareSources(config, registry, Object.keys(config.sources));
+    await journal.setConsumers?.(destinations.map((d) => consumerOf(d)));
+    for (const prepared of destinations) this.#startDestination(prepared);
+    for (const prepared of sources) this.#startSource(prepared);
     this.#maintenanceRun = this.#maintain(this.#maintenance.signal);
     logger.info(
       { instance: config.instance, sources: Object.keys(config.sources), destinations: Object.keys(config.destinations) },
@@ -182,13 +235,94 @@ export class Connector {
     );
   }
 
+  /**
+   * Applies a new, validated config without a restart and without losing an event (README "Reload"):
+   * - a source or destination whose settings are the same keeps running untouched;
+   * - a removed destination finishes its in-flight send (within `RELOAD_STOP_TIMEOUT_MS`) and stops; its cursor
+   *   stays in the store, so if it comes back it resumes there (what compaction removed meanwhile excepted);
+   * - a changed destination is stopped the same way and started with its new settings from its cursor: whatever
+   *   the old connection did not confirm is sent again;
+   * - an added destination starts from its stored cursor, if the store has one for its id, else from the oldest
+   *   event the journal still holds — exactly what a restart with the new config would do;
+   * - a removed or changed source stops (an in-flight poll is aborted; its batch was not stored) and a changed or
+   *   added one starts from its checkpoint.
+   * The new plugins are created before anything is stopped: if that fails, it throws and the old config keeps
+   * running whole.
+   */
+  reload(config: ConnectorConfig, registry: PluginRegistry): Promise<ReloadResult> {
+    const next = this.#reloading.then(() => this.#reload(config, registry));
+    this.#reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  async #reload(config: ConnectorConfig, registry: PluginRegistry): Promise<ReloadResult> {
+    if (this.#stopped !== undefined) throw new SyslogConnectorError('SHUTDOWN', 'The connector is stopping: the config is not reloaded', { hint: 'start it again to use the new config' });
+    const { journal, logger } = this.#options;
+    const previous = this.#config;
+    const sources = diff(this.#sources, Object.keys(config.sources), (id) => sourceSettings(config, id));
+    const destinations = diff(this.#destinations, Object.keys(config.destinations), (id) => destinationSettings(config, id));
+    const needsRestart = restartKeys(previous, config);
+
+    // 1. Create what starts, before stopping anything.
+    const preparedDestinations = await this.#prepareDestinations(config, registry, [...destinations.added, ...destinations.changed]);
+    let preparedSources: PreparedSource[];
+    try {
+      preparedSources = await this.#prepareSources(config, registry, [...sources.added, ...sources.changed]);
+    } catch (error) {
+      await Promise.allSettled(preparedDestinations.map((d) => d.container.unbindAllAsync()));
+      throw error;
+    }
+
+    // 2. Stop what goes or changes: sources at once (a poll in flight is aborted, its batch not stored), destinations
+    // after their in-flight send.
+    const leaving = [...destinations.removed, ...destinations.changed];
+    await Promise.all([
+      ...[...sources.removed, ...sources.changed].map((id) => this.#stopSource(id)),
+      ...leaving.map((id) => this.#stopDestination(id)),
+    ]);
+    const cursors = Object.fromEntries(
+      await Promise.all(destinations.removed.map(async (id) => [id, (await journal.progress(id)).cursor] as const)),
+    );
+
+    // 3. Declare who reads the journal now, then start the new parts.
+    this.#config = config;
+    const running = [...this.#destinations.values()].map((d) => d.consumer);
+    await journal.setConsumers?.([...running, ...preparedDestinations.map((d) => consumerOf(d))]);
+    for (const prepared of preparedDestinations) this.#startDestination(prepared);
+    for (const prepared of preparedSources) this.#startSource(prepared);
+
+    const head = await journal.head();
+    for (const id of destinations.removed) {
+      logger.info({ destination: id, cursor: cursors[id] }, 'Destination removed: stopped after its in-flight send; its cursor stays in the store.');
+    }
+    for (const id of destinations.added) {
+      const from = (await journal.progress(id)).cursor;
+      logger.info({ destination: id, cursor: from, head }, from > 0 ? 'Destination added: resumes from its stored cursor.' : 'Destination added: starts from the oldest event the journal holds.');
+    }
+    for (const key of needsRestart) {
+      logger.warn({ path: key }, `${key} changed: it applies at the next restart; the running daemon keeps the old value.`);
+    }
+    const result: ReloadResult = { sources, destinations, needsRestart };
+    logger.info({ head, sources, destinations, needsRestart }, 'Config reloaded.');
+    return result;
+  }
+
   async status(): Promise<ConnectorStatus> {
     const { journal } = this.#options;
     const counters = this.#counters();
-    return statusFromStore(journal, this.#consumers, counters, this.#clock.now(), {
-      paused: new Map(this.#sources.map((s) => [s.stats.source, s.stats.paused])),
-      unconfirmed: new Map(this.#destinations.map((d) => [d.stats.destination, d.unconfirmed])),
-    });
+    const destinations = [...this.#destinations.values()];
+    const sources = [...this.#sources.values()];
+    return statusFromStore(
+      journal,
+      destinations.map((d) => d.consumer),
+      counters,
+      this.#clock.now(),
+      {
+        paused: new Map(sources.map((s) => [s.id, s.runner.stats.paused])),
+        unconfirmed: new Map(destinations.map((d) => [d.id, d.runner.unconfirmed])),
+      },
+      sources.map((s) => s.id),
+    );
   }
 
   stop(): Promise<void> {
@@ -198,26 +332,149 @@ export class Connector {
 
   async #stop(): Promise<void> {
     const { logger } = this.#options;
+    await this.#reloading;
+    const sources = [...this.#sources.values()];
+    const destinations = [...this.#destinations.values()];
     // 1. Stop polling: an in-flight request is aborted; its batch was not stored, so nothing is lost.
-    this.#polling.abort(new Error('shutting down'));
-    await Promise.allSettled(this.#sourceRuns);
+    for (const source of sources) source.controller.abort(new Error('shutting down'));
+    await Promise.allSettled(sources.map((s) => s.run));
     // 2. Deliver what is journaled, within the drain time; what is left stays in the journal for the next start.
     const deadline = this.#clock.now() + (this.#options.drainTimeoutMs ?? 10_000);
-    for (const destination of this.#destinations) destination.requestDrain(deadline);
+    for (const destination of destinations) destination.runner.requestDrain(deadline);
     const timeout = new AbortController();
     const drained = await Promise.race([
-      Promise.all(this.#destinationRuns),
+      Promise.all(destinations.map((d) => d.run)),
       this.#clock.sleep(deadline - this.#clock.now() + 1_000, timeout.signal).then(() => [false], () => [false]),
     ]);
     timeout.abort();
-    this.#delivery.abort(new Error('shutting down'));
-    await Promise.allSettled(this.#destinationRuns);
+    for (const destination of destinations) destination.controller.abort(new Error('shutting down'));
+    await Promise.allSettled(destinations.map((d) => d.run));
     this.#maintenance.abort();
     await this.#maintenanceRun;
     // 3. Save: counters for `status`, and one last compaction.
     await this.#save();
-    await this.#container?.unbindAllAsync();
+    await Promise.allSettled([...sources, ...destinations].map((part) => part.container.unbindAllAsync()));
     logger.info({ drained: drained.every(Boolean) }, 'Connector stopped.');
+  }
+
+  /** A container holding one configured part (a source, or a destination's formatter and transport). */
+  #containerFor(config: ConnectorConfig, registry: PluginRegistry, part: Pick<ConnectorConfig, 'sources' | 'destinations'>, signal: AbortSignal): Container {
+    const { logger, state } = this.#options;
+    return createContainer(
+      { ...config, ...part },
+      registry,
+      { logger, clock: this.#clock, host: { instance: config.instance, hostname: hostname() }, metrics: this.metrics, store: state },
+      signal,
+    );
+  }
+
+  async #prepareSources(config: ConnectorConfig, registry: PluginRegistry, ids: readonly string[]): Promise<PreparedSource[]> {
+    const prepared: PreparedSource[] = [];
+    try {
+      for (const id of ids) {
+        const controller = new AbortController();
+        const container = this.#containerFor(config, registry, { sources: { [id]: config.sources[id] as ConnectorConfig['sources'][string] }, destinations: {} }, controller.signal);
+        prepared.push({ id, settings: sourceSettings(config, id), container, controller, source: await container.getAsync(kinds.source, { name: id }) });
+      }
+    } catch (error) {
+      await Promise.allSettled(prepared.map((p) => p.container.unbindAllAsync()));
+      throw error;
+    }
+    return prepared;
+  }
+
+  async #prepareDestinations(config: ConnectorConfig, registry: PluginRegistry, ids: readonly string[]): Promise<PreparedDestination[]> {
+    const prepared: PreparedDestination[] = [];
+    let container: Container | undefined;
+    try {
+      for (const id of ids) {
+        const destination = config.destinations[id] as ConnectorConfig['destinations'][string];
+        const controller = new AbortController();
+        container = this.#containerFor(config, registry, { sources: {}, destinations: { [id]: destination } }, controller.signal);
+        const formatter = await container.getAsync(kinds.formatter, { name: id });
+        const transport = await container.getAsync(kinds.transport, { name: id });
+        prepared.push({ id, settings: destinationSettings(config, id), container, controller, formatter, transport, sources: destination.sources });
+        container = undefined;
+      }
+    } catch (error) {
+      await Promise.allSettled([...prepared.map((p) => p.container.unbindAllAsync()), container?.unbindAllAsync()]);
+      throw error;
+    }
+    return prepared;
+  }
+
+  #startSource(prepared: PreparedSource): void {
+    const { journal, logger } = this.#options;
+    const { id, source, controller } = prepared;
+    const runner = new SourceRunner(id, source, journal, this.#clock, logger.child({ source: id }), () => {
+      for (const destination of this.#destinations.values()) destination.runner.notify();
+    });
+    this.#sources.set(id, { id, settings: prepared.settings, container: prepared.container, controller, runner, run: runner.run(controller.signal) });
+  }
+
+  #startDestination(prepared: PreparedDestination): void {
+    const { journal, logger } = this.#options;
+    const { id, formatter, transport, controller } = prepared;
+    const runner = new DestinationRunner(id, formatter, transport, journal, this.#clock, logger.child({ destination: id }), {
+      batchSize: this.#options.batchSize ?? DEFAULT_DELIVERY_BATCH,
+      sources: prepared.sources,
+      maxRetryDelayMs: 30_000,
+      confirmWindowMs: this.#options.confirmWindowMs ?? DEFAULT_CONFIRM_WINDOW_MS,
+    });
+    this.#destinations.set(id, {
+      id,
+      settings: prepared.settings,
+      container: prepared.container,
+      consumer: consumerOf(prepared),
+      controller,
+      runner,
+      run: runner.run(controller.signal),
+    });
+  }
+
+  async #stopSource(id: string): Promise<void> {
+    const running = this.#sources.get(id);
+    if (running === undefined) return;
+    running.controller.abort(new Error('reloading'));
+    await running.run.catch(() => undefined);
+    this.#fold('source', id);
+    this.#sources.delete(id);
+    await running.container.unbindAllAsync();
+  }
+
+  /**
+   * Stops one destination for a reload: it finishes the send in flight, asks the server to confirm its unconfirmed
+   * window (acknowledged if it does, sent again by whatever reads the cursor next if not), and after
+   * `RELOAD_STOP_TIMEOUT_MS` is aborted (a server that stopped reading). Its counters are kept for `status`.
+   */
+  async #stopDestination(id: string): Promise<void> {
+    const running = this.#destinations.get(id);
+    if (running === undefined) return;
+    running.runner.requestDrain(this.#clock.now());
+    const timeout = new AbortController();
+    await Promise.race([running.run.catch(() => false), this.#clock.sleep(RELOAD_STOP_TIMEOUT_MS, timeout.signal).catch(() => undefined)]);
+    timeout.abort();
+    running.controller.abort(new Error('reloading'));
+    await running.run.catch(() => false);
+    this.#fold('destination', id);
+    this.#destinations.delete(id);
+    await running.container.unbindAllAsync();
+  }
+
+  /**
+   * Keeps the counters of a runner about to go away (removed, or replaced by a reload) in `#saved`, so `status`
+   * still adds them up; the runners that stay are not touched.
+   */
+  #fold(kind: 'source' | 'destination', id: string): void {
+    const counters = this.#counters();
+    if (kind === 'source') {
+      const kept = counters.sources[id];
+      if (kept !== undefined) this.#saved = { ...this.#saved, sources: { ...this.#saved.sources, [id]: kept } };
+      return;
+    }
+    const kept = counters.destinations[id];
+    if (kept !== undefined) this.#saved = { ...this.#saved, destinations: { ...this.#saved.destinations, [id]: kept } };
+    this.#truncatedFolded.set(id, this.#truncatedMetric().get(id) ?? 0);
   }
 
   /** Compacts delivered events away and saves the counters, every `maintenanceIntervalMs`. */
@@ -241,10 +498,22 @@ export class Connector {
     }
   }
 
-  /** This run's counters added to the ones saved by earlier runs of the same store. */
+  /** Formatters count each message they shorten to fit a limit, labelled with their destination by the host. */
+  #truncatedMetric(): Map<string, number> {
+    const truncated = new Map<string, number>();
+    for (const { name, labels, value } of this.metrics.snapshot()) {
+      const destination = labels['destination'];
+      if (name === FORMAT_TRUNCATIONS_METRIC && labels['key'] === MESSAGE_TRUNCATION_KEY && destination !== undefined) {
+        truncated.set(destination, (truncated.get(destination) ?? 0) + value);
+      }
+    }
+    return truncated;
+  }
+
+  /** This run's counters added to the ones saved by earlier runs of the same store (and earlier runners of this one). */
   #counters(): SavedCounters {
     const sources: SavedCounters['sources'] = { ...this.#saved.sources };
-    for (const { stats } of this.#sources) {
+    for (const { runner: { stats } } of this.#sources.values()) {
       const before = this.#saved.sources[stats.source];
       sources[stats.source] = {
         polls: (before?.polls ?? 0) + stats.polls,
@@ -257,21 +526,15 @@ export class Connector {
       };
     }
     const destinations: SavedCounters['destinations'] = { ...this.#saved.destinations };
-    // Formatters count each message they shorten to fit a limit, labelled with their destination by the host.
-    const truncated = new Map<string, number>();
-    for (const { name, labels, value } of this.metrics.snapshot()) {
-      const destination = labels['destination'];
-      if (name === FORMAT_TRUNCATIONS_METRIC && labels['key'] === MESSAGE_TRUNCATION_KEY && destination !== undefined) {
-        truncated.set(destination, (truncated.get(destination) ?? 0) + value);
-      }
-    }
-    for (const { stats } of this.#destinations) {
-      const before = this.#saved.destinations[stats.destination];
-      destinations[stats.destination] = {
+    const truncated = this.#truncatedMetric();
+    for (const { runner: { stats } } of this.#destinations.values()) {
+      const id = stats.destination;
+      const before = this.#saved.destinations[id];
+      destinations[id] = {
         reconnects: (before?.reconnects ?? 0) + stats.reconnects,
         sendErrors: (before?.sendErrors ?? 0) + stats.sendErrors,
         resent: (before?.resent ?? 0) + stats.resent,
-        truncated: (before?.truncated ?? 0) + (truncated.get(stats.destination) ?? 0),
+        truncated: (before?.truncated ?? 0) + (truncated.get(id) ?? 0) - (this.#truncatedFolded.get(id) ?? 0),
         ...defined('lastDeliveryAt', stats.lastDeliveryAt ?? before?.lastDeliveryAt),
         ...defined('lastError', stats.lastDeliveryAt !== undefined || stats.sendErrors > 0 ? stats.lastError : before?.lastError),
         ...defined('lastErrorAt', stats.lastErrorAt ?? before?.lastErrorAt),
@@ -282,6 +545,34 @@ export class Connector {
     return { sources, destinations };
   }
 }
+
+const consumerOf = (d: { readonly id: string; readonly sources: readonly string[] | undefined }): JournalConsumer => ({
+  destination: d.id,
+  sources: d.sources,
+});
+
+/**
+ * A part's settings, to tell whether a reload changed it. Functions (a parsed `since`) do not compare: `since`
+ * only matters before a source's first checkpoint, and a change to it alone does not restart the source.
+ */
+const settingsOf = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'function' ? undefined : v));
+const sourceSettings = (config: ConnectorConfig, id: string): string => settingsOf({ instance: config.instance, source: config.sources[id] });
+// The instance is every formatter's HOSTNAME: changing it rebuilds every destination.
+const destinationSettings = (config: ConnectorConfig, id: string): string => settingsOf({ instance: config.instance, destination: config.destinations[id] });
+
+const diff = (running: ReadonlyMap<string, { readonly settings: string }>, wanted: readonly string[], settings: (id: string) => string): ReloadChanges => ({
+  added: wanted.filter((id) => !running.has(id)),
+  removed: [...running.keys()].filter((id) => !wanted.includes(id)),
+  changed: wanted.filter((id) => running.has(id) && running.get(id)?.settings !== settings(id)),
+});
+
+/** The top-level keys that changed but apply only at the next start (`LIVE_KEYS`). */
+const restartKeys = (previous: ConnectorConfig, next: ConnectorConfig): string[] => {
+  const keys = new Set([...Object.keys(previous), ...Object.keys(next)]);
+  const before = previous as unknown as Record<string, unknown>;
+  const after = next as unknown as Record<string, unknown>;
+  return [...keys].filter((key) => !LIVE_KEYS.has(key) && settingsOf(before[key]) !== settingsOf(after[key]));
+};
 
 const defined = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

@@ -1,3 +1,4 @@
+import { ConfigReloader } from '../config/config-reloader.js';
 import { createLogger } from '../logger.js';
 import { Connector } from '../connector.js';
 import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
@@ -13,7 +14,10 @@ export interface RunOptions {
   readonly drainTimeoutMs?: number;
 }
 
-/** `syslog-connector run`: runs until SIGINT/SIGTERM, then stops polling, drains, saves and exits 0. */
+/**
+ * `syslog-connector run`: runs until SIGINT/SIGTERM, then stops polling, drains, saves and exits 0. SIGHUP (and a
+ * change to the file, with `reload: { watch: true }`) reloads the config without a restart (README "Reload").
+ */
 export const runCommand = async (configPath: string, io: CommandIo, options: RunOptions = {}): Promise<number> => {
   const loaded = await loadOrReport(configPath, io);
   if (loaded === undefined) return EXIT.failed;
@@ -45,6 +49,11 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
     process.once('SIGTERM', () => resolve('SIGTERM'));
     if (options.durationMs !== undefined) setTimeout(() => resolve('duration'), options.durationMs).unref();
   });
+  const reloader = new ConfigReloader(configPath, connector, logger, io.env);
+  // A listener also keeps SIGHUP from ending the process, its default.
+  const onHangup = () => void reloader.request('SIGHUP');
+  process.on('SIGHUP', onHangup);
+  await reloader.follow();
   const statusTimer = setInterval(() => {
     connector.status().then(
       (status) => logger.info({ status }, `Status: ${summarizeStatus(status)}`),
@@ -54,8 +63,11 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
   statusTimer.unref();
   const reason = await stopped;
   clearInterval(statusTimer);
+  // Closed, the reloader ignores a SIGHUP during the drain; the listener stays until the end so it cannot kill us.
+  await reloader.close();
   logger.info({ reason }, 'Stopping: draining destinations.');
   await connector.stop();
   await store.journal.close();
+  process.off('SIGHUP', onHangup);
   return EXIT.ok;
 };

@@ -4,6 +4,7 @@ import { byteSize } from '../byte-size.js';
 import { JOURNAL_FULL_POLICIES, type JournalFullPolicy } from '../journal.js';
 import { type ConfigIssue, formatPath } from './config-issues.js';
 import type { PluginRegistry } from './plugin-registry.js';
+import { type ReloadConfig, reloadConfigSchema } from './reload-config.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
@@ -69,6 +70,7 @@ export const composeConfigSchema = (registry: PluginRegistry) => {
         .describe('The durable journal (DESIGN §2): its disk budget and what happens when it is reached'),
       plugins: z.array(z.string().min(1)).default([]).describe('Extra plugin packages or paths to load'),
       logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      reload: reloadConfigSchema,
       sources: z
         .record(z.string().regex(ID, 'ids are letters, digits, - and _'), oneOf(sourceSchemas, 'type', 'source'))
         .refine((s) => Object.keys(s).length > 0, { message: 'at least one source is required; add one under `sources:`' }),
@@ -97,6 +99,8 @@ export interface ConnectorConfig {
   readonly journal: { readonly maxSize: number; readonly whenFull: JournalFullPolicy };
   readonly plugins: readonly string[];
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** SIGHUP always reloads; `watch` also on a file change (`reload-config.ts`). */
+  readonly reload: ReloadConfig;
   readonly sources: Readonly<Record<string, { readonly type: string } & Readonly<Record<string, unknown>>>>;
   readonly destinations: Readonly<
     Record<

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { type FSWatcher, watch } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { describeError, type Logger, SyslogConnectorError } from '@syslog-connector/core';
+import type { Connector } from '../connector.js';
+import { loadConnectorConfig } from './load-connector-config.js';
+
+export type ReloadTrigger = 'SIGHUP' | 'file change';
+
+/**
+ * Re-reads the config file of a running daemon and hands it to the connector (README "Reload"), on SIGHUP and —
+ * with `reload: { watch: true }` — when the file changes. A file that is not valid is refused with every problem
+ * logged (path and message, as `validate` prints them; values of secrets never appear), and the running config
+ * stays. Reloads run one at a time; requests arriving during one are merged into one more reload after it.
+ */
+export class ConfigReloader {
+  readonly #path: string;
+  readonly #connector: Connector;
+  readonly #logger: Logger;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  #running: Promise<void> | undefined;
+  #again: ReloadTrigger | undefined;
+  #closed = false;
+  #watcher: FSWatcher | undefined;
+  #debounce: NodeJS.Timeout | undefined;
+  #debounceMs = 0;
+  /** Hash of the file as last read, so a touch, or an event for another file, does not reload. */
+  #lastRead: string | undefined;
+
+  constructor(path: string, connector: Connector, logger: Logger, env: Readonly<Record<string, string | undefined>>) {
+    this.#path = resolve(path);
+    this.#connector = connector;
+    this.#logger = logger;
+    this.#env = env;
+  }
+
+  /** Starts or stops watching the file, as the running config's `reload.watch` says. */
+  async follow(): Promise<void> {
+    const { watch: wanted, debounce } = this.#connector.config.reload;
+    this.#debounceMs = debounce;
+    if (wanted && this.#watcher === undefined && !this.#closed) {
+      this.#lastRead = await this.#hash();
+      // The folder, not the file: editors and config managers replace the file (write a new one, rename it over),
+      // which ends a watch on the file itself; Kubernetes swaps a `..data` symlink beside it.
+      const file = basename(this.#path);
+      this.#watcher = watch(dirname(this.#path), { persistent: false }, (_event, name) => {
+        if (name === null || name === file || name.startsWith('..')) this.#fileChanged();
+      });
+      this.#watcher.on('error', (error) => this.#logger.warn({ error: describeError(error) }, 'Watching the config file failed; SIGHUP still reloads.'));
+      this.#logger.info({ config: this.#path, debounceMs: debounce }, 'Watching the config file: a change reloads it.');
+    } else if (!wanted && this.#watcher !== undefined) {
+      this.#unwatch();
+      this.#logger.info({ config: this.#path }, 'No longer watching the config file; SIGHUP still reloads.');
+    }
+  }
+
+  /** Reloads now, or right after the reload in progress. Resolves when the requested reload has run. */
+  request(trigger: ReloadTrigger): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    if (this.#running !== undefined) {
+      this.#again = trigger;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      let next: ReloadTrigger | undefined = trigger;
+      while (next !== undefined && !this.#closed) {
+        this.#again = undefined;
+        await this.#reload(next);
+        next = this.#again;
+      }
+    })().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  /** Stops watching; a reload in progress finishes first. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#unwatch();
+    await this.#running;
+  }
+
+  #fileChanged(): void {
+    clearTimeout(this.#debounce);
+    this.#debounce = setTimeout(() => {
+      this.#debounce = undefined;
+      void this.#hash().then((hash) => {
+        // Unchanged (a touch, a save without edits) or unreadable for a moment: nothing to do.
+        if (hash === undefined || hash === this.#lastRead) return;
+        void this.request('file change');
+      });
+    }, this.#debounceMs);
+    this.#debounce.unref();
+  }
+
+  async #reload(trigger: ReloadTrigger): Promise<void> {
+    const logger = this.#logger;
+    logger.info({ trigger, config: this.#path }, 'Reloading the config.');
+    const text = await this.#read();
+    this.#lastRead = text === undefined ? undefined : hashOf(text);
+    const conceal = concealer(text ?? '', this.#env);
+    try {
+      const loaded = await loadConnectorConfig(this.#path, this.#env);
+      if (!loaded.ok) {
+        const issues = loaded.issues.map(({ path, message }) => ({ path: conceal(path), message: conceal(message) }));
+        logger.error(
+          { trigger, issues },
+          `Config not reloaded: ${this.#path} is not valid (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}): ` +
+            `${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}. The running config stays.`,
+        );
+        return;
+      }
+      for (const advice of loaded.advice) logger.warn({ path: advice.path }, `${advice.path}: ${advice.message}`);
+      await this.#connector.reload(loaded.config, loaded.registry);
+    } catch (error) {
+      const details = SyslogConnectorError.is(error) ? { code: error.code, ...(error.path === undefined ? {} : { path: error.path }) } : {};
+      const reason = conceal(describeError(error));
+      logger.error({ trigger, ...details, error: reason }, `Config not reloaded: ${reason}. The running config stays.`);
+      return;
+    }
+    await this.follow();
+  }
+
+  async #hash(): Promise<string | undefined> {
+    const text = await this.#read();
+    return text === undefined ? undefined : hashOf(text);
+  }
+
+  async #read(): Promise<string | undefined> {
+    try {
+      return await readFile(this.#path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  #unwatch(): void {
+    clearTimeout(this.#debounce);
+    this.#debounce = undefined;
+    this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+}
+
+const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Puts `${NAME}` back for the value of every environment variable the file refers to, in a message about it. A
+ * problem message may quote the value it refused (`"…" is not a size`), and a value from the environment is
+ * usually a secret: the log shows where it came from, never what it is.
+ */
+const concealer = (text: string, env: Readonly<Record<string, string | undefined>>): ((message: string) => string) => {
+  const values = new Map<string, string>();
+  for (const [, name] of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const value = name === undefined ? undefined : env[name];
+    if (name !== undefined && value !== undefined && value.length > 0) values.set(value, `\${${name}}`);
+  }
+  // Longest first, so a value containing another is replaced whole.
+  const ordered = [...values].sort(([a], [b]) => b.length - a.length);
+  return (message) => ordered.reduce((out, [value, name]) => out.split(value).join(name), message);
+};
