@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'TRANSPORT_WRITE'
   | 'FORMAT_REJECTED'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_LOCKED'
   | 'STORE_CORRUPT'
   | 'SHUTDOWN';
 

@@ -2,3 +2,4 @@ export { SqliteJournal, DEFAULT_RECENT_EVENTS, type DeadLetter, type SqliteJourn
 export { SqliteStateStore, sqliteStateStore } from './sqlite-state-store.js';
 export { openStore, STORE_FILE_NAME, type OpenStoreOptions } from './open-store.js';
 export { SCHEMA_VERSION, STORE_APPLICATION_ID } from './schema-migrations.js';
+export { lockStateDir, STATE_DIR_LOCK_FILE, STATE_DIR_PID_FILE, type StateDirLock } from './state-dir-lock.js';

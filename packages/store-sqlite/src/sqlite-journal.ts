@@ -55,6 +55,8 @@ export interface SqliteJournalOptions {
    * without a query or a JSON parse. Default 10,000 (about 10–20 MB of events); 0 turns it off.
    */
   readonly recentEvents?: number;
+  /** A lock this journal holds for its owner (the daemon's `lockStateDir`): released once the database is closed. */
+  readonly heldLock?: { release(): void };
 }
 
 /** The default of `SqliteJournalOptions.recentEvents`. */
@@ -206,6 +208,7 @@ export class SqliteJournal implements Journal {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #logger: Logger | undefined;
+  readonly #heldLock: { release(): void } | undefined;
   readonly #now: () => number;
   readonly #warnedSources = new Set<string>();
   #state: SqliteStateStore | undefined;
@@ -237,6 +240,7 @@ export class SqliteJournal implements Journal {
     this.#db = db;
     this.path = path;
     this.#logger = options.logger;
+    this.#heldLock = options.heldLock;
     const clock = options.clock;
     this.#now = clock === undefined ? Date.now : () => clock.now();
     // The keys of a batch the journal holds already, stored or compacted (de-dup, DESIGN §2): one query per batch,
@@ -616,6 +620,9 @@ export class SqliteJournal implements Journal {
       this.#db.close();
     } catch (error) {
       throw toStoreError(error, this.path, 'closing');
+    } finally {
+      // After the database: the next daemon may only start once this one's last write is on disk.
+      this.#heldLock?.release();
     }
     this.#logger?.info({ path: this.path }, 'Store closed.');
   }

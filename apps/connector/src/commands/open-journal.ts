@@ -15,6 +15,7 @@ export const openJournal = async (
   config: Pick<ConnectorConfig, 'stateDir' | 'journal'>,
   logger?: Logger,
 ): Promise<{ journal: Journal; state: StateStore }> => {
-  const journal = await openStore(config.stateDir, { ...journalBudget(config), ...(logger === undefined ? {} : { logger }) });
+  // As the daemon of stateDir: a second one is refused with STORE_LOCKED naming this one's PID (`status` still reads).
+  const journal = await openStore(config.stateDir, { ...journalBudget(config), daemon: true, ...(logger === undefined ? {} : { logger }) });
   return { journal, state: journal.state };
 };
