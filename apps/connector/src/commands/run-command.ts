@@ -1,4 +1,5 @@
 import { ConfigReloader } from '../config/config-reloader.js';
+import { startAdminListener } from '../admin/admin-listener.js';
 import { createLogger } from '../logger.js';
 import { Connector } from '../connector.js';
 import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
@@ -30,6 +31,15 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
     reportError(error, io);
     return EXIT.failed;
   }
+  // The admin listener answers /readyz with 503 until the connector has started (`connector` is unset till then).
+  const admin = await startAdminListener(loaded.config, loaded.baseDir, logger, () => connector).catch((error: unknown) => {
+    reportError(error, io);
+    return null;
+  });
+  if (admin === null) {
+    await store.journal.close();
+    return EXIT.failed;
+  }
   try {
     connector = await Connector.start({
       config: loaded.config,
@@ -41,6 +51,7 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
     });
   } catch (error) {
     reportError(error, io);
+    await admin?.close();
     await store.journal.close();
     return EXIT.failed;
   }
@@ -66,8 +77,10 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
   // Closed, the reloader ignores a SIGHUP during the drain; the listener stays until the end so it cannot kill us.
   await reloader.close();
   logger.info({ reason }, 'Stopping: draining destinations.');
+  admin?.stopping();
   await connector.stop();
   await store.journal.close();
+  await admin?.close();
   process.off('SIGHUP', onHangup);
   return EXIT.ok;
 };

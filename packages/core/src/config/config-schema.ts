@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { byteSize } from '../byte-size.js';
 import { JOURNAL_FULL_POLICIES, type JournalFullPolicy } from '../journal.js';
 import { type ConfigIssue, formatPath } from './config-issues.js';
+import { type AdminConfig, adminConfigSchema } from './admin-config.js';
 import type { PluginRegistry } from './plugin-registry.js';
 import { type ReloadConfig, reloadConfigSchema } from './reload-config.js';
 
@@ -70,6 +71,7 @@ export const composeConfigSchema = (registry: PluginRegistry) => {
         .describe('The durable journal (DESIGN §2): its disk budget and what happens when it is reached'),
       plugins: z.array(z.string().min(1)).default([]).describe('Extra plugin packages or paths to load'),
       logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      admin: adminConfigSchema,
       reload: reloadConfigSchema,
       sources: z
         .record(z.string().regex(ID, 'ids are letters, digits, - and _'), oneOf(sourceSchemas, 'type', 'source'))
@@ -99,6 +101,8 @@ export interface ConnectorConfig {
   readonly journal: { readonly maxSize: number; readonly whenFull: JournalFullPolicy };
   readonly plugins: readonly string[];
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The admin listener (`admin-config.ts`); undefined: off. */
+  readonly admin?: AdminConfig;
   /** SIGHUP always reloads; `watch` also on a file change (`reload-config.ts`). */
   readonly reload: ReloadConfig;
   readonly sources: Readonly<Record<string, { readonly type: string } & Readonly<Record<string, unknown>>>>;

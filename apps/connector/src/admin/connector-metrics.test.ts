@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConnectorMetrics, METRIC_NAMES } from './connector-metrics.js';
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+describe('ConnectorMetrics', () => {
+  it('serves exactly the metrics the README table lists', () => {
+    const documented = [...README.matchAll(/^\| `(syslog_connector_[a-z_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual([...METRIC_NAMES].sort());
+  });
+
+  it('sets counters and gauges from one status and drops what the next status no longer has', async () => {
+    const metrics = new ConnectorMetrics();
+    const destination = {
+      destination: 'siem', delivered: 7, lag: 3, lagMs: 4_000, reconnects: 1, sendErrors: 2, resent: 1, deadLettered: 0, dropped: 0,
+      truncated: 0, unconfirmed: 0, lastDeliveryAt: 9_000, lastError: 'refused', lastErrorAt: 9_500,
+    };
+    const status = { at: 10_000, head: 10, journal: undefined, sources: [], destinations: [destination] };
+    const first = await metrics.scrape(status, { ready: false, certificates: [{ destination: 'siem', certificate: 'client', notAfter: 70_000 }] });
+    expect(first).toContain('syslog_connector_events_delivered_total{destination="siem"} 7');
+    expect(first).toContain('syslog_connector_destination_lag_seconds{destination="siem"} 4');
+    // Failing since the last delivery (1 s ago), not since it fell behind (4 s ago).
+    expect(first).toContain('syslog_connector_destination_failing_seconds{destination="siem"} 1');
+    expect(first).toContain('syslog_connector_tls_certificate_expiry_seconds{destination="siem",certificate="client"} 60');
+    expect(first).toContain('syslog_connector_ready 0');
+    const second = await metrics.scrape({ ...status, destinations: [{ ...destination, delivered: 9 }] }, { ready: true, certificates: [] });
+    expect(second).toContain('syslog_connector_events_delivered_total{destination="siem"} 9');
+    expect(second).not.toContain('syslog_connector_tls_certificate_expiry_seconds{');
+    expect(second).toContain('syslog_connector_ready 1');
+  });
+});
