@@ -14,6 +14,8 @@ import { assessReadiness } from './readiness.js';
 /** What the admin listener reads: the running connector (its `status()`), or undefined while there is none. */
 export interface AdminTarget {
   status(): Promise<ConnectorStatus>;
+  /** The config in force (a SIGHUP reload may have changed it): where the TLS files are. */
+  readonly config: ConnectorConfig;
 }
 
 export interface AdminListener {
@@ -45,11 +47,11 @@ export const startAdminListener = async (
   const metrics = new ConnectorMetrics();
 
   /** The status, or why there is none (not started yet, shutting down, store closed). */
-  const read = async (): Promise<{ status: ConnectorStatus } | { why: string }> => {
+  const read = async (): Promise<{ status: ConnectorStatus; config: ConnectorConfig } | { why: string }> => {
     const connector = target();
     if (connector === undefined) return { why: 'the connector is not running (starting, or the store is closed)' };
     try {
-      return { status: await connector.status() };
+      return { status: await connector.status(), config: connector.config };
     } catch (error) {
       if (SyslogConnectorError.hasCode(error, 'STORE_UNAVAILABLE')) return { why: 'the store is closed' };
       throw error;
@@ -78,7 +80,7 @@ export const startAdminListener = async (
       handle: async () => {
         const current = await read();
         if (!('status' in current)) return text(503, `no metrics: ${current.why}\n`);
-        const certificates = await readCertificateExpiries(config, baseDir);
+        const certificates = await readCertificateExpiries(current.config, baseDir);
         const ready = !stopping && readiness(current.status).ready;
         return { status: 200, contentType: metrics.contentType, body: await metrics.scrape(current.status, { ready, certificates }) };
       },
