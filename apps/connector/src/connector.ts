@@ -3,7 +3,9 @@ import {
   type Clock,
   type ConnectorConfig,
   DestinationRunner,
+  describeError,
   FORMAT_TRUNCATIONS_METRIC,
+  type CertificateValidity,
   type Formatter,
   type Journal,
   type JournalConsumer,
@@ -57,7 +59,24 @@ export interface DestinationStatus {
   readonly lastDeliveryAt: number | undefined;
   readonly lastError: string | undefined;
   readonly lastErrorAt: number | undefined;
+  /**
+   * The transport's certificates (TLS: client certificate, CAs) as last read through `Transport.certificates`, at
+   * start, on each reload and hourly; `expiresSoon` within `CERTIFICATE_WARNING_DAYS`. Always set by the daemon.
+   */
+  readonly certificates?: readonly CertificateStatus[];
 }
+
+/** A certificate in `status`: when it ends, and whether that is within `CERTIFICATE_WARNING_DAYS` (or past). */
+export interface CertificateStatus extends CertificateValidity {
+  readonly daysLeft: number;
+  readonly expiresSoon: boolean;
+}
+
+/** A client certificate or CA that ends within this many days is a warning in the log and in `status`. */
+export const CERTIFICATE_WARNING_DAYS = 30;
+/** How often a running daemon reads its certificate files again, so a certificate nearing its end is noticed. */
+export const CERTIFICATE_CHECK_INTERVAL_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export interface ConnectorStatus {
   readonly at: number;
@@ -81,6 +100,7 @@ interface SavedCounters {
       lastError?: string;
       lastErrorAt?: number;
       behindSince?: number;
+      certificates?: readonly CertificateValidity[];
     }
   >;
 }
@@ -158,6 +178,7 @@ interface RunningDestination {
   readonly runner: DestinationRunner;
   readonly consumer: JournalConsumer;
   readonly controller: AbortController;
+  readonly transport: Transport;
   readonly run: Promise<boolean>;
 }
 
@@ -198,6 +219,10 @@ export class Connector {
   #saved: SavedCounters = { sources: {}, destinations: {} };
   /** Per destination, the truncation metric's value when its earlier runner's counters were folded into `#saved`. */
   readonly #truncatedFolded = new Map<string, number>();
+  /** Per destination, its transport's certificates as last read (`Transport.certificates`). */
+  readonly #certificates = new Map<string, readonly CertificateValidity[]>();
+  /** Fingerprints already warned about, so the hourly check does not repeat itself. */
+  readonly #certificateWarned = new Set<string>();
   /** Reloads run one at a time, and `stop()` waits for the one in progress. */
   #reloading: Promise<unknown> = Promise.resolve();
   #stopped: Promise<void> | undefined;
@@ -229,6 +254,7 @@ export class Connector {
     for (const prepared of destinations) this.#startDestination(prepared);
     for (const prepared of sources) this.#startSource(prepared);
     this.#maintenanceRun = this.#maintain(this.#maintenance.signal);
+    await this.#checkCertificates([...this.#destinations.keys()]);
     logger.info(
       { instance: config.instance, sources: Object.keys(config.sources), destinations: Object.keys(config.destinations) },
       'Connector started.',
@@ -260,7 +286,13 @@ export class Connector {
     const { journal, logger } = this.#options;
     const previous = this.#config;
     const sources = diff(this.#sources, Object.keys(config.sources), (id) => sourceSettings(config, id));
-    const destinations = diff(this.#destinations, Object.keys(config.destinations), (id) => destinationSettings(config, id));
+    const settled = diff(this.#destinations, Object.keys(config.destinations), (id) => destinationSettings(config, id));
+    // TLS files are read again: a destination whose certificates changed on disk reconnects with them now, not
+    // whenever its long-lived connection happens to break.
+    const renewed = await this.#renewedCertificates(
+      Object.keys(config.destinations).filter((id) => this.#destinations.has(id) && !settled.changed.includes(id)),
+    );
+    const destinations: ReloadChanges = { ...settled, changed: [...settled.changed, ...renewed] };
     const needsRestart = restartKeys(previous, config);
 
     // 1. Create what starts, before stopping anything.
@@ -290,11 +322,14 @@ export class Connector {
     await journal.setConsumers?.([...running, ...preparedDestinations.map((d) => consumerOf(d))]);
     for (const prepared of preparedDestinations) this.#startDestination(prepared);
     for (const prepared of preparedSources) this.#startSource(prepared);
+    for (const id of destinations.removed) this.#certificates.delete(id);
+    await this.#checkCertificates([...destinations.added, ...destinations.changed]);
 
     const head = await journal.head();
     for (const id of destinations.removed) {
       logger.info({ destination: id, cursor: cursors[id] }, 'Destination removed: stopped after its in-flight send; its cursor stays in the store.');
     }
+    for (const id of renewed) logger.info({ destination: id }, 'TLS certificate files changed: the destination reconnects with the new ones.');
     for (const id of destinations.added) {
       const from = (await journal.progress(id)).cursor;
       logger.info({ destination: id, cursor: from, head }, from > 0 ? 'Destination added: resumes from its stored cursor.' : 'Destination added: starts from the oldest event the journal holds.');
@@ -427,6 +462,7 @@ export class Connector {
       container: prepared.container,
       consumer: consumerOf(prepared),
       controller,
+      transport,
       runner,
       run: runner.run(controller.signal),
     });
@@ -479,14 +515,70 @@ export class Connector {
 
   /** Compacts delivered events away and saves the counters, every `maintenanceIntervalMs`. */
   async #maintain(signal: AbortSignal): Promise<void> {
+    let certificatesCheckedAt = this.#clock.now();
     while (!signal.aborted) {
       try {
         await this.#clock.sleep(this.#options.maintenanceIntervalMs ?? 1_000, signal);
       } catch {
         return;
       }
+      if (this.#clock.now() - certificatesCheckedAt >= CERTIFICATE_CHECK_INTERVAL_MS) {
+        certificatesCheckedAt = this.#clock.now();
+        await this.#checkCertificates([...this.#destinations.keys()]);
+      }
       await this.#save();
     }
+  }
+
+  /**
+   * Reads the certificates of these destinations' transports and warns about each one that ends within
+   * `CERTIFICATE_WARNING_DAYS` (once per certificate); `status` shows them all. A file that cannot be read is the
+   * transport's to report on its next connect; here it only keeps the last reading.
+   */
+  async #checkCertificates(ids: readonly string[]): Promise<void> {
+    const { logger } = this.#options;
+    for (const id of ids) {
+      const transport = this.#destinations.get(id)?.transport;
+      if (transport?.certificates === undefined) continue;
+      let certificates: readonly CertificateValidity[];
+      try {
+        certificates = await transport.certificates();
+      } catch (error) {
+        logger.warn({ destination: id, error: describeError(error) }, 'TLS certificate files could not be read to check their expiry.');
+        continue;
+      }
+      this.#certificates.set(id, certificates);
+      const now = this.#clock.now();
+      for (const certificate of certificates) {
+        const days = daysLeft(certificate, now);
+        if (days >= CERTIFICATE_WARNING_DAYS || this.#certificateWarned.has(certificate.fingerprint)) continue;
+        this.#certificateWarned.add(certificate.fingerprint);
+        const what = certificate.role === 'ca' ? 'CA certificate' : 'client certificate';
+        logger.warn(
+          { destination: id, path: certificate.path, subject: certificate.subject, notAfter: new Date(certificate.notAfter).toISOString(), daysLeft: days },
+          days < 0
+            ? `The ${what} of ${certificate.path} has expired: the TLS handshake will fail; renew it.`
+            : `The ${what} of ${certificate.path} expires in ${days} days (${new Date(certificate.notAfter).toISOString()}); renew it and reload.`,
+        );
+      }
+    }
+  }
+
+  /** Of these running destinations, those whose certificate files now hold other certificates than when last read. */
+  async #renewedCertificates(ids: readonly string[]): Promise<string[]> {
+    const renewed: string[] = [];
+    for (const id of ids) {
+      const transport = this.#destinations.get(id)?.transport;
+      const known = this.#certificates.get(id);
+      if (transport?.certificates === undefined || known === undefined) continue;
+      try {
+        const now = await transport.certificates();
+        if (fingerprints(now) !== fingerprints(known)) renewed.push(id);
+      } catch {
+        // Unreadable now: the running connection goes on; its next connect reports the file.
+      }
+    }
+    return renewed;
   }
 
   async #save(): Promise<void> {
@@ -540,11 +632,17 @@ export class Connector {
         ...defined('lastErrorAt', stats.lastErrorAt ?? before?.lastErrorAt),
         // Behind since before this run started, if it was behind when the last run saved.
         ...defined('behindSince', stats.behindSince === undefined ? undefined : Math.min(stats.behindSince, before?.behindSince ?? Infinity)),
+        ...defined('certificates', this.#certificates.get(id)),
       };
     }
     return { sources, destinations };
   }
 }
+
+/** Whole days until a certificate ends (negative once it has). */
+const daysLeft = (certificate: CertificateValidity, now: number): number => Math.floor((certificate.notAfter - now) / DAY_MS);
+
+const fingerprints = (certificates: readonly CertificateValidity[]): string => certificates.map((c) => `${c.path}=${c.fingerprint}`).sort().join(',');
 
 const consumerOf = (d: { readonly id: string; readonly sources: readonly string[] | undefined }): JournalConsumer => ({
   destination: d.id,
@@ -624,6 +722,10 @@ export const statusFromStore = async (
         lastDeliveryAt: c?.lastDeliveryAt,
         lastError: c?.lastError,
         lastErrorAt: c?.lastErrorAt,
+        certificates: (c?.certificates ?? []).map((certificate) => {
+          const days = daysLeft(certificate, now);
+          return { ...certificate, daysLeft: days, expiresSoon: days < CERTIFICATE_WARNING_DAYS };
+        }),
       };
     }),
   );

@@ -1,16 +1,19 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SyslogReceiver } from '@syslog-connector/testing';
+import { createCertificateAuthority, issueCertificate, SyslogReceiver } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type ConnectorProcess,
   missing,
+  readStatus,
   sequenceNumbers,
+  sleep,
   startConnector,
   waitUntil,
   writeSequenceConfig,
 } from './connector-process.js';
+import { runCli } from './run-cli.js';
 
 /**
  * Reloading the config of a running daemon (README "Reload", DESIGN §7), with the real CLI as a child process, a
@@ -193,5 +196,67 @@ describe('reload (real processes, loopback only, bounded)', () => {
     expect(await connector.stop()).toBe(0);
     expect(logLines(connector, 'Config reloaded.')).toHaveLength(1);
     expect(sequenceNumbers(first.messages)).toHaveLength(SOURCE.total);
+  }, 60_000);
+
+  it('TLS: a client certificate ending within 30 days is a warning in the log and in status; renewed files apply on SIGHUP', async () => {
+    const DAY = 86_400_000;
+    const ca = await createCertificateAuthority();
+    const server = await issueCertificate(ca, { commonName: 'localhost', altNames: ['127.0.0.1'] });
+    const old = await issueCertificate(ca, { commonName: 'connector-old', notAfter: new Date(Date.now() + 10 * DAY) });
+    const files = { ca: join(dir, 'ca.pem'), cert: join(dir, 'client.pem'), key: join(dir, 'client-key.pem') };
+    await writeFile(files.ca, ca.cert);
+    await writeFile(files.cert, old.cert);
+    await writeFile(files.key, old.key);
+    const siem = await SyslogReceiver.start({ protocol: 'tls', tls: { key: server.key, cert: server.cert, ca: ca.cert, requestCert: true } });
+    receivers.push(siem);
+    const source = { total: 3_000, batchSize: 20, pollIntervalMs: 25 };
+    await writeSequenceConfig(configPath, source, []);
+    await writeFile(
+      configPath,
+      [
+        `  siem:`,
+        '    protocol: tls',
+        '    address: 127.0.0.1',
+        `    port: ${siem.port}`,
+        `    tls: { ca: ${JSON.stringify(files.ca)}, cert: ${JSON.stringify(files.cert)}, key: ${JSON.stringify(files.key)} }`,
+        '',
+      ].join('\n'),
+      { flag: 'a' },
+    );
+    const connector = run();
+    await waitUntil(() => siem.messages.length >= 500, 15_000, '500 messages');
+    const warning = logLines(connector, 'The client certificate of destinations.siem.tls.cert expires in');
+    expect(warning).toEqual([expect.objectContaining({ level: 40, destination: 'siem', daysLeft: 9, path: 'destinations.siem.tls.cert' })]);
+    expect(logLines(connector, 'The CA certificate')).toEqual([]);
+    // `status` (another process, reading the store) shows it too.
+    let certificates: unknown;
+    for (const deadline = Date.now() + 10_000; certificates === undefined && Date.now() < deadline; await sleep(250)) {
+      certificates = ((await readStatus(configPath)).destinations[0] as { certificates?: unknown } | undefined)?.certificates;
+    }
+    expect(certificates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'destinations.siem.tls.cert', role: 'client', subject: 'CN=connector-old', daysLeft: 9, expiresSoon: true }),
+        expect.objectContaining({ path: 'destinations.siem.tls.ca', role: 'ca', expiresSoon: false }),
+      ]),
+    );
+
+    const human = await runCli(['status', '-c', configPath]);
+    expect(human.stdout).toContain('CERTIFICATE-EXPIRES-SOON');
+    expect(human.stdout).toMatch(/WARNING destinations\.siem\.tls\.cert: the client certificate CN=connector-old expires in 9 days/);
+
+    // Renewed in place, the config file unchanged: SIGHUP reads the files again and the destination reconnects now.
+    const renewed = await issueCertificate(ca, { commonName: 'connector-renewed', notAfter: new Date(Date.now() + 365 * DAY) });
+    await writeFile(files.key, renewed.key);
+    await writeFile(files.cert, renewed.cert);
+    hangUp(connector);
+    await waitUntil(() => logLines(connector, 'Config reloaded.').length === 1, 15_000, 'the reload');
+    expect(logLines(connector, 'Config reloaded.')[0]).toMatchObject({ destinations: { added: [], removed: [], changed: ['siem'] } });
+    await waitUntil(() => missing(sequenceNumbers(siem.messages), source.total).length === 0, 30_000, 'every event');
+    expect(await connector.stop()).toBe(0);
+    expect(missing(sequenceNumbers(siem.messages), source.total)).toEqual([]);
+    const names = new Set(siem.messages.map((m) => m.tls?.commonName));
+    expect(names).toEqual(new Set(['connector-old', 'connector-renewed']));
+    // The last messages came over the renewed certificate.
+    expect(siem.messages[siem.messages.length - 1]?.tls?.commonName).toBe('connector-renewed');
   }, 60_000);
 });

@@ -5,6 +5,18 @@ export interface Delivery {
   readonly written: number;
 }
 
+/** A certificate a transport presents or trusts (a client certificate, a CA), as read from its file now. */
+export interface CertificateValidity {
+  /** The config setting that names the file: `destinations.siem.tls.cert`. */
+  readonly path: string;
+  readonly role: 'client' | 'ca';
+  readonly subject: string;
+  /** End of validity (epoch ms). */
+  readonly notAfter: number;
+  /** SHA-256 fingerprint: tells a renewed certificate from the one in use. */
+  readonly fingerprint: string;
+}
+
 /**
  * Sends messages to one syslog server. Framing is the transport's job. `send` resolves once every message is
  * confirmed; on failure it throws a `TransportError` whose `written` says how many leading messages were
@@ -29,5 +41,12 @@ export interface Transport {
    * with nothing to confirm (UDP) leave it out, and their window is taken at their word.
    */
   finish?(signal: AbortSignal): Promise<boolean>;
+  /**
+   * Optional. The certificates this transport would use on a new connection, read from their files now (TLS: the
+   * client certificate and the CAs). The host warns when one expires soon, shows them in `status`, and on a reload
+   * restarts a destination whose certificates changed, so the renewed ones are used at once. Throws when a file
+   * cannot be read or parsed (the next connect would fail the same way). Transports without certificates leave it out.
+   */
+  certificates?(): Promise<readonly CertificateValidity[]>;
   close(): Promise<void>;
 }

@@ -31,7 +31,8 @@ export const summarizeStatus = (status: ConnectorStatus): string => {
       (d) =>
         `${d.destination} delivered=${d.delivered} lag=${d.lag} (${seconds(d.lagMs)}) reconnects=${d.reconnects} dropped=${d.dropped}` +
         (d.truncated === 0 ? '' : ` truncated=${d.truncated}`) +
-        (d.lastError === undefined ? '' : ' FAILING'),
+        (d.lastError === undefined ? '' : ' FAILING') +
+        ((d.certificates ?? []).some((c) => c.expiresSoon) ? ' CERTIFICATE-EXPIRES-SOON' : ''),
     )
     .join(', ');
   return `head=${status.head};${journal} sources: ${sources || '(none)'}; destinations: ${destinations || '(none)'}`;
@@ -53,6 +54,11 @@ const describeStatus = (status: ConnectorStatus): string => {
         `re-sent ${d.resent}, dropped ${d.dropped}, dead-lettered ${d.deadLettered}, truncated ${d.truncated}, last delivery ${ago(d.lastDeliveryAt, now)}` +
         (d.lastError === undefined ? '' : `, last error (${ago(d.lastErrorAt, now)}): ${d.lastError}`),
     );
+    for (const c of d.certificates ?? []) {
+      if (!c.expiresSoon) continue;
+      const what = c.role === 'ca' ? 'CA certificate' : 'client certificate';
+      lines.push(`    WARNING ${c.path}: the ${what} ${c.subject} ${c.daysLeft < 0 ? 'has expired' : `expires in ${c.daysLeft} days`} (${new Date(c.notAfter).toISOString()})`);
+    }
   }
   return `${lines.join('\n')}\n`;
 };

@@ -1,6 +1,7 @@
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { TransportError, type Logger } from '@syslog-connector/core';
+import { type CertificateValidity, TransportError, type Logger } from '@syslog-connector/core';
 import type { Destination } from '@syslog-connector/stream-transport';
 import type { TlsSettings } from './options.js';
 
@@ -63,6 +64,40 @@ export class TlsCredentials {
     return context;
   }
 
+  /**
+   * The client certificate and the CA certificates as their files hold them now (a CA file may hold several), for
+   * the host's expiry warning and reload (`Transport.certificates`). A file that cannot be read or is not PEM throws,
+   * as the next connect would.
+   */
+  async certificates(): Promise<CertificateValidity[]> {
+    const found: CertificateValidity[] = [];
+    for (const [key, role] of [['cert', 'client'], ['ca', 'ca']] as const) {
+      const path = this.#settings[key];
+      if (path === undefined) continue;
+      const pems = (await this.#read(key, path)).match(PEM_CERTIFICATE) ?? [];
+      for (const pem of role === 'client' ? pems.slice(0, 1) : pems) {
+        let certificate: X509Certificate;
+        try {
+          certificate = new X509Certificate(pem);
+        } catch (error) {
+          throw new TransportError('TRANSPORT_TLS', `the ${FILE_ROLE[key]} file ${path} holds a certificate that cannot be parsed`, 0, {
+            path: `${this.#destination.path}.tls.${key}`,
+            hint: `tls.${key} must be a PEM certificate (-----BEGIN CERTIFICATE-----)`,
+            cause: error,
+          });
+        }
+        found.push({
+          path: `${this.#destination.path}.tls.${key}`,
+          role,
+          subject: certificate.subject.replace(/\n/g, ', '),
+          notAfter: Date.parse(certificate.validTo),
+          fingerprint: certificate.fingerprint256,
+        });
+      }
+    }
+    return found;
+  }
+
   async #read(key: FileKey, path: string): Promise<string> {
     try {
       return await readFile(path, 'utf8');
@@ -77,6 +112,8 @@ export class TlsCredentials {
     }
   }
 }
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 const FILE_ROLE: Record<FileKey, string> = { ca: 'CA certificate', cert: 'client certificate', key: 'client key' };
 

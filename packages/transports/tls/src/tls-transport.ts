@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { defineTransport, services, TransportError, type CheckStep, type Logger } from '@syslog-connector/core';
+import { type CertificateValidity, defineTransport, services, TransportError, type CheckStep, type Logger } from '@syslog-connector/core';
 import {
   elapsed,
   failedStep,
@@ -45,6 +45,8 @@ export const ACCEPTANCE_WAIT_MS = 500;
  * kernel, encrypted) are `StreamTransport`'s.
  */
 export class TlsTransport extends StreamTransport {
+  readonly #credentials: TlsCredentials;
+
   constructor(id: string, options: TlsOptions, deps: TlsTransportDeps) {
     const destination: Destination = { path: `destinations.${id}`, host: options.address, port: options.port, connectTimeoutMs: options.connectTimeout };
     const logger = deps.logger.child({ destination: id, protocol: 'tls' });
@@ -75,6 +77,12 @@ export class TlsTransport extends StreamTransport {
       },
       deps,
     );
+    this.#credentials = credentials;
+  }
+
+  /** The client certificate and CAs as their files hold them now (`Transport.certificates`). */
+  certificates(): Promise<readonly CertificateValidity[]> {
+    return this.#credentials.certificates();
   }
 }
 
