@@ -1,3 +1,4 @@
+import { request } from 'node:https';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -260,6 +261,35 @@ describe('admin listener', () => {
       polling = false;
       await poller;
     }
+    expect(await connector.stop()).toBe(0);
+  });
+
+  it('serves HTTPS with admin.tls (paths relative to the config file), and /metrics without the token when metricsPublic', async () => {
+    const siem = await receiver();
+    const ca = await createCertificateAuthority();
+    const server = await issueCertificate(ca, { commonName: 'localhost', altNames: ['127.0.0.1'] });
+    await writeFile(join(dir, 'admin.pem'), server.cert);
+    await writeFile(join(dir, 'admin-key.pem'), server.key);
+    await writeConfig({
+      total: 50,
+      port: siem.port,
+      admin: ['admin:', '  listen: 127.0.0.1:0', '  token: ${SYSLOG_CONNECTOR_ADMIN_TOKEN}', '  tls: { cert: ./admin.pem, key: ./admin-key.pem }', '  metricsPublic: true'],
+    });
+    const connector = start();
+    const url = await adminUrl(connector);
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    await waitUntil(() => siem.messages.length > 0, 15_000, 'a delivery');
+    const metrics = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const req = request(`${url}/metrics`, { ca: ca.cert, timeout: 5_000 }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(metrics.status).toBe(200);
+    expect(sample(parsePrometheusTextFormat(metrics.body), 'syslog_connector_events_fetched_total', { source: 'seq' })).toBeGreaterThan(0);
     expect(await connector.stop()).toBe(0);
   });
 
