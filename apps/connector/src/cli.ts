@@ -1,12 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '@syslog-connector/core';
 import { DEFAULT_CONFIG_PATH, EXIT, processIo } from './commands/command-context.js';
-import { demoCommand } from './commands/demo-command.js';
 import { runCommand } from './commands/run-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { sendTestCommand } from './commands/send-test-command.js';
 import { testConnectionCommand } from './commands/test-connection-command.js';
 import { validateCommand } from './commands/validate-command.js';
+import { importSystemdCredentials } from './systemd-credentials.js';
 
 const durationArgument = (value: string): number => {
   const ms = parseDuration(value);
@@ -75,9 +75,11 @@ export const createProgram = (setExit: (code: number) => void): Command => {
     .description('no credentials: simulator → connector → receiver, printing each line')
     .option('--duration <time>', 'stop by itself after this long (e.g. 30s)', durationArgument)
     .option('--quiet', 'print only the status line')
-    .action(async (opts: { duration?: number; quiet?: boolean }) =>
-      setExit(await demoCommand(processIo, { ...(opts.duration === undefined ? {} : { durationMs: opts.duration }), quiet: opts.quiet === true })),
-    );
+    .action(async (opts: { duration?: number; quiet?: boolean }) => {
+      // Loaded only here, so `run` and the checks never load the simulators (a separate chunk in dist/).
+      const { demoCommand } = await import('./commands/demo-command.js');
+      setExit(await demoCommand(processIo, { ...(opts.duration === undefined ? {} : { durationMs: opts.duration }), quiet: opts.quiet === true }));
+    });
   return program;
 };
 
@@ -87,6 +89,8 @@ const main = async (): Promise<void> => {
     code = c;
   });
   try {
+    // Under systemd, secrets arrive as LoadCredential= files; the config reads them as ${NAME} (deploy/systemd).
+    importSystemdCredentials(process.env);
     await program.parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GraphSimulator, SyslogReceiver, VisionOneSimulator } from '@syslog-connector/testing';
+import { GraphSimulator, SyslogReceiver, VisionOneSimulator } from '@syslog-connector/simulators';
 import { validateDocument } from '../config/load-connector-config.js';
 import { Connector } from '../connector.js';
 import { createLogger } from '../logger.js';

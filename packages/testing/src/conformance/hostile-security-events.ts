@@ -1,5 +1,5 @@
 import type { SecurityEvent } from '@syslog-connector/core';
-import { HOSTILE_STRING_NAMES, HOSTILE_STRINGS } from '../vision-one-simulator/hostile-strings.js';
+import { HOSTILE_STRING_NAMES, HOSTILE_STRINGS } from '@syslog-connector/simulators';
 import { TREND_WORKBENCH_ALERT_SAMPLE } from './sample-events.js';
 
 /**

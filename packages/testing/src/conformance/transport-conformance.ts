@@ -1,6 +1,6 @@
 import { TransportError, type Transport } from '@syslog-connector/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyslogReceiver, type SyslogReceiverOptions } from '../syslog-receiver/index.js';
+import { SyslogReceiver, type SyslogReceiverOptions } from '@syslog-connector/simulators';
 
 /** Where the transport under test must send: the receiver the suite started. */
 export interface ConformanceTarget {
@@ -45,7 +45,7 @@ const range = (from: number, to: number, pad = 0): string[] => Array.from({ leng
  *   name: 'tcp (lf)',
  *   kind: 'stream',
  *   receiver: () => ({ protocol: 'tcp', framing: 'lf' }),
- *   create: ({ host, port }) => new TcpTransport('conformance', tcpOptions.parse({ address: host, port, framing: 'lf' }), deps),
+ *   create: ({ host, port }) => new TcpTransport(configPlace('destinations', 'conformance', process.cwd()), tcpOptions.parse({ address: host, port, framing: 'lf' }), deps),
  * });
  * ```
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_STRINGS } from '../vision-one-simulator/hostile-strings.js';
+import { HOSTILE_STRINGS } from '@syslog-connector/simulators';
 import { expectedCefFields } from './expected-cef-fields.js';
 import { hostileSecurityEvents } from './hostile-security-events.js';
 import { TREND_WORKBENCH_ALERT_SAMPLE } from './sample-events.js';

@@ -1,7 +1,5 @@
 import type { CefExtension, SecurityEvent, Severity } from '@syslog-connector/core';
-import { SeededRandom } from '../vision-one-simulator/seeded-random.js';
-import { VisionOneItemGenerator } from '../vision-one-simulator/vision-one-item-generator.js';
-import type { AuditLog, OatDetection, OatRiskLevel, WorkbenchAlert } from '../vision-one-simulator/vision-one-items.js';
+import { SeededRandom, VisionOneItemGenerator, type AuditLog, type OatDetection, type OatRiskLevel, type WorkbenchAlert } from '@syslog-connector/simulators';
 
 export interface VisionOneEventCorpusOptions {
   /** How many events; default 1,000. */

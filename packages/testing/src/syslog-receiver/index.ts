@@ -1,22 +1,3 @@
-export {
-  SyslogReceiver,
-  type MessageListener,
-  type ReceivedMessage,
-  type ReceivedTlsPeer,
-  type ReceiverFraming,
-  type ReceiverProtocol,
-  type ReceiverTlsOptions,
-  type SyslogReceiverOptions,
-} from './syslog-receiver.js';
-export {
-  parseSyslogMessage,
-  type Rfc3164Message,
-  type Rfc5424Message,
-  type StructuredDataElement,
-  type SyslogMessage,
-} from './parse-syslog-message.js';
-export { parseCef, type CefMessage } from './parse-cef.js';
-export { SyslogParseError } from './syslog-parse-error.js';
-export { FramingError, OctetCountingDecoder } from './octet-counting-decoder.js';
-export { LineFeedDecoder } from './line-feed-decoder.js';
+// The syslog receiver itself lives in @syslog-connector/simulators (the demo uses it); the test kit adds a listener
+// that never reads, for backpressure and timeout tests.
 export { UnresponsiveListener } from './unresponsive-listener.js';

@@ -4,7 +4,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../certificates/certificate-factory.js';
-import { SyslogReceiver } from './syslog-receiver.js';
+import { SyslogReceiver } from '@syslog-connector/simulators';
 import { UnresponsiveListener } from './unresponsive-listener.js';
 
 const frame = (message: string) => `${Buffer.byteLength(message)} ${message}`;

@@ -12,3 +12,4 @@ export { HOSTILE_STRINGS, HOSTILE_STRING_NAMES, type HostileStringName } from '.
 export { ManualClock } from './manual-clock.js';
 export { SeededRandom } from './seeded-random.js';
 export { parseTmv1Filter, matchesTmv1Filter, Tmv1FilterSyntaxError, type Tmv1FilterExpression } from './tmv1-filter.js';
+export { VisionOneItemGenerator } from './vision-one-item-generator.js';
