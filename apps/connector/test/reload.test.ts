@@ -160,7 +160,7 @@ describe('reload (real processes, loopback only, bounded)', () => {
     expect(sequenceNumbers(siem.messages)).toHaveLength(SOURCE.total);
   }, 60_000);
 
-  it('reload.watch: a change to the file reloads it (debounced), and a key that needs a restart is logged as such', async () => {
+  it('reload.watch: a change to the file reloads it (debounced); a changed source restarts from its checkpoint; a key that needs a restart is logged', async () => {
     const first = await receiver();
     const second = await receiver();
     const watchLines = ['reload: { watch: true, debounce: 200ms }'];
@@ -170,9 +170,10 @@ describe('reload (real processes, loopback only, bounded)', () => {
 
     // Written twice in quick succession (an editor's save): one reload.
     await writeFile(configPath, '# being edited\n');
+    // The source changes too (a shorter poll interval): it restarts from its checkpoint, nothing skipped or repeated.
     await writeSequenceConfig(
       configPath,
-      SOURCE,
+      { ...SOURCE, pollIntervalMs: 20 },
       [
         { id: 'first', port: first.port },
         { id: 'second', port: second.port },
@@ -180,8 +181,9 @@ describe('reload (real processes, loopback only, bounded)', () => {
       [...watchLines, 'journal: { maxSize: 2MiB }'],
     );
     await waitUntil(() => logLines(connector, 'Config reloaded.').length === 1, 15_000, 'the reload');
-    const reloaded = logLines(connector, 'Config reloaded.')[0] as { head: number; needsRestart: unknown; destinations: unknown };
+    const reloaded = logLines(connector, 'Config reloaded.')[0] as { head: number; needsRestart: unknown; destinations: unknown; sources: unknown };
     expect(reloaded.destinations).toEqual({ added: ['second'], removed: [], changed: [] });
+    expect(reloaded.sources).toEqual({ added: [], removed: [], changed: ['seq'] });
     expect(reloaded.needsRestart).toEqual(['journal']);
     expect(logLines(connector, 'Reloading the config.')).toEqual([expect.objectContaining({ trigger: 'file change' })]);
     expect(logLines(connector, 'journal changed: it applies at the next restart')).toHaveLength(1);
