@@ -7,15 +7,12 @@ import { type ConnectorConfig, describeError, type Logger, parseListenAddress, S
 import type { ConnectorStatus } from '../connector.js';
 import { type AdminRoute, AdminRouter, text } from './admin-router.js';
 import { bearerTokenMatches } from './bearer-token.js';
-import { readCertificateExpiries } from './certificate-expiry.js';
 import { ConnectorMetrics } from './connector-metrics.js';
 import { assessReadiness } from './readiness.js';
 
 /** What the admin listener reads: the running connector (its `status()`), or undefined while there is none. */
 export interface AdminTarget {
   status(): Promise<ConnectorStatus>;
-  /** The config in force (a SIGHUP reload may have changed it): where the TLS files are. */
-  readonly config: ConnectorConfig;
 }
 
 export interface AdminListener {
@@ -31,7 +28,7 @@ export interface AdminListener {
  * answers; `/readyz` that the store is open and every destination delivers (or failed for less than
  * `admin.readiness.maxFailingFor`); `/metrics` is the Prometheus text format of the connector's status, read at
  * scrape time. Everything but `/healthz`, `/readyz` and, with `metricsPublic`, `/metrics` needs the token.
- * `baseDir` is the config file's folder: relative TLS paths are read from it.
+ * `baseDir` is the config file's folder: relative `admin.tls` paths are read from it.
  */
 export const startAdminListener = async (
   config: ConnectorConfig,
@@ -47,11 +44,11 @@ export const startAdminListener = async (
   const metrics = new ConnectorMetrics();
 
   /** The status, or why there is none (not started yet, shutting down, store closed). */
-  const read = async (): Promise<{ status: ConnectorStatus; config: ConnectorConfig } | { why: string }> => {
+  const read = async (): Promise<{ status: ConnectorStatus } | { why: string }> => {
     const connector = target();
     if (connector === undefined) return { why: 'the connector is not running (starting, or the store is closed)' };
     try {
-      return { status: await connector.status(), config: connector.config };
+      return { status: await connector.status() };
     } catch (error) {
       if (SyslogConnectorError.hasCode(error, 'STORE_UNAVAILABLE')) return { why: 'the store is closed' };
       throw error;
@@ -80,9 +77,8 @@ export const startAdminListener = async (
       handle: async () => {
         const current = await read();
         if (!('status' in current)) return text(503, `no metrics: ${current.why}\n`);
-        const certificates = await readCertificateExpiries(current.config, baseDir);
         const ready = !stopping && readiness(current.status).ready;
-        return { status: 200, contentType: metrics.contentType, body: await metrics.scrape(current.status, { ready, certificates }) };
+        return { status: 200, contentType: metrics.contentType, body: await metrics.scrape(current.status, { ready }) };
       },
     },
     // The admin API of the web console goes here: `token` routes under /api/ (see AdminRouter).

@@ -15,16 +15,23 @@ describe('ConnectorMetrics', () => {
     const destination = {
       destination: 'siem', delivered: 7, lag: 3, lagMs: 4_000, reconnects: 1, sendErrors: 2, resent: 1, deadLettered: 0, dropped: 0,
       truncated: 0, unconfirmed: 0, lastDeliveryAt: 9_000, lastError: 'refused', lastErrorAt: 9_500,
+      certificates: [
+        { path: 'destinations.siem.tls.cert', role: 'client' as const, subject: 'CN=c', notAfter: 70_000, fingerprint: 'A', daysLeft: 0, expiresSoon: true },
+        { path: 'destinations.siem.tls.ca', role: 'ca' as const, subject: 'CN=ca1', notAfter: 110_000, fingerprint: 'B', daysLeft: 0, expiresSoon: true },
+        { path: 'destinations.siem.tls.ca', role: 'ca' as const, subject: 'CN=ca2', notAfter: 40_000, fingerprint: 'C', daysLeft: 0, expiresSoon: true },
+      ],
     };
     const status = { at: 10_000, head: 10, journal: undefined, sources: [], destinations: [destination] };
-    const first = await metrics.scrape(status, { ready: false, certificates: [{ destination: 'siem', certificate: 'client', notAfter: 70_000 }] });
+    const first = await metrics.scrape(status, { ready: false });
     expect(first).toContain('syslog_connector_events_delivered_total{destination="siem"} 7');
     expect(first).toContain('syslog_connector_destination_lag_seconds{destination="siem"} 4');
     // Failing since the last delivery (1 s ago), not since it fell behind (4 s ago).
     expect(first).toContain('syslog_connector_destination_failing_seconds{destination="siem"} 1');
     expect(first).toContain('syslog_connector_tls_certificate_expiry_seconds{destination="siem",certificate="client"} 60');
+    // The CA that ends first.
+    expect(first).toContain('syslog_connector_tls_certificate_expiry_seconds{destination="siem",certificate="ca"} 30');
     expect(first).toContain('syslog_connector_ready 0');
-    const second = await metrics.scrape({ ...status, destinations: [{ ...destination, delivered: 9 }] }, { ready: true, certificates: [] });
+    const second = await metrics.scrape({ ...status, destinations: [{ ...destination, delivered: 9, certificates: [] }] }, { ready: true });
     expect(second).toContain('syslog_connector_events_delivered_total{destination="siem"} 9');
     expect(second).not.toContain('syslog_connector_tls_certificate_expiry_seconds{');
     expect(second).toContain('syslog_connector_ready 1');

@@ -1,6 +1,6 @@
+import type { CertificateValidity } from '@syslog-connector/core';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ConnectorStatus, DestinationStatus, SourceStatus } from '../connector.js';
-import type { CertificateExpiry } from './certificate-expiry.js';
 import { failingForMs } from './readiness.js';
 
 type Kind = 'counter' | 'gauge';
@@ -76,10 +76,9 @@ const instrument = (registry: Registry, name: string, kind: Kind, help: string, 
   return { reset: () => counter.reset(), set: (labels, value) => counter.inc(labels, value) };
 };
 
-/** What a scrape shows besides the status: readiness and the TLS files' expiry. */
+/** What a scrape shows besides the status: readiness. */
 export interface ScrapeExtras {
   readonly ready: boolean;
-  readonly certificates: readonly CertificateExpiry[];
 }
 
 /** A Prometheus registry whose values are set from one `ConnectorStatus` per scrape. */
@@ -100,7 +99,7 @@ export class ConnectorMetrics {
       this.registry,
       TLS_CERTIFICATE_EXPIRY_METRIC,
       'gauge',
-      'Seconds until a destination TLS certificate expires (negative once expired): certificate="client" is tls.cert, "ca" the earliest of tls.ca.',
+      'Seconds until a destination TLS certificate expires (negative once expired): certificate="client" is the client certificate, "ca" the earliest of the CAs.',
       ['destination', 'certificate'],
     );
     this.#ready = instrument(this.registry, READY_METRIC, 'gauge', '1 when /readyz answers 200.', []);
@@ -137,13 +136,25 @@ export class ConnectorMetrics {
       setDefined(metric, {}, definition.value(status, now));
     }
     this.#certificates.reset();
-    for (const { destination, certificate, notAfter } of extras.certificates) {
-      this.#certificates.set({ destination, certificate }, Math.round((notAfter - now) / 1_000));
+    for (const destination of status.destinations) {
+      for (const [role, notAfter] of earliestByRole(destination.certificates ?? [])) {
+        this.#certificates.set({ destination: destination.destination, certificate: role }, Math.round((notAfter - now) / 1_000));
+      }
     }
     this.#ready.reset();
     this.#ready.set({}, extras.ready ? 1 : 0);
   }
 }
+
+/**
+ * The end of each role's earliest certificate: the client certificate (`Transport.certificates` reads it from the
+ * configured file with the CAs, at start, on reload and hourly), and the first of the CAs to expire.
+ */
+const earliestByRole = (certificates: readonly CertificateValidity[]): Map<CertificateValidity['role'], number> => {
+  const earliest = new Map<CertificateValidity['role'], number>();
+  for (const { role, notAfter } of certificates) earliest.set(role, Math.min(earliest.get(role) ?? notAfter, notAfter));
+  return earliest;
+};
 
 const setDefined = (metric: Settable, labels: Record<string, string>, value: number | undefined): void => {
   if (value !== undefined && Number.isFinite(value)) metric.set(labels, value);
