@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  configPlace,
   type AppendResult,
   type Checkpoint,
   DestinationRunner,
@@ -80,7 +81,7 @@ const startSink = async (expected: number): Promise<{ port: number; done: Promis
 const formatter = () =>
   new CefFormatter(cefOptions.parse({}), { host: { instance: 'bench-sensor', hostname: 'bench' }, metrics: new InMemoryMetrics() });
 const transport = (port: number) =>
-  new TcpTransport('sink', tcpOptions.parse({ address: '127.0.0.1', port }), { logger: quiet, clock: systemClock });
+  new TcpTransport(configPlace('destinations', 'sink', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port }), { logger: quiet, clock: systemClock });
 
 /** Source and destination running together, as in the daemon; resolves with events/s once the sink has all. */
 const pipeline = async (journal: Journal, total: number): Promise<number> => {

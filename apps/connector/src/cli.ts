@@ -1,7 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '@syslog-connector/core';
 import { DEFAULT_CONFIG_PATH, EXIT, processIo } from './commands/command-context.js';
+import { pluginsCommand } from './commands/plugins-command.js';
 import { runCommand } from './commands/run-command.js';
+import { schemaCommand } from './commands/schema-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { sendTestCommand } from './commands/send-test-command.js';
 import { testConnectionCommand } from './commands/test-connection-command.js';
@@ -50,13 +52,15 @@ export const createProgram = (setExit: (code: number) => void): Command => {
     .action(async (opts: { config: string }) => setExit(await validateCommand(opts.config, processIo)));
   program
     .command('test-connection')
-    .description('resolve, connect and handshake with each destination, each step reported')
+    .description('check each source (sign-in, one page of its API) and destination (resolve, connect, handshake), each step reported')
     .addOption(config())
-    .option('-d, --destination <name>', 'only this destination')
+    .option('-s, --source <name>', 'only this source (with -d: and that destination)')
+    .option('-d, --destination <name>', 'only this destination (with -s: and that source)')
     .option('--json', 'machine-readable report')
-    .action(async (opts: { config: string; destination?: string; json?: boolean }) =>
+    .action(async (opts: { config: string; source?: string; destination?: string; json?: boolean }) =>
       setExit(
         await testConnectionCommand(opts.config, processIo, {
+          ...(opts.source === undefined ? {} : { source: opts.source }),
           ...(opts.destination === undefined ? {} : { destination: opts.destination }),
           json: opts.json === true,
         }),
@@ -70,6 +74,16 @@ export const createProgram = (setExit: (code: number) => void): Command => {
     .action(async (opts: { config: string; destination?: string }) =>
       setExit(await sendTestCommand(opts.config, processIo, opts.destination === undefined ? {} : { destination: opts.destination })),
     );
+  program
+    .command('plugins')
+    .description('list the plugins the config loads: kind, type, package, version, built-in or from `plugins:`')
+    .addOption(config())
+    .option('--json', 'machine-readable list')
+    .action(async (opts: { config: string; json?: boolean }) => setExit(await pluginsCommand(opts.config, processIo, { json: opts.json === true })));
+  program
+    .command('schema')
+    .description('print the JSON Schema of the config file (for editors), from core and the built-in plugins')
+    .action(async () => setExit(await schemaCommand(processIo)));
   program
     .command('demo')
     .description('no credentials: simulator → connector → receiver, printing each line')

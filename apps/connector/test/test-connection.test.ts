@@ -9,6 +9,7 @@ import {
   issueCertificate,
   SyslogReceiver,
   UnresponsiveListener,
+  VisionOneSimulator,
   type CertificateAuthority,
   type IssuedCertificate,
 } from '@syslog-connector/testing';
@@ -24,6 +25,7 @@ interface Step {
 }
 interface Report {
   readonly ok: boolean;
+  readonly sources: ReadonlyArray<{ source: string; type: string; checked: boolean; ok: boolean; steps: Step[] }>;
   readonly destinations: ReadonlyArray<{ destination: string; protocol: string; ok: boolean; steps: Step[] }>;
 }
 
@@ -31,6 +33,7 @@ let dir: string;
 let ca: CertificateAuthority;
 let server: IssuedCertificate;
 let expired: IssuedCertificate;
+let visionOne: VisionOneSimulator;
 const stops: Array<() => Promise<unknown>> = [];
 const ports: Record<string, number> = {};
 const file = (name: string) => join(dir, name);
@@ -50,6 +53,8 @@ const tlsReceiver = async (name: string, tls: Record<string, unknown> = {}) => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sc-test-connection-'));
+  visionOne = await VisionOneSimulator.start({ seed: 3 });
+  stops.push(() => visionOne.stop());
   ca = await createCertificateAuthority();
   const otherCa = await createCertificateAuthority({ commonName: 'some other CA' });
   const altNames = ['localhost', '127.0.0.1'];
@@ -96,8 +101,8 @@ beforeAll(async () => {
       'sources:',
       '  workbench:',
       '    type: vision-one-workbench',
-      '    region: eu',
-      '    token: not-used',
+      `    baseUrl: ${visionOne.baseUrl}`,
+      `    token: ${visionOne.token}`,
       '    companyId: 68960c94-9be6-4343-a4ca-6408de7aa331',
       'destinations:',
       ...tls('good', `, cert: ${file('client.pem')}, key: ${file('client-key.pem')}`),
@@ -157,6 +162,12 @@ describe('syslog-connector test-connection', () => {
     expect(good?.steps.map((s) => s.step)).toEqual(['resolve', 'connect', 'tls-handshake', 'tls-session']);
     for (const step of good?.steps ?? []) expect(step.durationMs).toBeGreaterThanOrEqual(0);
     expect(report.ok).toBe(false);
+  });
+
+  it('checks every source too when no -d or -s narrows it', () => {
+    expect(report.sources).toHaveLength(1);
+    expect(report.sources[0]).toMatchObject({ source: 'workbench', type: 'vision-one-workbench', checked: true, ok: true });
+    expect(report.sources[0]?.steps.map((s) => s.ok)).toEqual([true, true]);
   });
 
   it('nothing listening', () => {
@@ -246,5 +257,131 @@ describe('syslog-connector test-connection', () => {
     expect(result.stdout).toContain('  FAIL tls-session');
     expect(result.stdout).toMatch(/\n {7}fix: +set tls.cert and tls.key/);
     expect(result.stdout.endsWith('Some connection checks failed.\n')).toBe(true);
+  });
+});
+
+describe('syslog-connector test-connection on sources', () => {
+  let sourceDir: string;
+  let receiverPort: number;
+  const config = () => join(sourceDir, 'syslog-connector.yaml');
+
+  beforeAll(async () => {
+    sourceDir = await mkdtemp(join(tmpdir(), 'sc-test-connection-sources-'));
+    const udp = await SyslogReceiver.start({ protocol: 'udp' });
+    stops.push(() => udp.stop());
+    receiverPort = udp.port;
+    const source = (id: string, token: string) => [
+      `  ${id}:`,
+      '    type: vision-one-workbench',
+      `    baseUrl: ${visionOne.baseUrl}`,
+      `    token: ${token}`,
+      '    companyId: 68960c94-9be6-4343-a4ca-6408de7aa331',
+    ];
+    await writeFile(
+      config(),
+      [
+        'sources:',
+        ...source('rightToken', visionOne.token),
+        // Long enough to be scrubbed if it were ever echoed; the simulator answers 401 as Vision One does.
+        ...source('wrongToken', 'wrong-token-0123456789abcdef'),
+        'destinations:',
+        '  siem: { protocol: udp, address: 127.0.0.1, port: ' + String(receiverPort) + ' }',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => rm(sourceDir, { recursive: true, force: true }));
+
+  it('fails a source whose API refuses the token: exit 1, the step, the cause and the fix', async () => {
+    const result = await runCli(['test-connection', '-c', config(), '-s', 'wrongToken'], { timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^wrongToken: vision-one-workbench \(source\)\n {2}ok {3}Resolve 127\.0\.0\.1 /);
+    expect(result.stdout).toMatch(/\n {2}FAIL GET \/v3\.0\/workbench\/alerts with the API key +\d+ ms {2}.*401/);
+    expect(result.stdout).toMatch(/\n {7}fix: +create a new API key in Vision One/);
+    expect(result.stdout).not.toContain('wrong-token-0123456789abcdef');
+    expect(result.stdout.endsWith('Some connection checks failed.\n')).toBe(true);
+  });
+
+  it('passes a source that signs in and reads a page', async () => {
+    const result = await runCli(['test-connection', '-c', config(), '-s', 'rightToken'], { timeoutMs: 30_000 });
+    expect(result.stdout).toMatch(/\n {2}ok {3}GET \/v3\.0\/workbench\/alerts with the API key +\d+ ms {2}HTTP 200/);
+    expect(result.code).toBe(0);
+    expect(result.stdout.endsWith('All connection checks passed.\n')).toBe(true);
+  });
+
+  it('never passes the whole config while one source fails, though every destination passes', async () => {
+    const result = await runCli(['test-connection', '-c', config(), '--json'], { timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.ok).toBe(false);
+    expect(report.sources.map((s) => [s.source, s.ok])).toEqual([
+      ['rightToken', true],
+      ['wrongToken', false],
+    ]);
+    expect(report.destinations.map((d) => [d.destination, d.ok])).toEqual([['siem', true]]);
+  });
+
+  it('names the sources there are when -s names none of them, and exits 2', async () => {
+    const result = await runCli(['test-connection', '-c', config(), '-s', 'nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('error: source "nope" is not in the config; use one of rightToken, wrongToken\n');
+  });
+});
+
+describe('relative paths in the config', () => {
+  let configDir: string;
+  let elsewhere: string;
+  let receiver: SyslogReceiver;
+  const config = () => join(configDir, 'syslog-connector.yaml');
+
+  beforeAll(async () => {
+    // The config and its certificate in one folder, the command started from another (systemd's WorkingDirectory=/).
+    configDir = await mkdtemp(join(tmpdir(), 'sc-relative-config-'));
+    elsewhere = await mkdtemp(join(tmpdir(), 'sc-relative-cwd-'));
+    receiver = await SyslogReceiver.start({ protocol: 'tls', tls: { key: server.key, cert: server.cert } });
+    await writeFile(join(configDir, 'ca.pem'), ca.cert);
+    await writeFile(
+      config(),
+      [
+        'stateDir: ./state',
+        'sources:',
+        `  workbench: { type: vision-one-workbench, baseUrl: "${visionOne.baseUrl}", token: "${visionOne.token}", companyId: 68960c94-9be6-4343-a4ca-6408de7aa331 }`,
+        'destinations:',
+        '  siem:',
+        '    protocol: tls',
+        '    address: 127.0.0.1',
+        `    port: ${receiver.port}`,
+        '    tls: { ca: ./ca.pem, serverName: localhost }',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await receiver.stop();
+    await rm(configDir, { recursive: true, force: true });
+    await rm(elsewhere, { recursive: true, force: true });
+  });
+
+  it('reads tls.ca from the config file\'s folder, not the working directory: test-connection passes', async () => {
+    const result = await runCli(['test-connection', '-c', config(), '-d', 'siem'], { cwd: elsewhere, timeoutMs: 30_000 });
+    expect(result.stdout).toMatch(/\n {2}ok {3}tls-handshake /);
+    expect(result.code).toBe(0);
+  });
+
+  it('and send-test delivers through it', async () => {
+    const result = await runCli(['send-test', '-c', config()], { cwd: elsewhere, timeoutMs: 30_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [message] = await receiver.waitFor(1, 5_000);
+    expect(message?.raw).toContain('syslog-connector-test');
+  });
+
+  it('names the resolved file when it is missing, and the rule', async () => {
+    await rm(join(configDir, 'ca.pem'));
+    const result = await runCli(['test-connection', '-c', config(), '-d', 'siem'], { cwd: elsewhere, timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`the CA certificate file ${join(configDir, 'ca.pem')} does not exist`);
+    expect(result.stdout).toContain("a relative path is taken from the config file's folder");
+    await writeFile(join(configDir, 'ca.pem'), ca.cert);
   });
 });

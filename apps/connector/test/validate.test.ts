@@ -21,6 +21,24 @@ describe('syslog-connector validate', () => {
     );
   });
 
+  it('looks past an unknown protocol, a quoted number and an unset variable to list every problem once', async () => {
+    const result = await runCli(['validate', '-c', 'fixtures/every-error.yaml']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toBe('fixtures/every-error.yaml is not valid (5 problems):');
+    expect(lines.slice(1).map((l) => l.trim()).sort()).toEqual(
+      [
+        // Only the variable's own issue: the unsubstituted `${…}` is no tenant GUID, but saying so would mislead.
+        'sources.mdi.tenantId: environment variable SC_TEST_NOPE_TENANT is not set; export it before starting, or write ${SC_TEST_NOPE_TENANT:-default}',
+        // The protocol is unknown, and the keys every destination has are still checked.
+        'destinations.siem.protocol: "sctp" is not one of tcp, tls, udp',
+        'destinations.siem.port: must be 1–65535',
+        'destinations.siem.format: "leef" is not one of cef, rfc5424, rfc3164',
+        'destinations.quoted.port: "601" is a string; write 601',
+      ].sort(),
+    );
+  });
+
   it('accepts a valid config, summarises it and exits 0', async () => {
     const result = await runCli(['validate', '-c', 'fixtures/valid.yaml'], { env: { SC_TEST_TOKEN: 'tok-123-secret' } });
     expect(result.stderr).toBe('');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPluginDefinition } from '@syslog-connector/core';
+import { configPlace, isPluginDefinition } from '@syslog-connector/core';
 import { jsonLinesFormatter } from './json-lines-formatter.js';
 
 describe('jsonLinesFormatter', () => {
@@ -11,7 +11,7 @@ describe('jsonLinesFormatter', () => {
 
   it('writes one event as one JSON line, control characters escaped', async () => {
     const formatter = await jsonLinesFormatter.create({
-      id: 'siem',
+      ...configPlace('destinations', 'siem', process.cwd()),
       options: jsonLinesFormatter.options.parse({}),
       deps: { host: { instance: 'sensor-01', hostname: 'box' } },
       signal: new AbortController().signal,

@@ -13,6 +13,8 @@ export * from './byte-size.js';
 export * from './system-clock.js';
 export * from './config/plugin-registry.js';
 export * from './config/config-schema.js';
+export * from './config/config-json-schema.js';
+export * from './config/destination-shared-keys.js';
 export * from './config/admin-config.js';
 export * from './config/config-issues.js';
 export * from './config/config-advice.js';

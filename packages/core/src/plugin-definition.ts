@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Formatter } from './formatter.js';
 import type { DepRefs, ResolvedDeps } from './service-ref.js';
@@ -14,9 +15,31 @@ export interface PluginMeta {
   readonly delivery?: 'best-effort' | 'at-least-once';
 }
 
-export interface PluginContext<O extends z.ZodObject, D extends DepRefs> {
-  /** The user's key: `sources.<id>` or `destinations.<id>`. */
+/**
+ * Where a configured plugin sits in the config file, handed to it by the host: its id, its config path for errors,
+ * and how its relative paths resolve. A plugin never rebuilds `destinations.<id>` itself, nor reads a file relative
+ * to the working directory (DESIGN §7: every relative path is relative to the config file).
+ */
+export interface PluginPlace {
+  /** The user's key: `siem` of `destinations.siem`, `workbench` of `sources.workbench`. */
   readonly id: string;
+  /** The plugin's own path in the config, the prefix of every error it reports: `destinations.siem`, `sources.mdi`. */
+  readonly configPath: string;
+  /** A path from the plugin's options, made absolute: a relative one is taken from the config file's folder. */
+  resolvePath(path: string): string;
+}
+
+/**
+ * The place of `sources.<id>` or `destinations.<id>` of a config file in `configDir`. The host builds one per
+ * configured plugin; tests use it to construct a plugin the way the host would.
+ */
+export const configPlace = (section: 'sources' | 'destinations', id: string, configDir: string): PluginPlace => ({
+  id,
+  configPath: `${section}.${id}`,
+  resolvePath: (path) => resolve(configDir, path),
+});
+
+export interface PluginContext<O extends z.ZodObject, D extends DepRefs> extends PluginPlace {
   /** Validated, with defaults applied. */
   readonly options: z.output<O>;
   readonly deps: ResolvedDeps<D>;

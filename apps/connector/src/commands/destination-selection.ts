@@ -39,28 +39,42 @@ export interface OneShotContext {
 }
 
 /**
- * The frame of a one-shot command on destinations (`test-connection`, `send-test`): load the config, pick the
- * destinations (`-d`), build the container, run `work`, then close every plugin whatever happened.
+ * The frame of a one-shot command: load the config, let `select` pick what to work on (a string is a usage error),
+ * build the container, run `work`, then close every plugin whatever happened.
+ */
+export const withOneShotContainer = async <S>(
+  configPath: string,
+  io: CommandIo,
+  select: (config: ConnectorConfig) => S | string,
+  work: (context: Omit<OneShotContext, 'selected'> & { readonly selection: S }) => Promise<number>,
+): Promise<number> => {
+  const loaded = await loadOrReport(configPath, io);
+  if (loaded === undefined) return EXIT.failed;
+  const selection = select(loaded.config);
+  if (typeof selection === 'string') {
+    io.stderr.write(`error: ${selection}\n`);
+    return EXIT.usage;
+  }
+  const controller = new AbortController();
+  const container = oneShotContainer(loaded.config, loaded.registry, createLogger('warn', io.stderr), controller.signal);
+  try {
+    return await work({ loaded, selection, container, signal: controller.signal });
+  } finally {
+    controller.abort();
+    await container.unbindAllAsync();
+  }
+};
+
+/**
+ * The frame of a one-shot command on destinations (`send-test`): load the config, pick the destinations (`-d`),
+ * build the container, run `work`, then close every plugin whatever happened.
  */
 export const withDestinations = async (
   configPath: string,
   io: CommandIo,
   destination: string | undefined,
   work: (context: OneShotContext) => Promise<number>,
-): Promise<number> => {
-  const loaded = await loadOrReport(configPath, io);
-  if (loaded === undefined) return EXIT.failed;
-  const selected = selectDestinations(loaded.config, destination);
-  if (typeof selected === 'string') {
-    io.stderr.write(`error: ${selected}\n`);
-    return EXIT.usage;
-  }
-  const controller = new AbortController();
-  const container = oneShotContainer(loaded.config, loaded.registry, createLogger('warn', io.stderr), controller.signal);
-  try {
-    return await work({ loaded, selected, container, signal: controller.signal });
-  } finally {
-    controller.abort();
-    await container.unbindAllAsync();
-  }
-};
+): Promise<number> =>
+  withOneShotContainer(configPath, io, (config) => selectDestinations(config, destination), ({ selection, ...context }) =>
+    work({ ...context, selected: selection }),
+  );

@@ -1,46 +1,128 @@
-import type { CheckStep } from '@syslog-connector/core';
+import type { CheckStep, ConnectorConfig } from '@syslog-connector/core';
 import { ids } from '../container/create-container.js';
 import { type CommandIo, EXIT } from './command-context.js';
-import { withDestinations } from './destination-selection.js';
+import { selectDestinations, withOneShotContainer } from './destination-selection.js';
 
 /** Wide enough for the longest step name a built-in transport reports (`tls-handshake`). */
 const STEP_WIDTH = 13;
 
 export interface TestConnectionOptions {
   readonly destination?: string;
+  readonly source?: string;
   readonly json?: boolean;
 }
 
+interface SourceReport {
+  readonly source: string;
+  readonly type: string;
+  /** False when the source's plugin has no `check`: nothing was tried, nothing failed. */
+  readonly checked: boolean;
+  readonly ok: boolean;
+  readonly steps: CheckStep[];
+}
+
+interface DestinationReport {
+  readonly destination: string;
+  readonly protocol: string;
+  readonly address: string;
+  readonly port: number;
+  readonly ok: boolean;
+  readonly steps: CheckStep[];
+}
+
 /**
- * `syslog-connector test-connection`: for each destination, the transport's own checks (resolve, connect, TLS
- * handshake…), each step with its time and, on failure, the cause and the fix. Exit 0 only if every step passed.
+ * What to check: with neither `-s` nor `-d`, every source and every destination; otherwise only the ones named
+ * (`-d siem` checks that destination alone, as before sources were checked).
+ */
+const selectChecks = (
+  config: ConnectorConfig,
+  options: TestConnectionOptions,
+): { readonly sources: readonly string[]; readonly destinations: readonly string[] } | string => {
+  const everything = options.source === undefined && options.destination === undefined;
+  let sources: string[] = [];
+  if (everything) sources = Object.keys(config.sources);
+  else if (options.source !== undefined) {
+    const all = Object.keys(config.sources);
+    if (!all.includes(options.source)) return `source "${options.source}" is not in the config; use one of ${all.join(', ')}`;
+    sources = [options.source];
+  }
+  let destinations: string[] = [];
+  if (everything || options.destination !== undefined) {
+    const selected = selectDestinations(config, options.destination);
+    if (typeof selected === 'string') return selected;
+    destinations = selected;
+  }
+  return { sources, destinations };
+};
+
+/**
+ * `syslog-connector test-connection`: for each source, the source's own checks (name resolution, sign-in, one page
+ * of its API: auth, reachability, permission), then for each destination the transport's (resolve, connect, TLS
+ * handshake…); each step with its time and, on failure, the cause and the fix. Exit 0 only if every step passed.
  */
 export const testConnectionCommand = async (configPath: string, io: CommandIo, options: TestConnectionOptions): Promise<number> =>
-  withDestinations(configPath, io, options.destination, async ({ loaded, selected, container, signal }) => {
-    const report: Array<{ destination: string; protocol: string; address: string; port: number; ok: boolean; steps: CheckStep[] }> = [];
-    for (const id of selected) {
+  withOneShotContainer(configPath, io, (config) => selectChecks(config, options), async ({ loaded, selection, container, signal }) => {
+    const print = (text: string) => {
+      if (!options.json) io.stdout.write(text);
+    };
+    const printStep = (step: CheckStep) => {
+      print(`  ${step.ok ? 'ok  ' : 'FAIL'} ${step.step.padEnd(STEP_WIDTH)} ${String(step.durationMs).padStart(5)} ms  ${step.detail}\n`);
+      if (!step.ok && step.hint !== undefined) print(`       ${'fix:'.padEnd(STEP_WIDTH)} ${' '.repeat(9)} ${step.hint}\n`);
+    };
+    const setupFailure = (error: unknown): CheckStep => {
+      const detail = error instanceof Error ? error.message : String(error);
+      const hint = typeof error === 'object' && error !== null && 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined;
+      return { step: 'setup', ok: false, detail, ...(hint === undefined ? {} : { hint }), durationMs: 0 };
+    };
+
+    const sources: SourceReport[] = [];
+    for (const id of selection.sources) {
+      const type = String(loaded.config.sources[id]?.type);
+      print(`${id}: ${type} (source)\n`);
+      const steps: CheckStep[] = [];
+      let checked = true;
+      try {
+        const source = await container.getAsync(ids.source, { name: id });
+        if (source.check === undefined) {
+          checked = false;
+          print(`  --   not checked: the ${type} plugin has no connection check; its first poll shows in \`status\`\n`);
+        } else {
+          for await (const step of source.check(signal)) {
+            steps.push(step);
+            printStep(step);
+          }
+        }
+      } catch (error) {
+        const step = setupFailure(error);
+        steps.push(step);
+        printStep(step);
+      }
+      // A check that yields nothing proved nothing: only an explicit `checked: false` passes without a step.
+      sources.push({ source: id, type, checked, ok: checked ? steps.length > 0 && steps.every((s) => s.ok) : steps.every((s) => s.ok), steps });
+    }
+
+    const destinations: DestinationReport[] = [];
+    for (const id of selection.destinations) {
       const destination = loaded.config.destinations[id];
       const where = { protocol: String(destination?.protocol), address: String(destination?.address), port: Number(destination?.port) };
-      if (!options.json) io.stdout.write(`${id}: ${where.protocol} ${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}\n`);
+      print(`${id}: ${where.protocol} ${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}\n`);
       const steps: CheckStep[] = [];
       try {
         const transport = await container.getAsync(ids.transport, { name: id });
         for await (const step of transport.check(signal)) {
           steps.push(step);
-          if (!options.json) {
-            const mark = step.ok ? 'ok  ' : 'FAIL';
-            io.stdout.write(`  ${mark} ${step.step.padEnd(STEP_WIDTH)} ${String(step.durationMs).padStart(5)} ms  ${step.detail}\n`);
-            if (!step.ok && step.hint !== undefined) io.stdout.write(`       ${'fix:'.padEnd(STEP_WIDTH)} ${' '.repeat(9)} ${step.hint}\n`);
-          }
+          printStep(step);
         }
       } catch (error) {
-        steps.push({ step: 'setup', ok: false, detail: (error as Error).message, durationMs: 0 });
-        if (!options.json) io.stdout.write(`  FAIL ${'setup'.padEnd(STEP_WIDTH)}     0 ms  ${(error as Error).message}\n`);
+        const step = setupFailure(error);
+        steps.push(step);
+        printStep(step);
       }
-      report.push({ destination: id, ...where, ok: steps.length > 0 && steps.every((s) => s.ok), steps });
+      destinations.push({ destination: id, ...where, ok: steps.length > 0 && steps.every((s) => s.ok), steps });
     }
-    const ok = report.every((r) => r.ok);
-    if (options.json) io.stdout.write(`${JSON.stringify({ ok, destinations: report }, null, 2)}\n`);
+
+    const ok = [...sources, ...destinations].every((r) => r.ok);
+    if (options.json) io.stdout.write(`${JSON.stringify({ ok, sources, destinations }, null, 2)}\n`);
     else io.stdout.write(ok ? 'All connection checks passed.\n' : 'Some connection checks failed.\n');
     return ok ? EXIT.ok : EXIT.failed;
   });

@@ -3,6 +3,7 @@ import {
   adviseConfig,
   type ConfigIssue,
   type ConnectorConfig,
+  checkDestinationsWithoutTransport,
   checkSourceReferences,
   composeConfigSchema,
   flattenIssues,
@@ -62,15 +63,22 @@ export const validateDocument = async (
     type: registry.list('source').map((d) => d.type),
     protocol: registry.list('transport').map((d) => d.type),
   };
+  // An unset `${NOPE_TENANT}` stays in the value as written, so the schema finds it "not a GUID" too: the
+  // variable's own issue says what to do, the schema's at that same path would only mislead.
+  const unset = new Set(substituted.issues.map((issue) => issue.path));
   const issues = [
     ...substituted.issues,
-    ...(parsed.success ? [] : flattenIssues(parsed.error.issues, choices)),
-    ...checkSourceReferences(value),
+    ...[
+      ...(parsed.success ? [] : flattenIssues(parsed.error.issues, choices)),
+      ...checkDestinationsWithoutTransport(value, registry),
+      ...checkSourceReferences(value),
+    ].filter((issue) => !unset.has(issue.path)),
   ];
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const config = parsed.data as unknown as ConnectorConfig;
   // stateDir is relative to the config file, like plugin paths, so a service starts the same from any folder.
-  return { ok: true, config: { ...config, stateDir: resolve(baseDir, config.stateDir) }, registry, baseDir, advice: adviseConfig(config, registry) };
+  const located: ConnectorConfig = { ...config, configDir: baseDir, stateDir: resolve(baseDir, config.stateDir) };
+  return { ok: true, config: located, registry, baseDir, advice: adviseConfig(located, registry) };
 };
 
 export const loadConnectorConfig = async (

@@ -1,11 +1,13 @@
 import {
   type AnyPluginDefinition,
   type Clock,
+  configPlace,
   type ConnectorConfig,
   type Formatter,
   type HostIdentity,
   type Logger,
   type Metrics,
+  type PluginPlace,
   type PluginRegistry,
   type ServiceRef,
   type Source,
@@ -51,7 +53,7 @@ const bindPlugin = (
   container: Container,
   kindId: ServiceIdentifier<unknown>,
   definition: AnyPluginDefinition,
-  id: string,
+  place: PluginPlace,
   options: unknown,
   signal: AbortSignal,
   close: (instance: { close?: () => Promise<void> }) => Promise<void>,
@@ -59,13 +61,14 @@ const bindPlugin = (
   const depNames = Object.keys(definition.deps);
   const depIds = depNames.map((name) => toId(definition.deps[name] as ServiceRef<unknown>));
   const metricsId = toId(services.metrics) as ServiceIdentifier<unknown>;
+  const id = place.id;
   const ownLabel = definition.kind === 'source' ? { source: id } : { destination: id };
   container
     .bind(kindId)
     .toResolvedValue(
       (...resolved: unknown[]) =>
         definition.create({
-          id,
+          ...place,
           options: options as never,
           deps: Object.fromEntries(
             depNames.map((name, i) => [name, depIds[i] === metricsId ? labelledMetrics(resolved[i] as Metrics, ownLabel) : resolved[i]]),
@@ -113,7 +116,7 @@ export const createContainer = (
     const definition = registry.get('source', source.type);
     if (definition === undefined) throw unknown('source', source.type, `sources.${id}.type`);
     const { type: _type, ...options } = source;
-    bindPlugin(container, ids.source, definition, id, options, signal, closeQuietly);
+    bindPlugin(container, ids.source, definition, configPlace('sources', id, config.configDir), options, signal, closeQuietly);
   }
   for (const [id, destination] of Object.entries(config.destinations)) {
     const transport = registry.get('transport', destination.protocol);
@@ -125,8 +128,9 @@ export const createContainer = (
       Object.entries(destination).filter(([key]) => !DESTINATION_OWN_KEYS.has(key) && !formatterKeys.has(key)),
     );
     const formatterOptions = destination[destination.format] ?? formatter.options.parse({});
-    bindPlugin(container, ids.transport, transport, id, transportOptions, signal, closeQuietly);
-    bindPlugin(container, ids.formatter, formatter, id, formatterOptions, signal, async () => undefined);
+    const place = configPlace('destinations', id, config.configDir);
+    bindPlugin(container, ids.transport, transport, place, transportOptions, signal, closeQuietly);
+    bindPlugin(container, ids.formatter, formatter, { ...place, configPath: `${place.configPath}.${destination.format}` }, formatterOptions, signal, async () => undefined);
   }
   return container;
 };

@@ -5,6 +5,14 @@ import { type AnyPluginDefinition, isPluginDefinition, SyslogConnectorError } fr
 
 const isPath = (spec: string) => spec.startsWith('.') || isAbsolute(spec);
 
+/** A plugin definition from the `plugins:` list: the entry that named it (`origin`, at `index`) and its module file. */
+export interface LoadedPlugin {
+  readonly definition: AnyPluginDefinition;
+  readonly origin: string;
+  readonly index: number;
+  readonly file: string;
+}
+
 /**
  * Loads the plugin packages named in the config's `plugins:` list. A name is resolved like an import from the
  * config file's folder; a path (./x, /x) is taken relative to it. The module's default export must be a
@@ -13,7 +21,7 @@ const isPath = (spec: string) => spec.startsWith('.') || isAbsolute(spec);
 export const loadPluginPackages = async (
   specs: readonly string[],
   baseDir: string,
-): Promise<Array<{ readonly definition: AnyPluginDefinition; readonly origin: string }>> => {
+): Promise<LoadedPlugin[]> => {
   // A package name is looked up from the config file's folder first, then next to the host app itself.
   const lookups = [createRequire(resolve(baseDir, 'syslog-connector.config')), createRequire(import.meta.url)];
   const resolvePackage = (spec: string): string => {
@@ -26,12 +34,13 @@ export const loadPluginPackages = async (
     }
     throw new Error(`Cannot find package '${spec}' next to the config file or the connector`);
   };
-  const loaded: Array<{ definition: AnyPluginDefinition; origin: string }> = [];
+  const loaded: LoadedPlugin[] = [];
   for (const [index, spec] of specs.entries()) {
     const path = `plugins[${index}]`;
     let module: { default?: unknown };
+    let file: string;
     try {
-      const file = isPath(spec) ? resolve(baseDir, spec) : resolvePackage(spec);
+      file = isPath(spec) ? resolve(baseDir, spec) : resolvePackage(spec);
       module = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } catch (cause) {
       throw new SyslogConnectorError('PLUGIN_LOAD_FAILED', `Plugin "${spec}" cannot be loaded: ${(cause as Error).message.split('\n')[0]}`, {
@@ -51,7 +60,7 @@ export const loadPluginPackages = async (
           hint: 'export the value returned by defineSource / defineFormatter / defineTransport as default',
         });
       }
-      loaded.push({ definition, origin: spec });
+      loaded.push({ definition, origin: spec, file, index });
     }
   }
   return loaded;

@@ -16,6 +16,14 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
 
 const quote = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value));
 
+/** The number or boolean a quoted YAML value spells (`"601"` → `601`), when that is what the key expects. */
+const unquoted = (text: string, expected: string): string | undefined => {
+  const trimmed = text.trim();
+  if ((expected === 'number' || expected === 'int') && trimmed !== '' && Number.isFinite(Number(trimmed))) return String(Number(trimmed));
+  if (expected === 'boolean' && (trimmed === 'true' || trimmed === 'false')) return trimmed;
+  return undefined;
+};
+
 /**
  * Turns zod issues into one line each, with the full path. Values are shown only for closed choices (enums,
  * literals), never for free text, so a secret placed in the wrong key is not echoed back.
@@ -59,11 +67,17 @@ export const flattenIssues = (
         const first = issue.errors[0];
         return first === undefined ? [{ path, message: issue.message }] : flattenIssues(first, choices);
       }
-      case 'invalid_type':
+      case 'invalid_type': {
+        // `port: "601"`: the value is right but quoted. Said before any plugin's own message ("must be 1–65535"),
+        // which would send the user looking for a range problem. Numbers and booleans only: neither is a secret.
+        const written = 'input' in issue ? issue.input : undefined;
+        const meant = typeof written === 'string' ? unquoted(written, issue.expected) : undefined;
+        if (meant !== undefined) return [{ path, message: `${quote(written)} is a string; write ${meant}` }];
         // A plugin's own message (`z.string({ error: 'is required; set …' })`) says it best; zod's default does not.
         if (!issue.message.startsWith('Invalid input')) return [{ path, message: issue.message }];
         if ('input' in issue && issue.input === undefined) return [{ path, message: `is required (${issue.expected})` }];
         return [{ path, message: `must be ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}` }];
+      }
       default:
         return [{ path, message: issue.message }];
     }

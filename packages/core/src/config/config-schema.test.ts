@@ -4,6 +4,7 @@ import { duration } from '../duration.js';
 import { defineFormatter, defineSource, defineTransport } from '../plugin-definition.js';
 import { flattenIssues } from './config-issues.js';
 import { checkSourceReferences, composeConfigSchema } from './config-schema.js';
+import { checkDestinationsWithoutTransport } from './destination-shared-keys.js';
 import { substituteEnvironment } from './load-config.js';
 import { PluginRegistry } from './plugin-registry.js';
 
@@ -97,6 +98,27 @@ describe('composeConfigSchema', () => {
     ).toEqual([
       { path: 'destinations.a.protocol', message: '"smtp" is not one of tcp, udp' },
       { path: 'destinations.b.protocol', message: 'is required; use one of tcp, udp' },
+    ]);
+  });
+
+  it('checks the port, format and sources of a destination whose protocol is unknown', () => {
+    const document = {
+      sources: { oat: { type: 'vision-one-oat', token: 't' } },
+      destinations: { a: { protocol: 'sctp', address: 'x', port: 99999, format: 'leef', sources: ['oat'], tls: {} } },
+    };
+    expect([...issuesOf(document), ...checkDestinationsWithoutTransport(document, registry)]).toEqual([
+      { path: 'destinations.a.protocol', message: '"sctp" is not one of tcp, udp' },
+      { path: 'destinations.a.port', message: 'must be 1–65535' },
+      { path: 'destinations.a.format', message: '"leef" is not one of cef' },
+    ]);
+    // A known protocol is the schema's to check: nothing twice.
+    expect(checkDestinationsWithoutTransport({ destinations: { b: { protocol: 'tcp', port: 0 } } }, registry)).toEqual([]);
+  });
+
+  it('says that a quoted number is a string, before any range message of the plugin', () => {
+    const base = { sources: { oat: { type: 'vision-one-oat', token: 't' } } };
+    expect(issuesOf({ ...base, destinations: { a: { protocol: 'tcp', address: 'x', port: '601' } } })).toEqual([
+      { path: 'destinations.a.port', message: '"601" is a string; write 601' },
     ]);
   });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { byteSize } from '../byte-size.js';
 import { JOURNAL_FULL_POLICIES, type JournalFullPolicy } from '../journal.js';
 import { type ConfigIssue, formatPath } from './config-issues.js';
+import { destinationSharedShape } from './destination-shared-keys.js';
 import { type AdminConfig, adminConfigSchema } from './admin-config.js';
 import type { PluginRegistry } from './plugin-registry.js';
 import { type ReloadConfig, reloadConfigSchema } from './reload-config.js';
@@ -22,25 +23,10 @@ export const DESTINATION_KEYS = ['protocol', 'format', 'sources'] as const;
 export const composeConfigSchema = (registry: PluginRegistry) => {
   const sourceDefs = registry.list('source');
   const transportDefs = registry.list('transport');
-  const formatterDefs = registry.list('formatter');
-  const formatTypes = formatterDefs.map((f) => f.type);
 
   const sourceSchemas = sourceDefs.map((def) => def.options.extend({ type: z.literal(def.type) }));
-  const formatterOptionShapes = Object.fromEntries(formatterDefs.map((f) => [f.type, f.options.optional()]));
-  const destinationSchemas = transportDefs.map((def) =>
-    def.options.extend({
-      protocol: z.literal(def.type),
-      format: (formatTypes.length > 0 ? z.enum(formatTypes as [string, ...string[]]) : z.string())
-        .default(formatTypes.includes('cef') ? 'cef' : (formatTypes[0] ?? 'cef'))
-        .describe('Message format: ' + formatTypes.join(' | ')),
-      sources: z
-        .array(z.string())
-        .min(1)
-        .optional()
-        .describe('Source ids this destination receives; default: all'),
-      ...formatterOptionShapes,
-    }),
-  );
+  const shared = destinationSharedShape(registry);
+  const destinationSchemas = transportDefs.map((def) => def.options.extend({ protocol: z.literal(def.type), ...shared }));
 
   const oneOf = <T extends z.ZodObject>(schemas: T[], key: string, what: string) => {
     if (schemas.length === 0) return z.never({ error: `no ${what} plugins are registered` });
@@ -97,6 +83,12 @@ export const JOURNAL_MIN_BYTES = 1_048_576;
 /** A validated config, with every default applied. Plugin options stay loosely typed here: each plugin owns its own. */
 export interface ConnectorConfig {
   readonly instance: string;
+  /**
+   * The config file's folder (absolute), set by the loader, not a key of the file: every relative path in the
+   * config — stateDir, plugins, a plugin's files — is relative to it (DESIGN §7), never to the working directory.
+   */
+  readonly configDir: string;
+  /** Absolute: resolved from `configDir` by the loader. */
   readonly stateDir: string;
   readonly journal: { readonly maxSize: number; readonly whenFull: JournalFullPolicy };
   readonly plugins: readonly string[];

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
-import { describeError, parseJson, SyslogConnectorError, z, type CheckStep, type Clock, type Logger } from '@syslog-connector/core';
+import { describeError, parseJson, SyslogConnectorError, z, type CheckStep, type Clock, type Logger, type PluginPlace } from '@syslog-connector/core';
 import { clientAssertion, type GraphCredential } from './graph-credential.js';
 import { GraphRequestBudget, parseRetryAfter } from './graph-request-budget.js';
 
@@ -54,6 +54,7 @@ type Attempt = { readonly ok: true; readonly body: unknown } | { readonly ok: fa
  */
 export class GraphClient {
   readonly #sourceId: string;
+  readonly #configPath: string;
   readonly #options: GraphClientOptions;
   readonly #credential: GraphCredential;
   readonly #clock: Clock;
@@ -63,8 +64,9 @@ export class GraphClient {
   readonly #tokenUrl: string;
   #token: { readonly value: string; readonly renewAt: number } | undefined;
 
-  constructor(sourceId: string, options: GraphClientOptions, credential: GraphCredential, deps: { clock: Clock; logger: Logger }, tuning: GraphClientTuning = {}) {
-    this.#sourceId = sourceId;
+  constructor(place: PluginPlace, options: GraphClientOptions, credential: GraphCredential, deps: { clock: Clock; logger: Logger }, tuning: GraphClientTuning = {}) {
+    this.#sourceId = place.id;
+    this.#configPath = place.configPath;
     this.#options = options;
     this.#credential = credential;
     this.#clock = deps.clock;
@@ -116,7 +118,7 @@ export class GraphClient {
           step: `Resolve ${host}`,
           ok: false,
           detail: (error as NodeJS.ErrnoException).code ?? describeError(error),
-          hint: `check \`${key}\` of sources.${this.#sourceId} and this machine's DNS or proxy settings`,
+          hint: `check \`${key}\` of ${this.#configPath} and this machine's DNS or proxy settings`,
           durationMs: Math.round(performance.now() - started),
         };
         return;
@@ -326,7 +328,7 @@ export class GraphClient {
   }
 
   #path(key: string): string {
-    return `sources.${this.#sourceId}.${key}`;
+    return `${this.#configPath}.${key}`;
   }
 }
 

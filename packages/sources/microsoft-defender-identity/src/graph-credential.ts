@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, randomUUID, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { SyslogConnectorError } from '@syslog-connector/core';
+import { type PluginPlace, SyslogConnectorError } from '@syslog-connector/core';
 import type { MdiOptions } from './mdi-options.js';
 
 /** How the app proves who it is to Entra ID (FACTS §D.5): a client secret, or a certificate-signed assertion. */
@@ -8,20 +8,27 @@ export type GraphCredential =
   | { readonly kind: 'secret'; readonly secret: string }
   | { readonly kind: 'certificate'; readonly thumbprint: string; readonly key: KeyObject };
 
-/** Reads the certificate files of `certificate`, or wraps the secret. Errors name the config key, never a secret. */
-export const loadGraphCredential = async (sourceId: string, options: Pick<MdiOptions, 'clientSecret' | 'certificate'>): Promise<GraphCredential> => {
+/**
+ * Reads the certificate files of `certificate` (a relative path from the config file's folder, by the host's
+ * `resolvePath`), or wraps the secret. Errors name the config key, never a secret.
+ */
+export const loadGraphCredential = async (
+  place: Pick<PluginPlace, 'configPath' | 'resolvePath'>,
+  options: Pick<MdiOptions, 'clientSecret' | 'certificate'>,
+): Promise<GraphCredential> => {
+  const at = (key: string) => `${place.configPath}.${key}`;
   if (options.clientSecret !== undefined) return { kind: 'secret', secret: options.clientSecret };
   const certificate = options.certificate;
   if (certificate === undefined) {
-    throw new SyslogConnectorError('CONFIG_INVALID', 'Neither a client secret nor a certificate is set', { path: `sources.${sourceId}.clientSecret` });
+    throw new SyslogConnectorError('CONFIG_INVALID', 'Neither a client secret nor a certificate is set', { path: at('clientSecret') });
   }
   const read = async (file: string, key: 'cert' | 'key'): Promise<string> => {
     try {
-      return await readFile(file, 'utf8');
+      return await readFile(place.resolvePath(file), 'utf8');
     } catch (error) {
-      throw new SyslogConnectorError('CONFIG_INVALID', `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-        path: `sources.${sourceId}.certificate.${key}`,
-        hint: 'give the path of a PEM file this process may read',
+      throw new SyslogConnectorError('CONFIG_INVALID', `Cannot read ${place.resolvePath(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+        path: at(`certificate.${key}`),
+        hint: 'give the path of a PEM file this process may read (a relative path is taken from the config file\'s folder)',
       });
     }
   };
@@ -31,7 +38,7 @@ export const loadGraphCredential = async (sourceId: string, options: Pick<MdiOpt
     thumbprint = createHash('sha1').update(new X509Certificate(await read(certificate.cert, 'cert')).raw).digest('base64url');
   } catch (error) {
     if (SyslogConnectorError.is(error)) throw error;
-    throw new SyslogConnectorError('CONFIG_INVALID', `${certificate.cert} holds no PEM certificate`, { path: `sources.${sourceId}.certificate.cert` });
+    throw new SyslogConnectorError('CONFIG_INVALID', `${certificate.cert} holds no PEM certificate`, { path: at('certificate.cert') });
   }
   let key: KeyObject;
   try {
@@ -40,13 +47,13 @@ export const loadGraphCredential = async (sourceId: string, options: Pick<MdiOpt
   } catch (error) {
     if (SyslogConnectorError.is(error)) throw error;
     throw new SyslogConnectorError('CONFIG_INVALID', `${certificate.key} holds no private key this passphrase opens`, {
-      path: `sources.${sourceId}.certificate.${certificate.passphrase === undefined ? 'key' : 'passphrase'}`,
+      path: at(`certificate.${certificate.passphrase === undefined ? 'key' : 'passphrase'}`),
       hint: 'give the PEM private key of the certificate, and its passphrase if it is encrypted',
     });
   }
   if (key.asymmetricKeyType !== 'rsa') {
     throw new SyslogConnectorError('CONFIG_INVALID', 'The private key is not an RSA key; Entra ID certificate credentials are signed RS256', {
-      path: `sources.${sourceId}.certificate.key`,
+      path: at('certificate.key'),
     });
   }
   return { kind: 'certificate', thumbprint, key };

@@ -50,8 +50,8 @@ export const mdiOptions = z
       .describe('Client secret value (not its ID); write ${MDI_CLIENT_SECRET}. Never logged. Either this or `certificate`.'),
     certificate: z
       .strictObject({
-        cert: z.string().min(1).describe('PEM file of the certificate uploaded to the app registration'),
-        key: z.string().min(1).describe('PEM file of its private key (RSA)'),
+        cert: z.string().min(1).describe('PEM file of the certificate uploaded to the app registration (relative to the config file)'),
+        key: z.string().min(1).describe('PEM file of its private key (RSA; relative to the config file)'),
         passphrase: secret('MDI_KEY_PASSPHRASE').optional().describe('Passphrase of an encrypted key; write ${MDI_KEY_PASSPHRASE}'),
       })
       .optional()

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z, type CheckStep, type Checkpoint, type Clock, type JsonValue, type Logger, type SecurityEvent, type Source, type SourceBatch } from '@syslog-connector/core';
+import { z, type CheckStep, type Checkpoint, type Clock, type JsonValue, type Logger, type PluginPlace, type SecurityEvent, type Source, type SourceBatch } from '@syslog-connector/core';
 import { GraphClient, type GraphClientTuning } from './graph-client.js';
 import type { GraphCredential } from './graph-credential.js';
 import { mdiAlertCefRecord, mdiHealthIssueCefRecord, readMdiAlert, readMdiHealthIssue } from './mdi-cef-record.js';
@@ -61,13 +61,13 @@ export class MdiSource implements Source {
   readonly #client: GraphClient;
   readonly #notifications: ReadonlySet<string>;
 
-  constructor(id: string, options: MdiOptions, credential: GraphCredential, deps: MdiSourceDeps, tuning: GraphClientTuning = {}) {
-    this.#id = id;
+  constructor(place: PluginPlace, options: MdiOptions, credential: GraphCredential, deps: MdiSourceDeps, tuning: GraphClientTuning = {}) {
+    this.#id = place.id;
     this.#options = options;
     this.#deps = deps;
     this.pollIntervalMs = options.pollInterval;
     this.#notifications = new Set(options.notifications);
-    this.#client = new GraphClient(id, options, credential, deps, tuning);
+    this.#client = new GraphClient(place, options, credential, deps, tuning);
   }
 
   async *read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch> {

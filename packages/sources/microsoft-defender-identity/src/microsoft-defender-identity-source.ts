@@ -9,5 +9,5 @@ export const microsoftDefenderIdentitySource = defineSource({
   meta: { summary: 'Microsoft Defender for Identity alerts and health issues (Graph), in MDI\'s CEF', stability: 'experimental' },
   options: mdiOptions,
   deps: { clock: services.clock, logger: services.logger },
-  create: async ({ id, options, deps }) => new MdiSource(id, options, await loadGraphCredential(id, options), deps),
+  create: async (context) => new MdiSource(context, context.options, await loadGraphCredential(context, context.options), context.deps),
 });

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeError, SyslogConnectorError, type SourceBatch } from '@syslog-connector/core';
+import { configPlace, describeError, SyslogConnectorError, type SourceBatch } from '@syslog-connector/core';
 import { createCertificateAuthority, issueCertificate, ManualClock, RecordingLogger, type LogRecord, rejectionOf } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGraphCredential } from '../src/graph-credential.js';
@@ -23,7 +23,7 @@ const setup = async (sim: GraphSimulatorOptions = {}, secret = SECRET, notificat
   sims.push(graph);
   const logs: LogRecord[] = [];
   const options = mdiOptions.parse({ tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: secret, authorityHost: graph.baseUrl, graphHost: graph.baseUrl, since: '2h', notifications });
-  const source = new MdiSource('mdi', options, { kind: 'secret', secret }, { clock, logger: new RecordingLogger(logs) }, { random: () => 0.5 });
+  const source = new MdiSource(configPlace('sources', 'mdi', process.cwd()), options, { kind: 'secret', secret }, { clock, logger: new RecordingLogger(logs) }, { random: () => 0.5 });
   const poll = async () => {
     const batches: SourceBatch[] = [];
     for await (const batch of source.read(undefined, AbortSignal.timeout(10_000))) batches.push(batch);
@@ -92,7 +92,7 @@ describe('MDI source sign-in', () => {
     sims.push(graph);
     graph.addAlerts(5);
     const options = mdiOptions.parse({ tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: SECRET, authorityHost: graph.baseUrl, graphHost: graph.baseUrl, since: '2h', requestsPerMinute: 2, notifications: ['new-alerts'] });
-    const source = new MdiSource('mdi', options, { kind: 'secret', secret: SECRET }, { clock, logger: new RecordingLogger([]) });
+    const source = new MdiSource(configPlace('sources', 'mdi', process.cwd()), options, { kind: 'secret', secret: SECRET }, { clock, logger: new RecordingLogger([]) });
     let events = 0;
     for await (const batch of source.read(undefined, AbortSignal.timeout(10_000))) events += batch.events.length;
     expect(events).toBe(5);
@@ -101,7 +101,7 @@ describe('MDI source sign-in', () => {
     expect(graph.requests.every((r) => r.status === 200)).toBe(true);
   });
 
-  it('signs in with a certificate assertion', async () => {
+  it('signs in with a certificate assertion, its files relative to the config file\'s folder', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mdi-cert-'));
     try {
       const ca = await createCertificateAuthority({ keyType: 'rsa' });
@@ -112,9 +112,11 @@ describe('MDI source sign-in', () => {
       const graph = await GraphSimulator.start({ clock, certificate: leaf.cert });
       sims.push(graph);
       graph.addAlerts(1);
-      const raw = { tenantId: graph.tenantId, clientId: graph.clientId, certificate: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') }, authorityHost: graph.baseUrl, graphHost: graph.baseUrl, since: '2h' };
+      const raw = { tenantId: graph.tenantId, clientId: graph.clientId, certificate: { cert: 'cert.pem', key: './key.pem' }, authorityHost: graph.baseUrl, graphHost: graph.baseUrl, since: '2h' };
       const options = mdiOptions.parse(raw);
-      const source = new MdiSource('mdi', options, await loadGraphCredential('mdi', options), { clock, logger: new RecordingLogger([]) });
+      // The config file is in `dir`; this process runs elsewhere.
+      const place = configPlace('sources', 'mdi', dir);
+      const source = new MdiSource(place, options, await loadGraphCredential(place, options), { clock, logger: new RecordingLogger([]) });
       let events = 0;
       for await (const batch of source.read(undefined, AbortSignal.timeout(10_000))) events += batch.events.length;
       expect(events).toBe(1);
@@ -123,12 +125,16 @@ describe('MDI source sign-in', () => {
       // Another key than the certificate's: one error naming `certificate`.
       const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
       await writeFile(join(dir, 'other.pem'), other);
-      const wrong = mdiOptions.parse({ ...raw, certificate: { cert: join(dir, 'cert.pem'), key: join(dir, 'other.pem') } });
-      const bad = new MdiSource('mdi', wrong, await loadGraphCredential('mdi', wrong), { clock, logger: new RecordingLogger([]) });
+      const wrong = mdiOptions.parse({ ...raw, certificate: { cert: 'cert.pem', key: 'other.pem' } });
+      const bad = new MdiSource(place, wrong, await loadGraphCredential(place, wrong), { clock, logger: new RecordingLogger([]) });
       const error = await failure((async () => {
         for await (const _ of bad.read(undefined, AbortSignal.timeout(10_000))) void _;
       })());
       expect([error.code, error.path, error.message]).toEqual(['SOURCE_AUTH', 'sources.mdi.certificate', 'Microsoft Entra ID rejected the certificate assertion (AADSTS700027, HTTP 401)']);
+
+      // A missing file is named as resolved, with the key to fix.
+      const missing = await failure(loadGraphCredential(place, { certificate: { cert: 'nope.pem', key: 'key.pem' } }));
+      expect([missing.path, missing.message]).toEqual(['sources.mdi.certificate.cert', `Cannot read ${join(dir, 'nope.pem')} (ENOENT)`]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

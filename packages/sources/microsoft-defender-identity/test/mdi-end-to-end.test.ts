@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DestinationRunner, SourceRunner, systemClock, type Formatter } from '@syslog-connector/core';
+import { configPlace, DestinationRunner, SourceRunner, systemClock, type Formatter } from '@syslog-connector/core';
 import { rfc3164Options, Rfc3164Formatter } from '@syslog-connector/format-rfc3164';
 import { rfc5424Options, Rfc5424Formatter } from '@syslog-connector/format-rfc5424';
 import { SqliteJournal } from '@syslog-connector/store-sqlite';
@@ -45,8 +45,8 @@ const scenario = async (formatter: Formatter, notifications?: readonly string[])
   });
   const run = async () => {
     const journal = await SqliteJournal.open({ path: join(dir, 'journal.db') });
-    const transport = new TcpTransport('siem', tcpOptions.parse({ address: '127.0.0.1', port: receiver.port }), { logger, clock: systemClock });
-    const source = new MdiSource(ID, options, { kind: 'secret', secret: SECRET }, { clock, logger });
+    const transport = new TcpTransport(configPlace('destinations', 'siem', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port: receiver.port }), { logger, clock: systemClock });
+    const source = new MdiSource(configPlace('sources', ID, process.cwd()), options, { kind: 'secret', secret: SECRET }, { clock, logger });
     await new SourceRunner(ID, source, journal, clock, logger, () => {}).pollOnce(AbortSignal.timeout(10_000));
     const destination = new DestinationRunner('siem', formatter, transport, journal, clock, logger, { batchSize: 100, sources: undefined, maxRetryDelayMs: 1_000 });
     while ((await destination.deliverOnce(AbortSignal.timeout(10_000))) > 0);

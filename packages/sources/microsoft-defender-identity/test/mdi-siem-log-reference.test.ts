@@ -25,6 +25,7 @@ import {
   MDI_PUBLISHED_SAMPLES,
   type MdiPublishedSample,
 } from './fixtures/mdi-siem-log-reference.js';
+import { configPlace } from '@syslog-connector/core';
 
 /*
  * Golden tests from what Microsoft publishes (issue #13): every sample alert of MDI's SIEM log reference, as Graph
@@ -108,7 +109,7 @@ beforeAll(async () => {
     graphHost: graph.baseUrl,
     since: '2018-01-01T00:00:00Z',
   });
-  const source = new MdiSource('mdi', options, { kind: 'secret', secret: SECRET }, { clock: graphClock, logger: new RecordingLogger([]) });
+  const source = new MdiSource(configPlace('sources', 'mdi', process.cwd()), options, { kind: 'secret', secret: SECRET }, { clock: graphClock, logger: new RecordingLogger([]) });
   for await (const batch of source.read(undefined, AbortSignal.timeout(10_000))) events.push(...batch.events);
   await source.close();
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CheckStep, Checkpoint, Clock, Logger, Metrics, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
+import type { CheckStep, Checkpoint, Clock, Logger, Metrics, PluginPlace, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
 import {
   planPollWindow,
   POLL_SAFETY_LAG_MS,
@@ -66,12 +66,12 @@ export class AuditSource implements Source {
   readonly #logTypes: ReadonlySet<AuditLogType>;
   readonly #warnedCategories = new Set<string>();
 
-  constructor(id: string, options: AuditOptions, deps: AuditSourceDeps, tuning: VisionOneClientTuning = {}) {
-    this.#id = id;
+  constructor(place: PluginPlace, options: AuditOptions, deps: AuditSourceDeps, tuning: VisionOneClientTuning = {}) {
+    this.#id = place.id;
     this.#options = options;
     this.#deps = deps;
     this.pollIntervalMs = options.pollInterval;
-    this.#client = new VisionOneClient(id, options, { clock: deps.clock, logger: deps.logger }, tuning);
+    this.#client = new VisionOneClient(place, options, { clock: deps.clock, logger: deps.logger }, tuning);
     this.#logTypes = new Set(options.logTypes);
   }
 

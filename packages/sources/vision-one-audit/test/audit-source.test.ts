@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flattenIssues, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
+import { configPlace, flattenIssues, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
 import { openStore, type SqliteJournal } from '@syslog-connector/store-sqlite';
 import { ManualClock, VisionOneSimulator, type AuditLog, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ const setup = async (options: Record<string, unknown> = {}) => {
   const metrics = new RecordingMetrics();
   const deps = { clock, logger: new RecordingLogger(logs), metrics };
   const parsed = auditOptions.parse({ baseUrl: sim.baseUrl, token: TOKEN, since: '2h', ...options });
-  const source = () => new AuditSource(ID, parsed, deps, { random: () => 0.5 });
+  const source = () => new AuditSource(configPlace('sources', ID, process.cwd()), parsed, deps, { random: () => 0.5 });
   const open = async (): Promise<SqliteJournal> => {
     const journal = await openStore(dir);
     cleanup.push(() => journal.close());
@@ -196,7 +196,7 @@ describe('auditOptions and visionOneAuditSource', () => {
   it('is created from config through its definition and checks the connection', async () => {
     const { sim, deps } = await setup();
     const options = visionOneAuditSource.options.parse({ baseUrl: sim.baseUrl, token: TOKEN });
-    const source = await visionOneAuditSource.create({ id: ID, options, deps, signal: AbortSignal.timeout(10_000) });
+    const source = await visionOneAuditSource.create({ ...configPlace('sources', ID, process.cwd()), options, deps, signal: AbortSignal.timeout(10_000) });
     expect([visionOneAuditSource.type, source.pollIntervalMs]).toEqual(['vision-one-audit', 60_000]);
     const steps = [];
     for await (const step of source.check?.(AbortSignal.timeout(10_000)) ?? []) steps.push([step.step, step.ok]);

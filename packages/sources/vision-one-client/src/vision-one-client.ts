@@ -8,6 +8,7 @@ import {
   type Clock,
   type JsonValue,
   type Logger,
+  type PluginPlace,
   parseJson,
 } from '@syslog-connector/core';
 import { DEFAULT_RETRY_POLICY, RetryAfterBackoff, type RetryPolicy } from './retry-after-backoff.js';
@@ -90,6 +91,7 @@ export class VisionOneClient {
   readonly baseUrl: string;
   readonly #base: URL;
   readonly #sourceId: string;
+  readonly #configPath: string;
   readonly #token: string;
   readonly #timeoutMs: number;
   readonly #clock: Clock;
@@ -98,12 +100,13 @@ export class VisionOneClient {
   readonly #userAgent: string;
 
   constructor(
-    sourceId: string,
+    place: Pick<PluginPlace, 'id' | 'configPath'>,
     options: Pick<VisionOneConnectionOptions, 'region' | 'baseUrl' | 'token' | 'requestTimeout'>,
     deps: VisionOneClientDeps,
     tuning: VisionOneClientTuning = {},
   ) {
-    this.#sourceId = sourceId;
+    this.#sourceId = place.id;
+    this.#configPath = place.configPath;
     this.baseUrl = visionOneBaseUrl(options);
     this.#base = new URL(this.baseUrl);
     this.#token = options.token;
@@ -161,7 +164,7 @@ export class VisionOneClient {
         step: `Resolve ${host}`,
         ok: false,
         detail: (error as NodeJS.ErrnoException).code ?? describeError(error),
-        hint: `check \`region\` / \`baseUrl\` of sources.${this.#sourceId} and this machine's DNS or proxy settings`,
+        hint: `check \`region\` / \`baseUrl\` of ${this.#configPath} and this machine's DNS or proxy settings`,
         durationMs: Math.round(performance.now() - started),
       };
       return;
@@ -336,7 +339,7 @@ export class VisionOneClient {
   }
 
   #path(key: string): string {
-    return `sources.${this.#sourceId}.${key}`;
+    return `${this.#configPath}.${key}`;
   }
 }
 

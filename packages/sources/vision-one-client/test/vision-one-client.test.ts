@@ -1,4 +1,4 @@
-import { SyslogConnectorError, z } from '@syslog-connector/core';
+import { configPlace, SyslogConnectorError, z } from '@syslog-connector/core';
 import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions, RecordingLogger, type LogRecord, rejectionOf } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmv1AnyOf } from '../src/tmv1-filter.js';
@@ -24,7 +24,7 @@ const setup = async (simOptions: VisionOneSimulatorOptions = {}, connection: Rec
   simulators.push(sim);
   const logs: LogRecord[] = [];
   const options = visionOneConnection.parse({ baseUrl: sim.baseUrl, token: TOKEN, ...connection });
-  const client = new VisionOneClient('wb', options, { clock, logger: new RecordingLogger(logs) }, { random: () => 0.5 });
+  const client = new VisionOneClient(configPlace('sources', 'wb', process.cwd()), options, { clock, logger: new RecordingLogger(logs) }, { random: () => 0.5 });
   return { sim, clock, logs, client };
 };
 
@@ -173,7 +173,7 @@ describe('VisionOneClient.list', () => {
     const { sim } = await setup();
     const clock = new ManualClock(NOW);
     const options = visionOneConnection.parse({ baseUrl: sim.baseUrl, token: 'wrong-token' });
-    const client = new VisionOneClient('wb', options, { clock, logger: new RecordingLogger([]) });
+    const client = new VisionOneClient(configPlace('sources', 'wb', process.cwd()), options, { clock, logger: new RecordingLogger([]) });
     const error = await failure(collect(client.list(WORKBENCH, { query: WINDOW, itemSchema: idSchema, signal: AbortSignal.timeout(5_000) })));
     expect([error.code, error.message]).toEqual(['SOURCE_AUTH', 'Vision One rejected the API key (HTTP 401 Unauthorized: The API key is missing, invalid or expired.)']);
     expect(error.message).not.toContain('wrong-token');
@@ -215,7 +215,7 @@ describe('VisionOneClient.list', () => {
     const manual = new ManualClock(NOW);
     // Shutdown arrives while the client waits before its first retry.
     const clock = { now: () => manual.now(), sleep: (ms: number, signal?: AbortSignal) => (controller.abort(new Error('shutting down')), manual.sleep(ms, signal)) };
-    const client = new VisionOneClient('wb', visionOneConnection.parse({ baseUrl: sim.baseUrl, token: TOKEN }), { clock, logger: new RecordingLogger([]) });
+    const client = new VisionOneClient(configPlace('sources', 'wb', process.cwd()), visionOneConnection.parse({ baseUrl: sim.baseUrl, token: TOKEN }), { clock, logger: new RecordingLogger([]) });
     await expect(collect(client.list(WORKBENCH, { query: WINDOW, itemSchema: idSchema, signal: controller.signal }))).rejects.toThrow('shutting down');
     expect(sim.requests.map((r) => r.status)).toEqual([500]);
   });
@@ -252,7 +252,7 @@ describe('VisionOneClient.check', () => {
   });
 
   it('stops after a failed name resolution', async () => {
-    const client = new VisionOneClient('wb', visionOneConnection.parse({ baseUrl: 'https://vision-one.invalid', token: TOKEN }), {
+    const client = new VisionOneClient(configPlace('sources', 'wb', process.cwd()), visionOneConnection.parse({ baseUrl: 'https://vision-one.invalid', token: TOKEN }), {
       clock: new ManualClock(NOW),
       logger: new RecordingLogger([]),
     });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CheckStep, Checkpoint, Clock, Logger, Metrics, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
+import type { CheckStep, Checkpoint, Clock, Logger, Metrics, PluginPlace, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
 import {
   planPollWindow,
   POLL_SAFETY_LAG_MS,
@@ -77,12 +77,12 @@ export class OatSource implements Source {
   /** Product codes already reported in the log, so each is logged once per process, not once per detection. */
   readonly #reportedCodes = new Set<string>();
 
-  constructor(id: string, options: OatOptions, deps: OatSourceDeps, tuning: VisionOneClientTuning = {}) {
-    this.#id = id;
+  constructor(place: PluginPlace, options: OatOptions, deps: OatSourceDeps, tuning: VisionOneClientTuning = {}) {
+    this.#id = place.id;
     this.#options = options;
     this.#deps = deps;
     this.pollIntervalMs = options.pollInterval;
-    this.#client = new VisionOneClient(id, options, { clock: deps.clock, logger: deps.logger }, tuning);
+    this.#client = new VisionOneClient(place, options, { clock: deps.clock, logger: deps.logger }, tuning);
     this.#riskLevels = new Set(options.riskLevels);
     // Deduplicated, in the option's order: the filter header is part of what an operator sees in a trace.
     this.#filter = tmv1AnyOf('riskLevel', [...this.#riskLevels]);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flattenIssues, SourceRunner, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
+import { configPlace, flattenIssues, SourceRunner, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
 import { openStore, type SqliteJournal } from '@syslog-connector/store-sqlite';
 import { ManualClock, VisionOneSimulator, type OatDetection, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ const setup = async (options: Record<string, unknown> = {}) => {
   const metrics = new RecordingMetrics();
   const deps = { clock, logger: new RecordingLogger(logs), metrics };
   const parsed = oatOptions.parse({ baseUrl: sim.baseUrl, token: TOKEN, since: '2h', ...options });
-  const source = () => new OatSource(ID, parsed, deps, { random: () => 0.5 });
+  const source = () => new OatSource(configPlace('sources', ID, process.cwd()), parsed, deps, { random: () => 0.5 });
   /** Opens the store in `dir`: a second call after `close()` is a restart of the daemon. */
   const open = async (): Promise<SqliteJournal> => {
     const journal = await openStore(dir);
@@ -258,7 +258,7 @@ describe('oatOptions and visionOneOatSource', () => {
   it('is created from config through its definition and checks the connection with the filter', async () => {
     const { sim, deps } = await setup();
     const options = visionOneOatSource.options.parse({ baseUrl: sim.baseUrl, token: TOKEN, pollInterval: '30s' });
-    const source = await visionOneOatSource.create({ id: ID, options, deps, signal: AbortSignal.timeout(10_000) });
+    const source = await visionOneOatSource.create({ ...configPlace('sources', ID, process.cwd()), options, deps, signal: AbortSignal.timeout(10_000) });
     expect([visionOneOatSource.type, visionOneOatSource.kind, source.pollIntervalMs]).toEqual(['vision-one-oat', 'source', 30_000]);
     const steps = [];
     for await (const step of source.check?.(AbortSignal.timeout(10_000)) ?? []) steps.push([step.step, step.ok]);

@@ -11,5 +11,5 @@ export const visionOneWorkbenchSource = defineSource({
   deps: { clock: services.clock, logger: services.logger, metrics: services.metrics },
   // A missing companyId works, but every line lacks Trend's TrendMicroV1CompanyID: `validate` warns.
   advise: visionOneAdvice,
-  create: ({ id, options, deps }) => new WorkbenchSource(id, options, deps),
+  create: (context) => new WorkbenchSource(context, context.options, context.deps),
 });

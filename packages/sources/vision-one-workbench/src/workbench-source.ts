@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CheckStep, Checkpoint, Clock, Logger, Metrics, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
+import type { CheckStep, Checkpoint, Clock, Logger, Metrics, PluginPlace, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
 import { toVisionOneDateTime, VisionOneClient, type VisionOneClientTuning, type VisionOneItem } from '@syslog-connector/vision-one-client';
 import { readWorkbenchAlert, workbenchAlertSchema, type WorkbenchAlert } from './workbench-alert.js';
 import { workbenchCefRecord, type WorkbenchAlertVersion } from './workbench-cef-record.js';
@@ -74,12 +74,12 @@ export class WorkbenchSource implements Source {
   readonly #client: VisionOneClient;
   readonly #streams: readonly Stream[];
 
-  constructor(id: string, options: WorkbenchOptions, deps: WorkbenchSourceDeps, tuning: VisionOneClientTuning = {}) {
-    this.#id = id;
+  constructor(place: PluginPlace, options: WorkbenchOptions, deps: WorkbenchSourceDeps, tuning: VisionOneClientTuning = {}) {
+    this.#id = place.id;
     this.#options = options;
     this.#deps = deps;
     this.pollIntervalMs = options.pollInterval;
-    this.#client = new VisionOneClient(id, options, { clock: deps.clock, logger: deps.logger }, tuning);
+    this.#client = new VisionOneClient(place, options, { clock: deps.clock, logger: deps.logger }, tuning);
     const include = new Set(options.include);
     this.#streams = [
       ...(include.has('new') ? [{ target: 'createdDateTime', version: 'new' } as const] : []),

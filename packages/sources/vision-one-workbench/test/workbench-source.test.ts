@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SourceRunner, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
+import { configPlace, SourceRunner, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
 import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { visionOneWorkbenchSource } from '../src/vision-one-workbench-source.js';
@@ -29,7 +29,7 @@ const setup = async (simOptions: VisionOneSimulatorOptions = {}, options: Record
   const deps = { clock, logger: new RecordingLogger(logs), metrics };
   const parsed = workbenchOptions.parse({ baseUrl: sim.baseUrl, token: TOKEN, since: '2h', ...options });
   // A fixed jitter draw, so back-off waits are exact.
-  const source = () => new WorkbenchSource(ID, parsed, deps, { random: () => 0.5 });
+  const source = () => new WorkbenchSource(configPlace('sources', ID, process.cwd()), parsed, deps, { random: () => 0.5 });
   const journal = new MemoryJournal();
   const runner = () => new SourceRunner(ID, source(), journal, clock, deps.logger, () => {});
   return { sim, clock, logs, metrics, deps, source, journal, runner };
@@ -253,7 +253,7 @@ describe('visionOneWorkbenchSource', () => {
   it('is created from config through its definition and checks the connection', async () => {
     const { sim, deps } = await setup();
     const options = visionOneWorkbenchSource.options.parse({ baseUrl: sim.baseUrl, token: TOKEN });
-    const source = await visionOneWorkbenchSource.create({ id: ID, options, deps, signal: AbortSignal.timeout(10_000) });
+    const source = await visionOneWorkbenchSource.create({ ...configPlace('sources', ID, process.cwd()), options, deps, signal: AbortSignal.timeout(10_000) });
     expect([visionOneWorkbenchSource.type, visionOneWorkbenchSource.kind, source.pollIntervalMs]).toEqual(['vision-one-workbench', 'source', 60_000]);
     const steps = [];
     for await (const step of source.check?.(AbortSignal.timeout(10_000)) ?? []) steps.push([step.step, step.ok, step.detail]);

@@ -1,4 +1,5 @@
 import {
+  configPlace,
   SyslogConnectorError,
   isPluginDefinition,
   services,
@@ -188,7 +189,7 @@ export const describeFormatterConformance = (definition: FormatterDefinition, op
             return [name, bound.get(ref)];
           }),
         );
-        return definition.create({ id: 'conformance', options: parsed, deps, signal: new AbortController().signal });
+        return definition.create({ ...configPlace('destinations', 'conformance', process.cwd()), options: parsed, deps, signal: new AbortController().signal });
       };
 
       beforeAll(async () => {

@@ -4,6 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   SyslogConnectorError,
   type CheckStep,
+  type PluginPlace,
   type Clock,
   type Delivery,
   type Logger,
@@ -96,11 +97,11 @@ export class StreamTransport implements Transport {
   #closed = false;
   #closing: Promise<void> | undefined;
 
-  constructor(id: string, options: StreamConnectionOptions, profile: StreamProfile, deps: StreamTransportDeps) {
+  constructor(place: PluginPlace, options: StreamConnectionOptions, profile: StreamProfile, deps: StreamTransportDeps) {
     this.#options = options;
     this.#profile = profile;
-    this.#destination = { path: `destinations.${id}`, host: options.address, port: options.port, connectTimeoutMs: options.connectTimeout };
-    this.#logger = deps.logger.child({ destination: id, protocol: profile.protocol });
+    this.#destination = { path: place.configPath, host: options.address, port: options.port, connectTimeoutMs: options.connectTimeout };
+    this.#logger = deps.logger.child({ destination: place.id, protocol: profile.protocol });
     this.#clock = deps.clock;
     this.#backoff = new ReconnectBackoff(options.reconnect.initialDelay, options.reconnect.maxDelay);
   }

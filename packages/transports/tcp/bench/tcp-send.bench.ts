@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { systemClock } from '@syslog-connector/core';
+import { configPlace, systemClock } from '@syslog-connector/core';
 import { expect, test } from 'vitest';
 import { RecordingLogger } from '@syslog-connector/testing';
 import type * as TcpTransportModule from '../src/index.js';
@@ -29,7 +29,7 @@ test('sends 1,000 messages of ~400 bytes per iteration', async ({ bench }) => {
   await once(sink, 'listening');
   const port = (sink.address() as AddressInfo).port;
   const make = (framing: 'octet-counting' | 'lf') =>
-    new TcpTransport('bench', tcpOptions.parse({ address: '127.0.0.1', port, framing }), { logger: new RecordingLogger(), clock: systemClock });
+    new TcpTransport(configPlace('destinations', 'bench', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port, framing }), { logger: new RecordingLogger(), clock: systemClock });
   const octet = make('octet-counting');
   const lf = make('lf');
   const naive: Socket = connect({ host: '127.0.0.1', port });

@@ -1,4 +1,4 @@
-import { defineTransport, services } from '@syslog-connector/core';
+import { defineTransport, type PluginPlace, services } from '@syslog-connector/core';
 import { StreamTransport, type StreamTransportDeps } from '@syslog-connector/stream-transport';
 import { tcpOptions, type TcpOptions } from './options.js';
 
@@ -13,8 +13,8 @@ export { WRITE_CHUNK_CHARS } from '@syslog-connector/stream-transport';
  * a message is confirmed once handed to this machine's kernel; every unconfirmed one is sent again after reconnecting.
  */
 export class TcpTransport extends StreamTransport {
-  constructor(id: string, options: TcpOptions, deps: TcpTransportDeps) {
-    super(id, options, { protocol: 'tcp', framing: options.framing }, deps);
+  constructor(place: PluginPlace, options: TcpOptions, deps: TcpTransportDeps) {
+    super(place, options, { protocol: 'tcp', framing: options.framing }, deps);
   }
 }
 
@@ -28,5 +28,5 @@ export const tcpTransport = defineTransport({
   },
   options: tcpOptions,
   deps: { logger: services.logger, clock: services.clock },
-  create: ({ id, options, deps }) => new TcpTransport(id, options, deps),
+  create: (context) => new TcpTransport(context, context.options, context.deps),
 });

@@ -1,4 +1,4 @@
-import { systemClock } from '@syslog-connector/core';
+import { configPlace, systemClock } from '@syslog-connector/core';
 import { describeTransportConformance } from '@syslog-connector/testing';
 import { tcpOptions } from '../src/options.js';
 import { TcpTransport } from '../src/tcp-transport.js';
@@ -11,7 +11,7 @@ for (const framing of ['octet-counting', 'lf'] as const) {
     receiver: () => ({ protocol: 'tcp', framing }),
     create: ({ host, port }) =>
       new TcpTransport(
-        'conformance',
+        configPlace('destinations', 'conformance', process.cwd()),
         tcpOptions.parse({ address: host, port, framing, connectTimeout: '3s', reconnect: { initialDelay: '10ms', maxDelay: '50ms' } }),
         { logger: new RecordingLogger(), clock: systemClock },
       ),

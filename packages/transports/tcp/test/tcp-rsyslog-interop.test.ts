@@ -1,4 +1,4 @@
-import { systemClock } from '@syslog-connector/core';
+import { configPlace, systemClock } from '@syslog-connector/core';
 import { requireOracle, RsyslogOracle, type SyslogOracle } from '@syslog-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tcpOptions } from '../src/options.js';
@@ -20,7 +20,7 @@ describe.skipIf(requireOracle('rsyslog'))('tcp transport → rsyslog (a server w
     ['octet-counting', 0],
     ['lf', 1],
   ] as const)('rsyslog parses every field of what we send with %s framing', async (framing, input) => {
-    const tcp = new TcpTransport('rsyslog', tcpOptions.parse({ address: '127.0.0.1', port: oracle.ports[input], framing }), {
+    const tcp = new TcpTransport(configPlace('destinations', 'rsyslog', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port: oracle.ports[input], framing }), {
       logger: new RecordingLogger(),
       clock: systemClock,
     });

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
+import { configPlace, systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
 import { SyslogReceiver, UnresponsiveListener, type SyslogReceiverOptions, RecordingLogger, rejectionOf } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tcpOptions } from '../src/options.js';
@@ -20,7 +20,7 @@ const startReceiver = async (options: Partial<SyslogReceiverOptions> = {}) => {
 };
 
 const transport = (input: Record<string, unknown>, logger = new RecordingLogger()) => {
-  const instance = new TcpTransport('siem', tcpOptions.parse({ address: '127.0.0.1', ...input }), { logger, clock: systemClock });
+  const instance = new TcpTransport(configPlace('destinations', 'siem', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', ...input }), { logger, clock: systemClock });
   cleanups.push(() => instance.close());
   return instance;
 };
@@ -119,7 +119,7 @@ describe('tcp transport: delivery', () => {
     expect(tcpTransport.meta.delivery).toBe('at-least-once');
     const receiver = await startReceiver();
     const created = await tcpTransport.create({
-      id: 'siem',
+      ...configPlace('destinations', 'siem', process.cwd()),
       options: tcpOptions.parse({ address: 'localhost', port: receiver.port }),
       deps: { logger: new RecordingLogger(), clock: systemClock },
       signal: never,

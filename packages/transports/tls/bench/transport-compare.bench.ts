@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { systemClock, type Transport } from '@syslog-connector/core';
+import { configPlace, systemClock, type Transport } from '@syslog-connector/core';
 import { createCertificateAuthority, issueCertificate } from '@syslog-connector/testing';
 // @ts-expect-error -- no type declarations
 import syslogClient from 'syslog-client';
@@ -89,8 +89,8 @@ test('transport throughput: ours vs syslog-client and syslog-pro, and memory wit
   const tcpSink = await sink(createTcpServer(), false);
   const tlsSink = await sink(createTlsServer({ key: server.key, cert: server.cert }), true);
   const deps = { logger: new RecordingLogger(), clock: systemClock };
-  const tcp = new TcpTransport('bench', tcpOptions.parse({ address: '127.0.0.1', port: tcpSink.port }), deps);
-  const tls = new TlsTransport('bench', tlsOptions.parse({ address: '127.0.0.1', port: tlsSink.port, tls: { ca: join(dir, 'ca.pem') } }), deps);
+  const tcp = new TcpTransport(configPlace('destinations', 'bench', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port: tcpSink.port }), deps);
+  const tls = new TlsTransport(configPlace('destinations', 'bench', process.cwd()), tlsOptions.parse({ address: '127.0.0.1', port: tlsSink.port, tls: { ca: join(dir, 'ca.pem') } }), deps);
   await ours(tcp, BATCH)(); // connect and warm up
   await ours(tls, BATCH)();
 

@@ -8,7 +8,7 @@ export type TlsMinVersion = (typeof TLS_MIN_VERSIONS)[number];
 const file = (what: string) => z.string().trim().min(1, { error: `must be the path of ${what}` });
 
 /**
- * `tls:` of a `protocol: tls` destination. Paths are relative to the connector's working directory. The files
+ * `tls:` of a `protocol: tls` destination. A relative path is relative to the config file's folder. The files
  * are read again on every connect, so renewed certificates are used from the next connection on.
  */
 export const tlsSettings = z

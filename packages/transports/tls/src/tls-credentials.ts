@@ -23,12 +23,15 @@ export class TlsCredentials {
   readonly #settings: TlsSettings;
   readonly #destination: Destination;
   readonly #logger: Logger;
+  readonly #resolvePath: (path: string) => string;
   #loaded: Loaded | undefined;
 
-  constructor(settings: TlsSettings, destination: Destination, logger: Logger) {
+  /** `resolvePath` is the host's (`PluginPlace`): a relative `tls.ca` is read from the config file's folder. */
+  constructor(settings: TlsSettings, destination: Destination, logger: Logger, resolvePath: (path: string) => string) {
     this.#settings = settings;
     this.#destination = destination;
     this.#logger = logger;
+    this.#resolvePath = resolvePath;
   }
 
   /** True when a client certificate is configured. */
@@ -98,7 +101,8 @@ export class TlsCredentials {
     return found;
   }
 
-  async #read(key: FileKey, path: string): Promise<string> {
+  async #read(key: FileKey, configured: string): Promise<string> {
+    const path = this.#resolvePath(configured);
     try {
       return await readFile(path, 'utf8');
     } catch (error) {
@@ -106,7 +110,7 @@ export class TlsCredentials {
       const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? String(error)})`;
       throw new TransportError('TRANSPORT_TLS', `the ${FILE_ROLE[key]} file ${path} ${why}`, 0, {
         path: `${this.#destination.path}.tls.${key}`,
-        hint: `check tls.${key}: paths are relative to the directory the connector runs in, and the file must be readable by its user`,
+        hint: `check tls.${key}: a relative path is taken from the config file's folder, and the file must be readable by the connector's user`,
         cause: error,
       });
     }

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { type CertificateValidity, defineTransport, services, TransportError, type CheckStep, type Logger } from '@syslog-connector/core';
+import { type CertificateValidity, defineTransport, services, TransportError, type CheckStep, type Logger, type PluginPlace } from '@syslog-connector/core';
 import {
   elapsed,
   failedStep,
@@ -47,11 +47,11 @@ export const ACCEPTANCE_WAIT_MS = 500;
 export class TlsTransport extends StreamTransport {
   readonly #credentials: TlsCredentials;
 
-  constructor(id: string, options: TlsOptions, deps: TlsTransportDeps) {
-    const destination: Destination = { path: `destinations.${id}`, host: options.address, port: options.port, connectTimeoutMs: options.connectTimeout };
-    const logger = deps.logger.child({ destination: id, protocol: 'tls' });
+  constructor(place: PluginPlace, options: TlsOptions, deps: TlsTransportDeps) {
+    const destination: Destination = { path: place.configPath, host: options.address, port: options.port, connectTimeoutMs: options.connectTimeout };
+    const logger = deps.logger.child({ destination: place.id, protocol: 'tls' });
     const settings = options.tls;
-    const credentials = new TlsCredentials(settings, destination, logger);
+    const credentials = new TlsCredentials(settings, destination, logger, place.resolvePath);
     const diagnosis: TlsDiagnosisContext = { destination, settings, serverName: settings.serverName ?? options.address };
     if (settings.insecureSkipVerify) {
       logger.warn(
@@ -60,7 +60,7 @@ export class TlsTransport extends StreamTransport {
       );
     }
     super(
-      id,
+      place,
       options,
       {
         protocol: 'tls',
@@ -317,7 +317,7 @@ export const tlsTransport = defineTransport({
   },
   options: tlsOptions,
   deps: { logger: services.logger, clock: services.clock },
-  create: ({ id, options, deps }) => new TlsTransport(id, options, deps),
+  create: (context) => new TlsTransport(context, context.options, context.deps),
 });
 
 export type { TlsSettings };

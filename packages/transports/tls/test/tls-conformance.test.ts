@@ -1,4 +1,4 @@
-import { systemClock } from '@syslog-connector/core';
+import { configPlace, systemClock } from '@syslog-connector/core';
 import { describeTransportConformance } from '@syslog-connector/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { tlsOptions } from '../src/options.js';
@@ -18,7 +18,7 @@ describeTransportConformance({
   receiver: () => ({ protocol: 'tls', tls: { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, requestCert: true } }),
   create: ({ host, port }) =>
     new TlsTransport(
-      'conformance',
+      configPlace('destinations', 'conformance', process.cwd()),
       tlsOptions.parse({
         address: host,
         port,

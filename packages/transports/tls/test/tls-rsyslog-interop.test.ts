@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
+import { configPlace, systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
 import { createCertificateAuthority, issueCertificate, requireOracle, RsyslogOracle, type SyslogOracle } from '@syslog-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlsOptions } from '../src/options.js';
@@ -51,7 +51,7 @@ describe.skipIf(requireOracle('rsyslog'))('tls transport → rsyslog (gtls and o
 
   const transport = (driver: 'gtls' | 'ossl', tls: Record<string, unknown>) =>
     new TlsTransport(
-      'siem',
+      configPlace('destinations', 'siem', process.cwd()),
       tlsOptions.parse({ address: '127.0.0.1', port: ports[driver], connectTimeout: '3s', reconnect: { initialDelay: '10ms', maxDelay: '10ms' }, tls: { ca: file('ca.pem'), ...tls } }),
       { logger: new RecordingLogger(), clock: systemClock },
     );

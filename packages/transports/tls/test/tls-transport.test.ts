@@ -4,7 +4,7 @@ import { copyFile } from 'node:fs/promises';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { promisify } from 'node:util';
-import { systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
+import { configPlace, systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
 import { SyslogReceiver, UnresponsiveListener, type ReceiverTlsOptions, RecordingLogger, rejectionOf } from '@syslog-connector/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tlsOptions } from '../src/options.js';
@@ -32,7 +32,7 @@ const startReceiver = async (tls: Partial<ReceiverTlsOptions> = {}) => {
 const transport = (input: Record<string, unknown>, logger = new RecordingLogger()) => {
   const { tls, ...rest } = input;
   const options = tlsOptions.parse({ address: '127.0.0.1', connectTimeout: '3s', tls: { ca: pki.file('ca.pem'), ...(tls as object) }, ...rest });
-  const instance = new TlsTransport('siem', options, { logger, clock: systemClock });
+  const instance = new TlsTransport(configPlace('destinations', 'siem', process.cwd()), options, { logger, clock: systemClock });
   cleanups.push(() => instance.close());
   return instance;
 };

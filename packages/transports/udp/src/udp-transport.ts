@@ -8,6 +8,7 @@ import {
   type Delivery,
   type Logger,
   type Metrics,
+  type PluginPlace,
   type Transport,
 } from '@syslog-connector/core';
 import {
@@ -63,12 +64,12 @@ export class UdpTransport implements Transport {
   #sending: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  constructor(id: string, options: UdpOptions, deps: UdpTransportDeps) {
-    this.#id = id;
+  constructor(place: PluginPlace, options: UdpOptions, deps: UdpTransportDeps) {
+    this.#id = place.id;
     this.#options = options;
     // A UDP "connect" sends nothing; 10s bounds only the name lookup.
-    this.#destination = { path: `destinations.${id}`, host: options.address, port: options.port, connectTimeoutMs: 10_000 };
-    this.#logger = deps.logger.child({ destination: id, protocol: 'udp' });
+    this.#destination = { path: place.configPath, host: options.address, port: options.port, connectTimeoutMs: 10_000 };
+    this.#logger = deps.logger.child({ destination: place.id, protocol: 'udp' });
     this.#metrics = deps.metrics;
   }
 
@@ -264,5 +265,5 @@ export const udpTransport = defineTransport({
   },
   options: udpOptions,
   deps: { logger: services.logger, metrics: services.metrics },
-  create: ({ id, options, deps }) => new UdpTransport(id, options, deps),
+  create: (context) => new UdpTransport(context, context.options, context.deps),
 });

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import type { Metrics } from '@syslog-connector/core';
-import { TransportError, type CheckStep } from '@syslog-connector/core';
+import { configPlace, TransportError, type CheckStep } from '@syslog-connector/core';
 import { SyslogReceiver } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { udpOptions } from '../src/options.js';
@@ -32,7 +32,7 @@ const startReceiver = async (host = '127.0.0.1') => {
 };
 
 const transport = (input: Record<string, unknown>, logger = new RecordingLogger(), metrics = new CountingMetrics()) => {
-  const instance = new UdpTransport('siem', udpOptions.parse({ address: '127.0.0.1', ...input }), { logger, metrics });
+  const instance = new UdpTransport(configPlace('destinations', 'siem', process.cwd()), udpOptions.parse({ address: '127.0.0.1', ...input }), { logger, metrics });
   cleanups.push(() => instance.close());
   return { instance, logger, metrics };
 };

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const COMMITTED = new URL('../syslog-connector.schema.json', import.meta.url);
+
+/**
+ * The editor schema is generated from the zod schemas `validate` uses, and committed so an editor can fetch it
+ * (`# yaml-language-server: $schema=…`). This test regenerates it: a plugin option added without regenerating fails.
+ */
+describe('syslog-connector schema', () => {
+  it('prints the committed JSON Schema exactly (regenerate: node apps/connector/dist/cli.js schema > apps/connector/syslog-connector.schema.json)', async () => {
+    const result = await runCli(['schema']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(await readFile(COMMITTED, 'utf8'));
+  });
+
+  it('describes core keys and every built-in plugin, as the user writes them', async () => {
+    const schema = JSON.parse(await readFile(COMMITTED, 'utf8')) as {
+      $schema: string;
+      properties: Record<string, { additionalProperties?: { oneOf?: Array<{ properties: Record<string, { const?: string; type?: string; default?: unknown }> }> }; default?: unknown }>;
+      additionalProperties: boolean;
+    };
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.instance?.default).toBeUndefined();
+    const sources = schema.properties.sources?.additionalProperties?.oneOf ?? [];
+    expect(sources.map((s) => s.properties.type?.const).sort()).toEqual(['microsoft-defender-identity', 'vision-one-audit', 'vision-one-oat', 'vision-one-workbench']);
+    const destinations = schema.properties.destinations?.additionalProperties?.oneOf ?? [];
+    expect(destinations.map((d) => d.properties.protocol?.const)).toEqual(['tcp', 'tls', 'udp']);
+    // A duration is written as text: the input side of the zod schema, not the parsed milliseconds.
+    expect(sources[0]?.properties.pollInterval).toMatchObject({ type: 'string', default: '60s' });
+  });
+});
