@@ -1,4 +1,4 @@
-import { ConfigReloader } from '../config/config-reloader.js';
+import { ConfigReloader, HangupSignal } from '../config/config-reloader.js';
 import { startAdminListener } from '../admin/admin-listener.js';
 import { createLogger } from '../logger.js';
 import { Connector } from '../connector.js';
@@ -20,6 +20,15 @@ export interface RunOptions {
  * change to the file, with `reload: { watch: true }`) reloads the config without a restart (README "Reload").
  */
 export const runCommand = async (configPath: string, io: CommandIo, options: RunOptions = {}): Promise<number> => {
+  const hangups = new HangupSignal();
+  try {
+    return await runDaemon(configPath, io, options, hangups);
+  } finally {
+    hangups.dispose();
+  }
+};
+
+const runDaemon = async (configPath: string, io: CommandIo, options: RunOptions, hangups: HangupSignal): Promise<number> => {
   const loaded = await loadOrReport(configPath, io);
   if (loaded === undefined) return EXIT.failed;
   const logger = createLogger(loaded.config.logLevel, io.stderr);
@@ -61,9 +70,7 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
     if (options.durationMs !== undefined) setTimeout(() => resolve('duration'), options.durationMs).unref();
   });
   const reloader = new ConfigReloader(configPath, connector, logger, io.env);
-  // A listener also keeps SIGHUP from ending the process, its default.
-  const onHangup = () => void reloader.request('SIGHUP');
-  process.on('SIGHUP', onHangup);
+  hangups.attach(reloader);
   await reloader.follow();
   const statusTimer = setInterval(() => {
     connector.status().then(
@@ -74,13 +81,12 @@ export const runCommand = async (configPath: string, io: CommandIo, options: Run
   statusTimer.unref();
   const reason = await stopped;
   clearInterval(statusTimer);
-  // Closed, the reloader ignores a SIGHUP during the drain; the listener stays until the end so it cannot kill us.
+  // Closed, the reloader ignores a SIGHUP during the drain (the listener stays till `run` returns: no default action).
   await reloader.close();
   logger.info({ reason }, 'Stopping: draining destinations.');
   admin?.stopping();
   await connector.stop();
   await store.journal.close();
   await admin?.close();
-  process.off('SIGHUP', onHangup);
   return EXIT.ok;
 };

@@ -144,6 +144,37 @@ export class ConfigReloader {
   }
 }
 
+/**
+ * SIGHUP for the whole of `run`. Its default action ends the process, so it is caught from the first moment: one
+ * that arrives while the daemon is starting (loading the config, opening the store, starting the plugins) is kept
+ * and reloads as soon as the reloader is attached; after the reloader is closed (stopping) it is ignored.
+ */
+export class HangupSignal {
+  #reloader: ConfigReloader | undefined;
+  #pending = false;
+  readonly #listener = (): void => {
+    if (this.#reloader === undefined) this.#pending = true;
+    else void this.#reloader.request('SIGHUP');
+  };
+
+  constructor() {
+    process.on('SIGHUP', this.#listener);
+  }
+
+  /** From now on SIGHUP reloads; one that came earlier reloads now. */
+  attach(reloader: ConfigReloader): void {
+    this.#reloader = reloader;
+    if (this.#pending) {
+      this.#pending = false;
+      void reloader.request('SIGHUP');
+    }
+  }
+
+  dispose(): void {
+    process.off('SIGHUP', this.#listener);
+  }
+}
+
 const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**
