@@ -83,8 +83,7 @@ export const createProgram = (setExit: (code: number) => void): Command => {
   program
     .command('schema')
     .description('print the JSON Schema of the config file (for editors), from core and the built-in plugins')
-    .option('-c, --config <file>', 'also describe the plugins this config loads (`plugins:`)')
-    .action(async (opts: { config?: string }) => setExit(await schemaCommand(processIo, opts.config === undefined ? {} : { config: opts.config })));
+    .action(async () => setExit(await schemaCommand(processIo)));
   program
     .command('demo')
     .description('no credentials: simulator → connector → receiver, printing each line')

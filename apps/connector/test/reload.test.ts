@@ -128,6 +128,39 @@ describe('reload (real processes, loopback only, bounded)', () => {
     expect(connector.logs()).not.toContain('"level":50');
   }, 60_000);
 
+  it('SIGHUP removes a destination whose server stopped reading: the reload ends within the stop timeout, the others never wait', async () => {
+    const keep = await receiver();
+    const stalled = await receiver();
+    await writeSequenceConfig(configPath, SOURCE, [
+      { id: 'keep', port: keep.port },
+      { id: 'stalled', port: stalled.port },
+    ]);
+    const connector = run();
+    await waitUntil(() => stalled.messages.length >= 200, 15_000, '200 messages at the stalled server');
+    // Accepts, never reads: once the socket buffers are full the send in flight never completes.
+    stalled.pause();
+    await sleep(1_500);
+    await writeSequenceConfig(configPath, SOURCE, [{ id: 'keep', port: keep.port }]);
+    const hungUpAt = Date.now();
+    const keptBefore = keep.messages.length;
+    hangUp(connector);
+    await waitUntil(() => logLines(connector, 'Config reloaded.').length === 1, 15_000, 'the reload');
+    // RELOAD_STOP_TIMEOUT_MS (5 s) and the end-of-stream grace, not forever.
+    expect(Date.now() - hungUpAt).toBeLessThan(9_000);
+    // Meanwhile the destination that stays went on delivering.
+    expect(keep.messages.length).toBeGreaterThan(keptBefore);
+    const removal = logLines(connector, 'Destination removed')[0] as { destination: string; cursor: number };
+    expect(removal.destination).toBe('stalled');
+
+    await waitUntil(() => missing(sequenceNumbers(keep.messages), SOURCE.total).length === 0, 30_000, 'every event at keep');
+    expect(await connector.stop()).toBe(0);
+    expect(sequenceNumbers(keep.messages)).toHaveLength(SOURCE.total);
+    // Its cursor covers only what the server took: reading again, it has every event up to the cursor.
+    stalled.resume();
+    await waitUntil(() => missing(sequenceNumbers(stalled.messages), removal.cursor).length === 0, 10_000, 'the stalled server to read up to the cursor');
+    expect(removal.cursor).toBeLessThan(SOURCE.total);
+  }, 60_000);
+
   it('SIGHUP with a broken config: refused with every problem in the log, the old config keeps delivering', async () => {
     const siem = await receiver();
     await writeSequenceConfig(configPath, SOURCE, [{ id: 'siem', port: siem.port }]);
