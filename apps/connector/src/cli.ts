@@ -83,7 +83,8 @@ export const createProgram = (setExit: (code: number) => void): Command => {
   program
     .command('schema')
     .description('print the JSON Schema of the config file (for editors), from core and the built-in plugins')
-    .action(async () => setExit(await schemaCommand(processIo)));
+    .option('-c, --config <file>', 'also describe the plugins this config loads (`plugins:`)')
+    .action(async (opts: { config?: string }) => setExit(await schemaCommand(processIo, opts.config === undefined ? {} : { config: opts.config })));
   program
     .command('demo')
     .description('no credentials: simulator → connector → receiver, printing each line')

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
@@ -31,5 +33,21 @@ describe('syslog-connector schema', () => {
     expect(destinations.map((d) => d.properties.protocol?.const)).toEqual(['tcp', 'tls', 'udp']);
     // A duration is written as text: the input side of the zod schema, not the parsed milliseconds.
     expect(sources[0]?.properties.pollInterval).toMatchObject({ type: 'string', default: '60s' });
+  });
+
+  it('with -c, describes the plugins that config loads too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sc-schema-'));
+    try {
+      const plugin = join(process.cwd(), '../../examples/format-json-example/dist/index.js');
+      await writeFile(join(dir, 'config.yaml'), `plugins: [${JSON.stringify(plugin)}]\n`);
+      const result = await runCli(['schema', '-c', join(dir, 'config.yaml')]);
+      expect(result.code).toBe(0);
+      const schema = JSON.parse(result.stdout) as { properties: { destinations: { additionalProperties: { oneOf: Array<{ properties: { format: { enum: string[] } } & Record<string, unknown> }> } } } };
+      const tcp = schema.properties.destinations.additionalProperties.oneOf[0];
+      expect(tcp?.properties.format.enum).toEqual(['cef', 'rfc5424', 'rfc3164', 'example-json']);
+      expect(tcp?.properties['example-json']).toMatchObject({ type: 'object' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { readConfigDocument, substituteEnvironment } from '@syslog-connector/core';
 import { describePlugins, type PluginDescription } from '../plugins/describe-plugins.js';
 import { type CommandIo, DEFAULT_CONFIG_PATH, EXIT, reportError } from './command-context.js';
+import { readPluginSpecs } from './plugin-specs.js';
 
 export interface PluginsOptions {
   readonly json?: boolean;
@@ -24,14 +23,8 @@ const table = (rows: readonly PluginDescription[]): string => {
  */
 export const pluginsCommand = async (configPath: string, io: CommandIo, options: PluginsOptions = {}): Promise<number> => {
   try {
-    let specs: string[] = [];
-    let baseDir = process.cwd();
-    if (configPath !== DEFAULT_CONFIG_PATH || existsSync(configPath)) {
-      const document = substituteEnvironment(await readConfigDocument(configPath), io.env).value;
-      const plugins = typeof document === 'object' && document !== null ? (document as { plugins?: unknown }).plugins : undefined;
-      specs = Array.isArray(plugins) ? plugins.filter((p): p is string => typeof p === 'string') : [];
-      baseDir = dirname(resolve(configPath));
-    }
+    const { specs, baseDir } =
+      configPath !== DEFAULT_CONFIG_PATH || existsSync(configPath) ? await readPluginSpecs(configPath, io.env) : { specs: [], baseDir: process.cwd() };
     const plugins = await describePlugins(specs, baseDir);
     io.stdout.write(options.json === true ? `${JSON.stringify(plugins, null, 2)}\n` : table(plugins));
     return EXIT.ok;

@@ -97,8 +97,8 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
         steps.push(step);
         printStep(step);
       }
-      // A check that yields nothing proved nothing: only an explicit `checked: false` passes without a step.
-      sources.push({ source: id, type, checked, ok: checked ? steps.length > 0 && steps.every((s) => s.ok) : steps.every((s) => s.ok), steps });
+      // A check that yields nothing proved nothing: only a source with no check at all passes without a step.
+      sources.push({ source: id, type, checked, ok: steps.every((s) => s.ok) && (!checked || steps.length > 0), steps });
     }
 
     const destinations: DestinationReport[] = [];
