@@ -239,7 +239,10 @@ export class Connector {
     return connector;
   }
 
-  /** The config running now: the one started with, or the last one a reload applied. */
+  /**
+   * The config running now: the one started with, or the last one a reload applied — with each key that needs a
+   * restart at its running value. The admin listener can read it (and `status()`) after a reload.
+   */
   get config(): ConnectorConfig {
     return this.#config;
   }
@@ -316,8 +319,10 @@ export class Connector {
       await Promise.all(destinations.removed.map(async (id) => [id, (await journal.progress(id)).cursor] as const)),
     );
 
-    // 3. Declare who reads the journal now, then start the new parts.
-    this.#config = config;
+    // 3. Declare who reads the journal now, then start the new parts. The running config keeps the old value of
+    // each key that needs a restart: `config` says what runs, and the next reload warns again.
+    const kept = Object.fromEntries(needsRestart.map((key) => [key, (previous as unknown as Record<string, unknown>)[key]]));
+    this.#config = { ...config, ...kept } as ConnectorConfig;
     const running = [...this.#destinations.values()].map((d) => d.consumer);
     await journal.setConsumers?.([...running, ...preparedDestinations.map((d) => consumerOf(d))]);
     for (const prepared of preparedDestinations) this.#startDestination(prepared);
