@@ -60,6 +60,14 @@ describe('syslog-connector validate', () => {
     expect(result.stdout).toContain('fixtures/no-company-id.yaml is valid.');
   });
 
+  it('never quotes a value that came from the environment: a secret in the wrong key shows as ${NAME}', async () => {
+    const result = await runCli(['validate', '-c', 'fixtures/secret-in-wrong-key.yaml'], { env: { SC_TEST_SECRET: 'hunter2-Secret-value' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('journal.maxSize: ');
+    expect(result.stderr).toContain('${SC_TEST_SECRET}');
+    expect(`${result.stdout}${result.stderr}`).not.toContain('hunter2');
+  });
+
   it('says where the config was looked for when it does not exist, and exits 1', async () => {
     const result = await runCli(['validate', '-c', 'fixtures/nope.yaml']);
     expect(result.code).toBe(1);

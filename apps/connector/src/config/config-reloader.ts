@@ -5,6 +5,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { describeError, type Logger, SyslogConnectorError } from '@syslog-connector/core';
 import type { Connector } from '../connector.js';
 import { loadConnectorConfig } from './load-connector-config.js';
+import { concealer } from './conceal-environment.js';
 
 export type ReloadTrigger = 'SIGHUP' | 'file change';
 
@@ -177,18 +178,3 @@ export class HangupSignal {
 
 const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/**
- * Puts `${NAME}` back for the value of every environment variable the file refers to, in a message about it. A
- * problem message may quote the value it refused (`"…" is not a size`), and a value from the environment is
- * usually a secret: the log shows where it came from, never what it is.
- */
-const concealer = (text: string, env: Readonly<Record<string, string | undefined>>): ((message: string) => string) => {
-  const values = new Map<string, string>();
-  for (const [, name] of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) {
-    const value = name === undefined ? undefined : env[name];
-    if (name !== undefined && value !== undefined && value.length > 0) values.set(value, `\${${name}}`);
-  }
-  // Longest first, so a value containing another is replaced whole.
-  const ordered = [...values].sort(([a], [b]) => b.length - a.length);
-  return (message) => ordered.reduce((out, [value, name]) => out.split(value).join(name), message);
-};

@@ -12,6 +12,7 @@ import {
   substituteEnvironment,
   SyslogConnectorError,
 } from '@syslog-connector/core';
+import { concealer } from './conceal-environment.js';
 import { builtinPlugins } from '../plugins/builtin-plugins.js';
 import { loadPluginPackages } from '../plugins/load-plugin-packages.js';
 
@@ -74,7 +75,11 @@ export const validateDocument = async (
       ...checkSourceReferences(value),
     ].filter((issue) => !unset.has(issue.path)),
   ];
-  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
+  if (issues.length > 0 || !parsed.success) {
+    // A message may quote the value it refused (`"…" is not a size`); a value from `${NAME}` is shown as `${NAME}`.
+    const conceal = concealer(JSON.stringify(document) ?? '', environment);
+    return { ok: false, issues: issues.map(({ path, message }) => ({ path: conceal(path), message: conceal(message) })) };
+  }
   const config = parsed.data as unknown as ConnectorConfig;
   // stateDir is relative to the config file, like plugin paths, so a service starts the same from any folder.
   const located: ConnectorConfig = { ...config, configDir: baseDir, stateDir: resolve(baseDir, config.stateDir) };
