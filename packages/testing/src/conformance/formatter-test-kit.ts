@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import {
   SyslogConnectorError,
+  configPlace,
   isPluginDefinition,
+  type PluginPlace,
   type CefExtension,
   type CefRecord,
   type Formatter,
@@ -66,11 +68,14 @@ export const formatterMaker =
   };
 
 /**
- * The context a formatter plugin's `create` gets in the unit tests: id `siem`, the given (parsed) options, deps
+ * The context a formatter plugin's `create` gets in the unit tests: `destinations.siem` (paths resolved from the
+ * working directory), the given (parsed) options, deps
  * `host` (`FORMATTER_TEST_HOST`) and `metrics` (a fresh `RecordingMetrics`), and a signal that never aborts.
  */
-export const formatterPluginContext = <O>(options: O): { id: string; options: O; deps: FormatterTestDeps; signal: AbortSignal } => ({
-  id: 'siem',
+export const formatterPluginContext = <O>(
+  options: O,
+): PluginPlace & { options: O; deps: FormatterTestDeps; signal: AbortSignal } => ({
+  ...configPlace('destinations', 'siem', process.cwd()),
   options,
   deps: { host: FORMATTER_TEST_HOST, metrics: new RecordingMetrics() },
   signal: new AbortController().signal,
