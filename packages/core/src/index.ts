@@ -3,6 +3,7 @@ export * from './security-event.js';
 export * from './service-ref.js';
 export * from './services.js';
 export * from './errors.js';
+export * from './secret-redaction.js';
 export * from './source.js';
 export * from './formatter.js';
 export * from './transport.js';

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { duration } from '../duration.js';
+import { secretOption } from '../secret-redaction.js';
 
 /** The admin listener's default address: loopback only, so nothing is exposed until an operator says so. */
 export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:9514';
@@ -45,12 +46,14 @@ export const adminConfigSchema = z
       })
       .default(DEFAULT_ADMIN_LISTEN)
       .describe('Address of the admin listener; default 127.0.0.1:9514. Anything but loopback needs tls.'),
-    token: z
-      .string({ error: 'is required: the bearer token that guards the admin listener; write ${SYSLOG_CONNECTOR_ADMIN_TOKEN}' })
-      .min(ADMIN_TOKEN_MIN_LENGTH, {
-        error: `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters; generate one with \`openssl rand -hex 32\``,
-      })
-      .describe('Bearer token (Authorization: Bearer …) for everything but /healthz, /readyz and public /metrics'),
+    token: secretOption(
+      z
+        .string({ error: 'is required: the bearer token that guards the admin listener; write ${SYSLOG_CONNECTOR_ADMIN_TOKEN}' })
+        .min(ADMIN_TOKEN_MIN_LENGTH, {
+          error: `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters; generate one with \`openssl rand -hex 32\``,
+        })
+        .describe('Bearer token (Authorization: Bearer …) for everything but /healthz, /readyz and public /metrics'),
+    ),
     tls: z
       .strictObject({
         cert: pemFile.describe('PEM file of the listener certificate (chain)'),

@@ -1,4 +1,4 @@
-import { duration, since, z } from '@syslog-connector/core';
+import { duration, secretOption, since, z } from '@syslog-connector/core';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
@@ -45,14 +45,16 @@ export const mdiOptions = z
       .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,})$/i, 'must be the directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com')
       .describe('Microsoft Entra directory (tenant) ID or domain'),
     clientId: z.string().regex(GUID, 'must be the application (client) ID of the app registration, a GUID').describe('Application (client) ID'),
-    clientSecret: secret('MDI_CLIENT_SECRET')
-      .optional()
-      .describe('Client secret value (not its ID); write ${MDI_CLIENT_SECRET}. Never logged. Either this or `certificate`.'),
+    clientSecret: secretOption(
+      secret('MDI_CLIENT_SECRET')
+        .optional()
+        .describe('Client secret value (not its ID); write ${MDI_CLIENT_SECRET}. Never logged. Either this or `certificate`.'),
+    ),
     certificate: z
       .strictObject({
         cert: z.string().min(1).describe('PEM file of the certificate uploaded to the app registration (relative to the config file)'),
         key: z.string().min(1).describe('PEM file of its private key (RSA; relative to the config file)'),
-        passphrase: secret('MDI_KEY_PASSPHRASE').optional().describe('Passphrase of an encrypted key; write ${MDI_KEY_PASSPHRASE}'),
+        passphrase: secretOption(secret('MDI_KEY_PASSPHRASE').optional().describe('Passphrase of an encrypted key; write ${MDI_KEY_PASSPHRASE}')),
       })
       .optional()
       .describe('Sign in with a certificate (a signed JWT client assertion, FACTS §D.5) instead of a secret'),

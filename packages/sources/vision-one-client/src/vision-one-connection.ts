@@ -1,4 +1,4 @@
-import { duration, since, z } from '@syslog-connector/core';
+import { duration, secretOption, since, z } from '@syslog-connector/core';
 import { companyIdOption } from './trend-cef-profile.js';
 import { VISION_ONE_REGION_NAMES, VISION_ONE_REGIONS } from './vision-one-regions.js';
 
@@ -43,14 +43,16 @@ export const visionOneConnection = z
       .optional()
       .describe(`Vision One region of the account: ${VISION_ONE_REGION_NAMES.join(', ')}; default us (FACTS §B.1)`),
     baseUrl: baseUrl.optional(),
-    token: z
-      .string()
-      .min(1, 'is empty; set it to ${VISION_ONE_TOKEN} and export the API key in that variable')
-      // A header value cannot hold CR, LF or other controls; checked here so the error names the config key, and
-      // worded without the value so the key never reaches a log.
-      .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { message: 'contains a line break or control character; remove it from the variable' })
-      .refine((value) => value.trim() === value, { message: 'has leading or trailing spaces; remove them from the variable' })
-      .describe('API key (Administration → API Keys); write ${VISION_ONE_TOKEN} to read it from the environment'),
+    token: secretOption(
+      z
+        .string()
+        .min(1, 'is empty; set it to ${VISION_ONE_TOKEN} and export the API key in that variable')
+        // A header value cannot hold CR, LF or other controls; checked here so the error names the config key, and
+        // worded without the value so the key never reaches a log.
+        .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { message: 'contains a line break or control character; remove it from the variable' })
+        .refine((value) => value.trim() === value, { message: 'has leading or trailing spaces; remove them from the variable' })
+        .describe('API key (Administration → API Keys); write ${VISION_ONE_TOKEN} to read it from the environment'),
+    ),
     since: since().prefault('24h').describe('First run only: an ISO time or a duration back from now (24h)'),
     pollInterval: duration().prefault('60s').describe('Time between polls'),
     requestTimeout: duration()

@@ -1,4 +1,4 @@
-import { z } from '@syslog-connector/core';
+import { secretOption, z } from '@syslog-connector/core';
 import { addressOption, portOption, streamConnectionShape } from '@syslog-connector/stream-transport';
 
 /** The lowest TLS version accepted: 1.2 (the default, RFC 5425 as updated by RFC 9662) or 1.3. */
@@ -20,7 +20,7 @@ export const tlsSettings = z
       .optional()
       .describe('"Server requires client authentication": PEM file of this connector\'s client certificate (chain).'),
     key: file('a PEM file').optional().describe('PEM file of the client certificate\'s private key.'),
-    passphrase: z.string().min(1).optional().describe('Passphrase of an encrypted key; write ${NAME} to read it from the environment.'),
+    passphrase: secretOption(z.string().min(1).optional().describe('Passphrase of an encrypted key; write ${NAME} to read it from the environment.')),
     serverName: z
       .string()
       .trim()
