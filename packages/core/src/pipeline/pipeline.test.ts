@@ -348,3 +348,129 @@ describe('SourceRunner with a full journal', () => {
     expect(runner.stats).toMatchObject({ paused: false, stored: 1 });
   });
 });
+
+describe('DestinationRunner under a server that resets the connection every N messages (issue #16)', () => {
+  /**
+   * A stream transport to a server that reads N messages on each connection, then resets it. `quiet`: the kernel
+   * took the rest, so the send resolves and only `connected` (then `finish`) tells; `throwing`: the send fails at
+   * the reset with what was read as `written`. `finish` is true only if the server read everything (no reset).
+   */
+  class ResettingTransport implements Transport {
+    readonly received: string[] = [];
+    sent = 0;
+    finishes = 0;
+    resets = 0;
+    readonly #every: number;
+    readonly #mode: 'quiet' | 'throwing';
+    #open = false;
+    #reset = false;
+    #onConnection = 0;
+    constructor(every: number, mode: 'quiet' | 'throwing') {
+      this.#every = every;
+      this.#mode = mode;
+    }
+    get connected(): boolean {
+      return this.#open && !this.#reset;
+    }
+    async send(messages: readonly string[]) {
+      if (!this.connected) {
+        this.#open = true;
+        this.#reset = false;
+        this.#onConnection = 0;
+      }
+      for (const [i, message] of messages.entries()) {
+        this.sent += 1;
+        if (this.#reset) continue; // into the kernel's buffer of a connection the server has reset: never read
+        this.received.push(message);
+        this.#onConnection += 1;
+        if (this.#onConnection < this.#every) continue;
+        this.#reset = true;
+        this.resets += 1;
+        if (this.#mode === 'throwing') throw new TransportError('TRANSPORT_CLOSED', 'connection reset by the server', i + 1);
+      }
+      return { written: messages.length };
+    }
+    async finish() {
+      this.finishes += 1;
+      const confirmed = this.connected;
+      this.#open = false;
+      return confirmed;
+    }
+    async *check() {}
+    async close() {}
+  }
+
+  const deliverAll = async (runner: DestinationRunner, journal: InMemoryJournal, events: number) => {
+    const signal = new AbortController().signal;
+    for (let rounds = 0; (await journal.progress('siem')).cursor < events; rounds += 1) {
+      if (rounds > 100_000) throw new Error('no progress');
+      await runner.deliverOnce(signal).catch(() => undefined);
+      // What the time window would acknowledge only after 60 s is confirmed at the end, as a drain does.
+      if ((await runner.deliverOnce(signal).catch(() => -1)) === 0 && runner.unconfirmed > 0) {
+        runner.requestDrain(Date.now());
+        await runner.run(signal, 1);
+      }
+    }
+  };
+
+  for (const every of [7, 100, 1_500]) {
+    for (const mode of ['quiet', 'throwing'] as const) {
+      it(`every event is delivered when the server resets every ${every} messages (${mode}), in bounded sends`, async () => {
+        const events = 6_000;
+        const transport = new ResettingTransport(every, mode);
+        // A long time window: what used to send the first 1,500 messages again and again.
+        const { journal, runner } = await windowedRunner(transport, { events, batchSize: 1_000, confirmWindowMs: 60_000 });
+        await deliverAll(runner, journal, events);
+        expect(new Set(transport.received).size).toBe(events - 1); // all but e13, which is dead-lettered
+        expect(await journal.progress('siem')).toMatchObject({ cursor: events, delivered: events - 1 });
+        const perEvent = transport.sent / events;
+        const duplicates = transport.received.length - (events - 1);
+        console.info(
+          `reset every ${every} (${mode}): ${transport.sent} sent for ${events} events (${perEvent.toFixed(2)}/event), ` +
+            `${duplicates} duplicates over ${transport.resets} resets, ${runner.stats.resent} re-sent, ${transport.finishes} confirmations`,
+        );
+        // Before: the first messages were sent again and again and the cursor never moved (171,000 sent for 7,500).
+        expect(perEvent).toBeLessThanOrEqual(2);
+        // Each reset costs at most what the server read on that connection, and every re-send is counted.
+        expect(duplicates).toBeLessThanOrEqual(transport.resets * every);
+        expect(runner.stats.resent).toBeGreaterThanOrEqual(duplicates);
+      });
+    }
+  }
+
+  it('commits the cursor once per maxUnconfirmed messages while a backlog flows, so a crash re-sends at most that many', async () => {
+    class ConfirmingTransport extends RecordingTransport {
+      connected = true;
+      finishes = 0;
+      async finish() {
+        this.finishes += 1;
+        return true;
+      }
+    }
+    const transport = new ConfirmingTransport();
+    const journal = new InMemoryJournal();
+    await journal.append('wb', Array.from({ length: 5_000 }, (_, i) => event('wb', i + 1)), {});
+    const options = { batchSize: 300, sources: undefined, maxRetryDelayMs: 10, confirmWindowMs: 60_000, maxUnconfirmed: 1_000 };
+    const plain: Formatter = { format: (e) => `${e.source}:${e.record.name}` };
+    const runner = new DestinationRunner('siem', plain, transport, journal, systemClock, logger, options);
+    const signal = new AbortController().signal;
+    while ((await runner.deliverOnce(signal)) > 0);
+    expect(transport.received).toHaveLength(5_000);
+    expect(transport.finishes).toBe(5);
+    expect(await journal.progress('siem')).toMatchObject({ cursor: 5_000, delivered: 5_000 });
+    expect(runner.unconfirmed).toBe(0);
+
+    // Killed in the middle of the next backlog: the restarted runner sends again only what was not committed.
+    await journal.append('wb', Array.from({ length: 2_500 }, (_, i) => event('wb', 5_001 + i)), {});
+    // 300 × 3 + 100 fill the window, its confirmation commits 1,000; then 300 more go out.
+    for (let i = 0; i < 6; i += 1) await runner.deliverOnce(signal);
+    const committed = (await journal.progress('siem')).cursor;
+    expect(committed).toBe(6_000);
+    expect(runner.unconfirmed).toBe(300);
+    const next = new RecordingTransport();
+    const restarted = new DestinationRunner('siem', plain, next, journal, systemClock, logger, options);
+    await restarted.deliverOnce(signal);
+    expect(next.received[0]).toBe(`wb:e${committed + 1}`);
+    expect(transport.received.length - 5_000 - (committed - 5_000)).toBeLessThanOrEqual(options.maxUnconfirmed);
+  });
+});

@@ -25,6 +25,13 @@ export interface SyslogOracle extends AsyncDisposable {
   received(count: number, timeoutMs?: number): Promise<ParsedRecord[]>;
   /** Drops every record parsed so far and not yet returned (e.g. in `beforeEach`, after a test that failed midway). */
   discardReceived(): Promise<number>;
+  /** Every record parsed so far and not yet returned, without waiting (a test that counts what arrived, duplicates too). */
+  takeReceived(): Promise<ParsedRecord[]>;
+  /**
+   * Stops the daemon (SIGTERM, as a service manager would) and starts it again on the same ports and output, so a
+   * sender sees its connections end and must reconnect; `received()` goes on where it was.
+   */
+  restart(): Promise<void>;
   /** Kills the daemon and removes its temp dir. Idempotent. */
   stop(): Promise<void>;
   /** The generated config and the daemon's output so far, for a failing test's message. */
@@ -53,17 +60,19 @@ export class DaemonOracle implements SyslogOracle {
   readonly ports: readonly number[];
   readonly #spec: DaemonOracleSpec;
   readonly #dir: string;
-  readonly #daemon: OracleDaemon;
+  #daemon: OracleDaemon;
   readonly #config: string;
+  readonly #configPath: string;
   readonly #tail: JsonLinesTail;
   #stopped: Promise<void> | undefined;
 
-  private constructor(spec: DaemonOracleSpec, dir: string, ports: readonly number[], daemon: OracleDaemon, config: string) {
+  private constructor(spec: DaemonOracleSpec, dir: string, ports: readonly number[], daemon: OracleDaemon, config: { path: string; text: string }) {
     this.#spec = spec;
     this.#dir = dir;
     this.ports = ports;
     this.#daemon = daemon;
-    this.#config = config;
+    this.#config = config.text;
+    this.#configPath = config.path;
     this.#tail = new JsonLinesTail(join(dir, RECORDS_FILE));
   }
 
@@ -86,7 +95,7 @@ export class DaemonOracle implements SyslogOracle {
         const daemon = spec.spawn(dir, config.path);
         try {
           await waitUntilReady(spec, dir, ports, daemon, deadline, config.text);
-          return new DaemonOracle(spec, dir, ports, daemon, config.text);
+          return new DaemonOracle(spec, dir, ports, daemon, config);
         } catch (error) {
           await daemon.stop();
           if (!(error instanceof PortCollision) || attempt >= START_ATTEMPTS) {
@@ -139,6 +148,17 @@ export class DaemonOracle implements SyslogOracle {
       }
       await sleep(10);
     }
+  }
+
+  async takeReceived(): Promise<ParsedRecord[]> {
+    return (await this.#tail.takeAll()).map((raw) => this.#spec.decode(raw));
+  }
+
+  async restart(): Promise<void> {
+    if (this.#stopped !== undefined) throw new OracleError('ORACLE_EXITED', `${this.#spec.name} oracle was stopped`);
+    await this.#daemon.stop();
+    this.#daemon = this.#spec.spawn(this.#dir, this.#configPath);
+    await waitUntilReady(this.#spec, this.#dir, this.ports, this.#daemon, Date.now() + this.#spec.startTimeoutMs, this.#config);
   }
 
   async discardReceived(): Promise<number> {
