@@ -23,6 +23,7 @@ import {
 import type { Container } from 'inversify';
 import { createContainer, ids as kinds } from './container/create-container.js';
 import { InMemoryMetrics } from './in-memory-metrics.js';
+import { hostSecrets } from './logger.js';
 
 /** Where the daemon saves its counters in the store, for `syslog-connector status` (not a valid plugin id). */
 export const STATUS_NAMESPACE = '@syslog-connector/status';
@@ -619,7 +620,8 @@ export class Connector {
         duplicates: (before?.duplicates ?? 0) + stats.duplicates,
         errors: (before?.errors ?? 0) + stats.errors,
         ...defined('lastPollAt', stats.lastPollAt ?? before?.lastPollAt),
-        ...defined('lastError', stats.polls > 0 || stats.errors > 0 ? stats.lastError : before?.lastError),
+        // A server may echo part of a token in its error: stored and shown masked (`hostSecrets`).
+        ...defined('lastError', redactError(stats.polls > 0 || stats.errors > 0 ? stats.lastError : before?.lastError)),
       };
     }
     const destinations: SavedCounters['destinations'] = { ...this.#saved.destinations };
@@ -633,7 +635,7 @@ export class Connector {
         resent: (before?.resent ?? 0) + stats.resent,
         truncated: (before?.truncated ?? 0) + (truncated.get(id) ?? 0) - (this.#truncatedFolded.get(id) ?? 0),
         ...defined('lastDeliveryAt', stats.lastDeliveryAt ?? before?.lastDeliveryAt),
-        ...defined('lastError', stats.lastDeliveryAt !== undefined || stats.sendErrors > 0 ? stats.lastError : before?.lastError),
+        ...defined('lastError', redactError(stats.lastDeliveryAt !== undefined || stats.sendErrors > 0 ? stats.lastError : before?.lastError)),
         ...defined('lastErrorAt', stats.lastErrorAt ?? before?.lastErrorAt),
         // Behind since before this run started, if it was behind when the last run saved.
         ...defined('behindSince', stats.behindSince === undefined ? undefined : Math.min(stats.behindSince, before?.behindSince ?? Infinity)),
@@ -643,6 +645,9 @@ export class Connector {
     return { sources, destinations };
   }
 }
+
+/** An error saved for `status`, with every registered secret (or 8+ characters of one) masked. */
+const redactError = (message: string | undefined): string | undefined => (message === undefined ? undefined : hostSecrets.redact(message));
 
 /** Whole days until a certificate ends (negative once it has). */
 const daysLeft = (certificate: CertificateValidity, now: number): number => Math.floor((certificate.notAfter - now) / DAY_MS);

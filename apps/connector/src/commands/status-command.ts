@@ -4,6 +4,7 @@ import type { JournalConsumer } from '@syslog-connector/core';
 import { openStore, STORE_FILE_NAME } from '@syslog-connector/store-sqlite';
 import { type ConnectorStatus, readStatusCounters, statusFromStore } from '../connector.js';
 import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
+import { hostSecrets } from '../logger.js';
 import { journalBudget } from './open-journal.js';
 
 export interface StatusOptions {
@@ -88,7 +89,9 @@ export const statusCommand = async (configPath: string, io: CommandIo, options: 
     const consumers: JournalConsumer[] = Object.entries(config.destinations).map(([destination, d]) => ({ destination, sources: d.sources }));
     const counters = await readStatusCounters(journal.state);
     const status = await statusFromStore(journal, consumers, counters, options.now ?? Date.now(), {}, Object.keys(config.sources));
-    io.stdout.write(options.json === true ? `${JSON.stringify(status, null, 2)}\n` : describeStatus(status));
+    // Errors are saved masked; masked again here for a store written before, or under another config's secrets.
+    const shown = hostSecrets.redactValue(status);
+    io.stdout.write(options.json === true ? `${JSON.stringify(shown, null, 2)}\n` : hostSecrets.redact(describeStatus(shown)));
     return EXIT.ok;
   } catch (error) {
     reportError(error, io);

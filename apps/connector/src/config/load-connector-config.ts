@@ -5,6 +5,7 @@ import {
   type ConnectorConfig,
   checkDestinationsWithoutTransport,
   checkSourceReferences,
+  collectSecrets,
   composeConfigSchema,
   flattenIssues,
   PluginRegistry,
@@ -12,6 +13,7 @@ import {
   substituteEnvironment,
   SyslogConnectorError,
 } from '@syslog-connector/core';
+import { hostSecrets } from '../logger.js';
 import { concealer } from './conceal-environment.js';
 import { builtinPlugins } from '../plugins/builtin-plugins.js';
 import { loadPluginPackages } from '../plugins/load-plugin-packages.js';
@@ -26,6 +28,12 @@ export type LoadedConfig =
       readonly advice: readonly ConfigIssue[];
     }
   | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
+
+/**
+ * A `${NAME}` whose variable is not set stays in the value as written: that text is not a secret (the problem
+ * about it must name the variable), what is written around it may be.
+ */
+const withoutUnsetReferences = (secrets: readonly string[]): string[] => secrets.flatMap((s) => s.split(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/)).filter((s) => s !== '');
 
 /** Registers the built-in plugins, then the ones named in `plugins:`, in that order. */
 export const buildRegistry = async (pluginSpecs: readonly string[], baseDir: string): Promise<PluginRegistry> => {
@@ -46,19 +54,30 @@ export const validateDocument = async (
 ): Promise<LoadedConfig> => {
   const substituted = substituteEnvironment(document, environment);
   const value = substituted.value;
+  // Registers every `${NAME}` value with the host's redactor (and conceals it in a problem as `${NAME}`).
+  const conceal = concealer(JSON.stringify(document) ?? '', environment);
   const raw = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   if (raw === undefined) {
     return { ok: false, issues: [{ path: '(root)', message: 'the config must be a mapping with `sources:` and `destinations:`' }] };
   }
   const specs = Array.isArray(raw.plugins) ? raw.plugins.filter((p): p is string => typeof p === 'string') : [];
+  // The secrets of core's keys (the admin token) and of the built-in plugins' keys, before loading any other
+  // plugin: an error about a plugin that fails to load must not quote them either.
+  hostSecrets.add(withoutUnsetReferences(collectSecrets(composeConfigSchema(await buildRegistry([], baseDir)), value)));
   let registry: PluginRegistry;
   try {
     registry = await buildRegistry(specs, baseDir);
   } catch (error) {
-    if (SyslogConnectorError.is(error)) return { ok: false, issues: [...substituted.issues, { path: error.path ?? 'plugins', message: error.describe().replace(/^plugins(\[\d+\])?: /, '') }] };
+    if (SyslogConnectorError.is(error)) {
+      const issues = [...substituted.issues, { path: error.path ?? 'plugins', message: error.describe().replace(/^plugins(\[\d+\])?: /, '') }];
+      return { ok: false, issues: issues.map(({ path, message }) => ({ path: conceal(path), message: conceal(message) })) };
+    }
     throw error;
   }
   const schema = composeConfigSchema(registry);
+  // Every value of a key a plugin marks secret (`secretOption`), the loaded plugins' too — read from the document
+  // as written, so a secret is registered even when the config around it is invalid.
+  if (specs.length > 0) hostSecrets.add(withoutUnsetReferences(collectSecrets(schema, value)));
   const parsed = schema.safeParse(value, { reportInput: true });
   const choices = {
     type: registry.list('source').map((d) => d.type),
@@ -76,14 +95,15 @@ export const validateDocument = async (
     ].filter((issue) => !unset.has(issue.path)),
   ];
   if (issues.length > 0 || !parsed.success) {
-    // A message may quote the value it refused (`"…" is not a size`); a value from `${NAME}` is shown as `${NAME}`.
-    const conceal = concealer(JSON.stringify(document) ?? '', environment);
+    // A message may quote the value it refused (`"…" is not a size`); a value from `${NAME}` is shown as `${NAME}`,
+    // and any other secret (or 8+ characters of one) is masked.
     return { ok: false, issues: issues.map(({ path, message }) => ({ path: conceal(path), message: conceal(message) })) };
   }
   const config = parsed.data as unknown as ConnectorConfig;
   // stateDir is relative to the config file, like plugin paths, so a service starts the same from any folder.
   const located: ConnectorConfig = { ...config, configDir: baseDir, stateDir: resolve(baseDir, config.stateDir) };
-  return { ok: true, config: located, registry, baseDir, advice: adviseConfig(located, registry) };
+  const advice = adviseConfig(located, registry).map(({ path, message }) => ({ path: conceal(path), message: conceal(message) }));
+  return { ok: true, config: located, registry, baseDir, advice };
 };
 
 export const loadConnectorConfig = async (
