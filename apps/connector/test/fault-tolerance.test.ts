@@ -99,7 +99,11 @@ describe('fault tests (bounded, loopback only)', () => {
     expect(missing(numbers, total)).toEqual([]);
     expect(numbers.length - total).toBeLessThanOrEqual(duplicateBound(restarts, 800, 20));
     const status = await readStatus(configPath);
-    expect(status.destinations[0]).toMatchObject({ destination: 'siem', delivered: total, lag: 0, reconnects: restarts });
+    expect(status.destinations[0]).toMatchObject({ destination: 'siem', delivered: total, lag: 0 });
+    // A restart that falls between two connections (each confirmed step after a fault is its own connection, ended
+    // with `finish`) breaks nothing the destination sees: at most one reconnect per restart.
+    expect(status.destinations[0]?.reconnects).toBeGreaterThanOrEqual(1);
+    expect(status.destinations[0]?.reconnects).toBeLessThanOrEqual(restarts);
   }, 60_000);
 
   it('(a) a graceful stop while the receiver has stopped reading: what it never read is sent at the next start', async () => {

@@ -35,7 +35,7 @@ export const DESTINATION_METRICS: ReadonlyArray<MetricDefinition<DestinationStat
   { name: 'syslog_connector_events_dead_lettered_total', kind: 'counter', help: 'Events the formatter rejected, kept as dead letters.', value: (d) => d.deadLettered },
   { name: 'syslog_connector_events_dropped_total', kind: 'counter', help: 'Undelivered events dropped at the journal budget (whenFull: drop-oldest).', value: (d) => d.dropped },
   { name: 'syslog_connector_events_truncated_total', kind: 'counter', help: 'Messages shortened to fit a length limit (free text cut, keys kept).', value: (d) => d.truncated },
-  { name: 'syslog_connector_events_resent_total', kind: 'counter', help: 'Messages sent again after a failure (duplicates a receiver may have seen).', value: (d) => d.resent },
+  { name: 'syslog_connector_events_resent_total', kind: 'counter', help: 'Messages sent again after a broken connection or an unconfirmed end of stream: the duplicates a receiver may have seen (at most the unconfirmed window per fault; a SIGKILLed run\'s window is not counted).', value: (d) => d.resent },
   { name: 'syslog_connector_destination_send_errors_total', kind: 'counter', help: 'Failed send attempts.', value: (d) => d.sendErrors },
   { name: 'syslog_connector_destination_reconnects_total', kind: 'counter', help: 'Times delivery came back after failing (one per outage).', value: (d) => d.reconnects },
   { name: 'syslog_connector_destination_lag_events', kind: 'gauge', help: 'Events this destination has not delivered yet.', value: (d) => d.lag },
