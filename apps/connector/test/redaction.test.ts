@@ -133,6 +133,14 @@ describe('redaction that holds: a token echoed back in part', () => {
     const status = JSON.parse(json.stdout) as { sources: { source: string; lastError?: string }[] };
     expect(status.sources.find((s) => s.source === 'workbench')?.lastError).toContain('The token [redacted]... is not valid');
     for (const output of [text, json]) expect(leakedWindows(`${output.stdout}${output.stderr}`, TOKEN)).toEqual([]);
+
+    // test-connection prints what the server answered: the same 401, masked the same way.
+    for (const args of [[], ['--json']]) {
+      const check = await runCli(['test-connection', '-c', configPath, '-s', 'workbench', ...args], { env });
+      expect(check.code).toBe(1);
+      expect(check.stdout).toContain('The token [redacted]... is not valid');
+      expect(leakedWindows(`${check.stdout}${check.stderr}`, TOKEN)).toEqual([]);
+    }
   }, 60_000);
 
   it('forwards an event whose payload holds the token exactly as received: redaction never touches events', async () => {

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { describeError, SyslogConnectorError } from '@syslog-connector/core';
 import { type LoadedConfig, loadConnectorConfig } from '../config/load-connector-config.js';
+import { hostSecrets } from '../logger.js';
 
 /** What every command writes to and reads from, so tests can run commands in-process. */
 export interface CommandIo {
@@ -39,11 +40,11 @@ export const loadOrReport = async (
   }
 };
 
-/** One readable line for a failure: code, path, message and fix; never a stack trace. */
+/** One readable line for a failure: code, path, message and fix; never a stack trace, nor a secret (issue #16). */
 export const reportError = (error: unknown, io: CommandIo): void => {
   if (SyslogConnectorError.is(error)) {
-    io.stderr.write(`error ${error.code}: ${error.describe()}\n`);
+    io.stderr.write(hostSecrets.redact(`error ${error.code}: ${error.describe()}\n`));
   } else {
-    io.stderr.write(`error: ${describeError(error)}\n`);
+    io.stderr.write(hostSecrets.redact(`error: ${describeError(error)}\n`));
   }
 };

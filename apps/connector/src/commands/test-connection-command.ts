@@ -1,5 +1,6 @@
 import type { CheckStep, ConnectorConfig } from '@syslog-connector/core';
 import { ids } from '../container/create-container.js';
+import { hostSecrets } from '../logger.js';
 import { type CommandIo, EXIT } from './command-context.js';
 import { selectDestinations, withOneShotContainer } from './destination-selection.js';
 
@@ -62,8 +63,9 @@ const selectChecks = (
  */
 export const testConnectionCommand = async (configPath: string, io: CommandIo, options: TestConnectionOptions): Promise<number> =>
   withOneShotContainer(configPath, io, (config) => selectChecks(config, options), async ({ loaded, selection, container, signal }) => {
+    // A step's detail may quote what a server answered, and a server may echo part of a key: masked (issue #16).
     const print = (text: string) => {
-      if (!options.json) io.stdout.write(text);
+      if (!options.json) io.stdout.write(hostSecrets.redact(text));
     };
     const printStep = (step: CheckStep) => {
       print(`  ${step.ok ? 'ok  ' : 'FAIL'} ${step.step.padEnd(STEP_WIDTH)} ${String(step.durationMs).padStart(5)} ms  ${step.detail}\n`);
@@ -122,7 +124,7 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
     }
 
     const ok = [...sources, ...destinations].every((r) => r.ok);
-    if (options.json) io.stdout.write(`${JSON.stringify({ ok, sources, destinations }, null, 2)}\n`);
+    if (options.json) io.stdout.write(`${JSON.stringify(hostSecrets.redactValue({ ok, sources, destinations }), null, 2)}\n`);
     else io.stdout.write(ok ? 'All connection checks passed.\n' : 'Some connection checks failed.\n');
     return ok ? EXIT.ok : EXIT.failed;
   });
