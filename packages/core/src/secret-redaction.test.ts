@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { collectSecrets, REDACTED, SECRET_WINDOW, SecretRedactor, secretOption } from './secret-redaction.js';
@@ -30,6 +31,27 @@ describe('SecretRedactor', () => {
         for (let i = 0; i + SECRET_WINDOW <= TOKEN.length; i++) expect(out).not.toContain(TOKEN.slice(i, i + SECRET_WINDOW));
       }
     }
+  });
+
+  it('masks exactly the characters a naive search for every 8-character window of the secret finds', () => {
+    const naive = (text: string, secret: string): string => {
+      const masked = new Array<boolean>(text.length).fill(false);
+      for (let i = 0; i + SECRET_WINDOW <= text.length; i++) {
+        if (secret.includes(text.slice(i, i + SECRET_WINDOW))) masked.fill(true, i, i + SECRET_WINDOW);
+      }
+      let out = '';
+      for (let i = 0; i < text.length; i++) {
+        if (!masked[i]) out += text[i];
+        else if (i === 0 || !masked[i - 1]) out += REDACTED;
+      }
+      return out;
+    };
+    const secret = 'abcab-cabcabXY12ab';
+    const secrets = new SecretRedactor();
+    secrets.add([secret]);
+    // Texts built from pieces of the secret and a few other characters, so partial and overlapping matches are common.
+    const piece = fc.oneof(fc.constantFrom('a', 'b', 'c', '-', ' ', 'é', '\u{1F600}'), fc.nat(secret.length).chain((from) => fc.constant(secret.slice(from, from + 9))));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), (text) => secrets.redact(text) === naive(text, secret)));
   });
 
   it('masks a short declared secret anywhere, a short environment value only as a word of its own', () => {
