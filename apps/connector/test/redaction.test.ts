@@ -3,8 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { SyslogReceiver, VisionOneSimulator } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateDocument } from '../src/config/load-connector-config.js';
+import { createLogger } from '../src/logger.js';
 import { type ConnectorProcess, startConnector } from './connector-process.js';
 import { runCli } from './run-cli.js';
 
@@ -72,6 +75,42 @@ const config = (baseUrl: string, stateDir: string, destinationPort: number, extr
     ...extra,
     '',
   ].join('\n');
+
+describe('the host logger and config loader (in process)', () => {
+  it('masks msg, nested fields, err.message and child bindings; a reload registers its new token beside the old one', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger('info', sink);
+    const before = 'old-key-Pq7Rs2Tu9Vw4Xy6Za1';
+    const after = 'new-key-Lm3No8Pq5Rs0Tu2Vw7';
+    const document = (token: string) => ({
+      sources: { workbench: { type: 'vision-one-workbench', region: 'eu', token, companyId: COMPANY_ID } },
+      destinations: { siem: { protocol: 'tcp', address: '127.0.0.1', port: 601, format: 'cef' } },
+    });
+    // Literal tokens, no environment: registered because the plugin marks `token` secret.
+    expect((await validateDocument(document(before), tmpdir(), {})).ok).toBe(true);
+    expect((await validateDocument(document(after), tmpdir(), {})).ok).toBe(true);
+
+    logger.child({ peer: `conn-${before.slice(2, 14)}` }).error(
+      { err: new Error(`HTTP 401: ${after.slice(0, 12)}`), nested: { deeper: [{ why: `echo ${before.slice(8)}` }] }, count: 3 },
+      `refused ${after}`,
+    );
+    const line = JSON.parse(lines.join('')) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      peer: 'conn-[redacted]',
+      err: { message: 'HTTP 401: [redacted]' },
+      nested: { deeper: [{ why: 'echo [redacted]' }] },
+      count: 3,
+      msg: 'refused [redacted]',
+    });
+    for (const token of [before, after]) expect(leakedWindows(lines.join(''), token)).toEqual([]);
+  });
+});
 
 describe('redaction that holds: a token echoed back in part', () => {
   let dir: string;
