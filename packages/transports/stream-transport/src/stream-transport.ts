@@ -96,6 +96,11 @@ export class StreamTransport implements Transport {
   #sending: Promise<unknown> = Promise.resolve();
   #closed = false;
   #closing: Promise<void> | undefined;
+  /**
+   * The last connection ended with a confirmed `finish`: a destination confirming its window ends a connection every
+   * few thousand messages while a backlog flows, so that close and the next connect are logged at debug, not info.
+   */
+  #finishedCleanly = false;
 
   constructor(place: PluginPlace, options: StreamConnectionOptions, profile: StreamProfile, deps: StreamTransportDeps) {
     this.#options = options;
@@ -180,11 +185,13 @@ export class StreamTransport implements Transport {
     const connection = this.#connection;
     if (connection === undefined || connection.broken || signal.aborted) return false;
     this.#connection = undefined;
-    return this.#end(connection, signal);
+    const confirmed = await this.#end(connection, signal, true);
+    this.#finishedCleanly = confirmed;
+    return confirmed;
   }
 
   /** end() and wait for the server's end of stream; true when it came, without error, before `signal` aborted. */
-  async #end(connection: Connection, signal: AbortSignal): Promise<boolean> {
+  async #end(connection: Connection, signal: AbortSignal, finishing = false): Promise<boolean> {
     const { socket } = connection;
     // From here on the server's FIN is the answer we wait for, not a connection lost.
     connection.broken = true;
@@ -200,7 +207,8 @@ export class StreamTransport implements Transport {
     socket.off('end', onEnd);
     const confirmed = answered && connection.error === undefined && !signal.aborted;
     socket.destroy();
-    this.#logger.info({ confirmed }, 'Connection to the syslog server closed.');
+    const log = finishing && confirmed ? this.#logger.debug : this.#logger.info;
+    log.call(this.#logger, { confirmed }, 'Connection to the syslog server closed.');
     return confirmed;
   }
 
@@ -245,6 +253,7 @@ export class StreamTransport implements Transport {
         opened = { socket: await upgrade(opened.socket, { destination: d, address: opened.address, timeoutMs, signal }), address: opened.address };
       }
     } catch (error) {
+      this.#finishedCleanly = false;
       if (signal.aborted) throw shutdownError(d, 0, signal.reason);
       const delay = this.#backoff.failed(this.#clock.now());
       this.#logger.debug({ error: (error as Error).message, retryInMs: delay }, 'Connecting to the syslog server failed.');
@@ -271,7 +280,10 @@ export class StreamTransport implements Transport {
       if (this.#connection === connection) this.#connection = undefined;
     });
     this.#connection = connection;
-    this.#logger.info(
+    const log = this.#finishedCleanly ? this.#logger.debug : this.#logger.info;
+    this.#finishedCleanly = false;
+    log.call(
+      this.#logger,
       {
         address: d.host,
         port: d.port,

@@ -333,6 +333,27 @@ describe('tcp transport: backpressure, abort and close', () => {
     expect(receiver.acceptedConnections).toBe(2);
   });
 
+  it('finish: a confirmed end of stream and the next connect are logged at debug (a destination confirms every window)', async () => {
+    const receiver = await startReceiver();
+    const logger = new RecordingLogger();
+    const tcp = transport({ port: receiver.port }, logger);
+    expect(await tcp.send(range(0, 10), never)).toEqual({ written: 10 });
+    expect(await tcp.finish(AbortSignal.timeout(5_000))).toBe(true);
+    expect(await tcp.send(range(10, 20), never)).toEqual({ written: 10 });
+    await receiver.waitFor(20);
+    await receiver.restart();
+    expect(await tcp.send(range(20, 30), never)).toEqual({ written: 10 });
+    await receiver.waitFor(30);
+    expect(logger.records.map((r) => `${r.level} ${r.message}`)).toEqual([
+      'info Connected to the syslog server.',
+      'debug Connection to the syslog server closed.',
+      'debug Connected to the syslog server.',
+      'info The syslog server closed the connection; the next send reconnects.',
+      'info Connected to the syslog server.',
+    ]);
+    await tcp.close();
+  });
+
   it('finish: resolves false when the server stopped reading (its FIN never comes), once the signal aborts', async () => {
     const receiver = await startReceiver();
     const tcp = transport({ port: receiver.port });
