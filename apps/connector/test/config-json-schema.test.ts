@@ -30,7 +30,7 @@ describe('syslog-connector schema', () => {
     const sources = schema.properties.sources?.additionalProperties?.oneOf ?? [];
     expect(sources.map((s) => s.properties.type?.const).sort()).toEqual(['microsoft-defender-identity', 'vision-one-audit', 'vision-one-oat', 'vision-one-workbench']);
     const destinations = schema.properties.destinations?.additionalProperties?.oneOf ?? [];
-    expect(destinations.map((d) => d.properties.protocol?.const)).toEqual(['tcp', 'tls', 'udp']);
+    expect(destinations.map((d) => d.properties.protocol?.const)).toEqual(['tcp', 'tls', 'udp', 'relp']);
     // A duration is written as text: the input side of the zod schema, not the parsed milliseconds.
     expect(sources[0]?.properties.pollInterval).toMatchObject({ type: 'string', default: '60s' });
   });

@@ -31,7 +31,7 @@ describe('syslog-connector validate', () => {
         // Only the variable's own issue: the unsubstituted `${…}` is no tenant GUID, but saying so would mislead.
         'sources.mdi.tenantId: environment variable SC_TEST_NOPE_TENANT is not set; export it before starting, or write ${SC_TEST_NOPE_TENANT:-default}',
         // The protocol is unknown, and the keys every destination has are still checked.
-        'destinations.siem.protocol: "sctp" is not one of tcp, tls, udp',
+        'destinations.siem.protocol: "sctp" is not one of tcp, tls, udp, relp',
         'destinations.siem.port: must be 1–65535',
         'destinations.siem.format: "leef" is not one of cef, rfc5424, rfc3164',
         'destinations.quoted.port: "601" is a string; write 601',

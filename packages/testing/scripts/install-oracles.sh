@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real syslog parsers that @syslog-connector/testing uses as test oracles (src/oracles/):
-#   - rsyslog (+ rsyslog-gnutls, rsyslog-openssl)   → /usr/sbin/rsyslogd, modules in /usr/lib/x86_64-linux-gnu/rsyslog
+#   - rsyslog (+ rsyslog-gnutls, rsyslog-openssl, rsyslog-relp) → /usr/sbin/rsyslogd, modules in /usr/lib/x86_64-linux-gnu/rsyslog
+#     (rsyslog-relp: imrelp, the RELP listener the relp transport's interop tests send to)
 #   - liblognorm-utils                                → /usr/bin/lognormalizer (CEF decoding without a daemon)
 #   - syslog-ng (syslog-ng-core + syslog-ng-scl)      → unpacked into $SYSLOG_NG_ORACLE_DIR (default /opt/syslog-ng-oracle)
 #
@@ -15,7 +16,7 @@ set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 SYSLOG_NG_DIR="${SYSLOG_NG_ORACLE_DIR:-/opt/syslog-ng-oracle}"
-APT_PACKAGES=(rsyslog rsyslog-gnutls rsyslog-openssl liblognorm-utils)
+APT_PACKAGES=(rsyslog rsyslog-gnutls rsyslog-openssl rsyslog-relp liblognorm-utils)
 # syslog-ng-core's runtime libraries (apt-cache depends syslog-ng-core, bookworm), installed normally.
 SYSLOG_NG_LIB_PACKAGES=(libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libssl3 libsystemd0 libwrap0)
 SYSLOG_NG_DEBS=(syslog-ng-core syslog-ng-scl)
@@ -47,12 +48,12 @@ rsyslog_modules_dir() {
 apt_ready() {
   command -v rsyslogd >/dev/null && command -v lognormalizer >/dev/null || return 1
   local d; d="$(rsyslog_modules_dir)" || return 1
-  [[ -f $d/lmnsd_gtls.so && -f $d/lmnsd_ossl.so && -f $d/mmnormalize.so && -f $d/mmpstrucdata.so ]]
+  [[ -f $d/lmnsd_gtls.so && -f $d/lmnsd_ossl.so && -f $d/mmnormalize.so && -f $d/mmpstrucdata.so && -f $d/imrelp.so ]]
 }
 
 # --- 1. rsyslog + modules + lognormalizer -------------------------------------------------------------------------
 if apt_ready; then
-  log "rsyslog, rsyslog-gnutls, rsyslog-openssl, liblognorm-utils: already installed"
+  log "rsyslog, rsyslog-gnutls, rsyslog-openssl, rsyslog-relp, liblognorm-utils: already installed"
 else
   apt_update_once
   # Never start the system's rsyslog from the package's postinst: a policy-rc.d that denies every start (the one
@@ -64,7 +65,7 @@ else
   trap '[[ $own_policy == 1 ]] && rm -f /usr/sbin/policy-rc.d' EXIT
   log "apt-get install ${APT_PACKAGES[*]}"
   apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null || fail "apt-get install ${APT_PACKAGES[*]} failed"
-  apt_ready || fail "rsyslog or its modules (lmnsd_gtls, lmnsd_ossl, mmnormalize, mmpstrucdata) or lognormalizer still missing"
+  apt_ready || fail "rsyslog or its modules (lmnsd_gtls, lmnsd_ossl, mmnormalize, mmpstrucdata, imrelp) or lognormalizer still missing"
 fi
 
 # --- 2. syslog-ng, unpacked into a private folder -----------------------------------------------------------------

@@ -2,6 +2,7 @@
 // importing them from here.
 export * from '@syslog-connector/simulators';
 export * from './syslog-receiver/index.js';
+export * from './relp-sink/index.js';
 export * from './certificates/index.js';
 export * from './oracles/index.js';
 export * from './conformance/index.js';

@@ -6,6 +6,7 @@ import { microsoftDefenderIdentitySource } from '@syslog-connector/source-micros
 import { visionOneAuditSource } from '@syslog-connector/source-vision-one-audit';
 import { visionOneOatSource } from '@syslog-connector/source-vision-one-oat';
 import { visionOneWorkbenchSource } from '@syslog-connector/source-vision-one-workbench';
+import { relpTransport } from '@syslog-connector/transport-relp';
 import { tcpTransport } from '@syslog-connector/transport-tcp';
 import { tlsTransport } from '@syslog-connector/transport-tls';
 import { udpTransport } from '@syslog-connector/transport-udp';
@@ -25,4 +26,5 @@ export const builtinPlugins: ReadonlyArray<{ readonly definition: AnyPluginDefin
   { definition: tcpTransport, origin: '@syslog-connector/transport-tcp' },
   { definition: tlsTransport, origin: '@syslog-connector/transport-tls' },
   { definition: udpTransport, origin: '@syslog-connector/transport-udp' },
+  { definition: relpTransport, origin: '@syslog-connector/transport-relp' },
 ];

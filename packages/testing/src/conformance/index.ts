@@ -11,7 +11,13 @@ export { expectedCefFields } from './expected-cef-fields.js';
 export { sendOctetCounted } from './octet-counting-sender.js';
 export { propertyRuns } from './property-runs.js';
 export { visionOneEventCorpus, type VisionOneEventCorpusOptions } from './vision-one-event-corpus.js';
-export { conformanceMessage, describeTransportConformance, type ConformanceTarget, type TransportConformanceOptions } from './transport-conformance.js';
+export {
+  conformanceMessage,
+  describeTransportConformance,
+  type ConformanceServer,
+  type ConformanceTarget,
+  type TransportConformanceOptions,
+} from './transport-conformance.js';
 export { RecordingLogger, type LogRecord } from './recording-logger.js';
 export {
   FORMATTER_TEST_HOST,

@@ -12,7 +12,7 @@ export interface TransportConformanceOptions {
   /** Shown in the suite's title, e.g. `tcp (octet-counting)`. */
   readonly name: string;
   /** The receiver to start for each test (`protocol`, `framing`, `tls`…); host and port are chosen by the suite. */
-  readonly receiver: () => SyslogReceiverOptions | Promise<SyslogReceiverOptions>;
+  readonly receiver?: () => SyslogReceiverOptions | Promise<SyslogReceiverOptions>;
   /**
    * A new transport sending to `target`. Give it short reconnect delays (10–50 ms) and a connect timeout of a few
    * seconds, or the reconnect test is slow.
@@ -23,6 +23,29 @@ export interface TransportConformanceOptions {
    * `datagram` (udp): delivery, order and framing only; UDP has no connection to restore and no flow control.
    */
   readonly kind: 'stream' | 'datagram';
+  /**
+   * The server to start instead of the kit's `SyslogReceiver`, for a transport with a protocol of its own (RELP:
+   * the kit's `RelpSink`). When given, `receiver` is not used. A server whose every message is acknowledged makes
+   * `send` wait for it: with `acknowledged: true` the finish test does not expect a send to a paused server to
+   * resolve.
+   */
+  readonly server?: () => Promise<ConformanceServer>;
+  /** `send` resolves only once the server acknowledged every message (RELP). Default false. */
+  readonly acknowledged?: boolean;
+}
+
+/** What the suite needs of the server it sends to: the face `SyslogReceiver` and `RelpSink` share. */
+export interface ConformanceServer {
+  readonly address: string;
+  readonly port: number;
+  readonly messages: ReadonlyArray<{ readonly raw: string; readonly parseError: string | null }>;
+  readonly errors: readonly string[];
+  readonly acceptedConnections: number;
+  waitFor(count: number, timeoutMs?: number): Promise<ReadonlyArray<{ readonly raw: string; readonly parseError: string | null }>>;
+  pause(): void;
+  resume(): void;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 const never = new AbortController().signal;
@@ -57,7 +80,12 @@ export const describeTransportConformance = (options: TransportConformanceOption
     });
 
     const setUp = async () => {
-      const receiver = await SyslogReceiver.start({ ...(await options.receiver()) });
+      const receiver: ConformanceServer =
+        options.server !== undefined
+          ? await options.server()
+          : options.receiver !== undefined
+            ? await SyslogReceiver.start({ ...(await options.receiver()) })
+            : failSetUp();
       cleanups.push(() => receiver.stop());
       const transport = await options.create({ host: receiver.address, port: receiver.port });
       cleanups.push(() => transport.close());
@@ -165,11 +193,24 @@ export const describeTransportConformance = (options: TransportConformanceOption
       await transport.send(range(300, 301), never);
       await receiver.waitFor(301, 10_000);
       receiver.pause();
+      if (options.acknowledged === true) {
+        // Nothing is acknowledged while the server reads nothing: the send waits, and finish cannot confirm.
+        const waiting = transport.send(range(301, 350), never).catch((error: unknown) => error);
+        expect(await finish(AbortSignal.timeout(300))).toBe(false);
+        expect(receiver.messages).toHaveLength(301);
+        receiver.resume();
+        await expect(waiting).resolves.toBeInstanceOf(TransportError);
+        return;
+      }
       await transport.send(range(301, 350), never);
       expect(await finish(AbortSignal.timeout(300))).toBe(false);
       expect(receiver.messages).toHaveLength(301);
     }, 60_000);
   });
+};
+
+const failSetUp = (): never => {
+  throw new TypeError('describeTransportConformance needs receiver (the kit\'s SyslogReceiver) or server');
 };
 
 const memory = (): number => {

@@ -2,7 +2,8 @@ import { accessSync, constants, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { INSTALL_HINT, OracleError } from './oracle-error.js';
 
-export type OracleName = 'rsyslog' | 'syslog-ng' | 'lognormalizer';
+/** `rsyslog-relp`: rsyslog with its imrelp module (Debian's rsyslog-relp), for the relp transport's interop tests. */
+export type OracleName = 'rsyslog' | 'rsyslog-relp' | 'syslog-ng' | 'lognormalizer';
 
 export type OracleStatus =
   | { readonly available: true; readonly binary: string }
@@ -36,6 +37,8 @@ const findInPath = (name: string, extraDirs: readonly string[]): string | undefi
 
 const RSYSLOG_MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/rsyslog', '/usr/lib/aarch64-linux-gnu/rsyslog', '/usr/lib/rsyslog'];
 const RSYSLOG_MODULES = ['imtcp.so', 'imudp.so', 'mmpstrucdata.so', 'mmnormalize.so', 'lmnsd_gtls.so', 'lmnsd_ossl.so'];
+/** imrelp comes in Debian's separate `rsyslog-relp` package (librelp with GnuTLS and OpenSSL). */
+const RSYSLOG_RELP_MODULE = 'imrelp.so';
 
 export interface SyslogNgInstallation {
   readonly binary: string;
@@ -75,6 +78,15 @@ const probe = (name: OracleName): OracleStatus => {
       if (missing.length > 0) return { available: false, reason: `rsyslog modules missing: ${missing.join(', ')}` };
       return { available: true, binary };
     }
+    case 'rsyslog-relp': {
+      const rsyslog = probe('rsyslog');
+      if (!rsyslog.available) return rsyslog;
+      const moduleDir = RSYSLOG_MODULE_DIRS.find((dir) => exists(join(dir, 'imtcp.so')));
+      if (moduleDir === undefined || !exists(join(moduleDir, RSYSLOG_RELP_MODULE))) {
+        return { available: false, reason: `rsyslog module ${RSYSLOG_RELP_MODULE} missing (Debian package rsyslog-relp)` };
+      }
+      return rsyslog;
+    }
     case 'lognormalizer': {
       const binary = findInPath('lognormalizer', ['/usr/bin']);
       return binary === undefined ? { available: false, reason: 'lognormalizer (liblognorm-utils) not found' } : { available: true, binary };
@@ -89,6 +101,7 @@ const probe = (name: OracleName): OracleStatus => {
 /** Which oracles are installed on this machine (a few file checks, nothing is run; cheap enough to call per test file). */
 export const oraclesAvailable = (): Readonly<Record<OracleName, OracleStatus>> => ({
   rsyslog: probe('rsyslog'),
+  'rsyslog-relp': probe('rsyslog-relp'),
   'syslog-ng': probe('syslog-ng'),
   lognormalizer: probe('lognormalizer'),
 });

@@ -1,5 +1,6 @@
 /** How a test reaches an oracle daemon: one listener on 127.0.0.1 per input, on a port the oracle picks. */
-export type OracleProtocol = 'tcp' | 'udp' | 'tls';
+/** `relp`: rsyslog's imrelp (RELP, librelp) — rsyslog only, needs the `rsyslog-relp` package. */
+export type OracleProtocol = 'tcp' | 'udp' | 'tls' | 'relp';
 
 /** RFC 6587 §3.4.1 octet counting (`LEN SP MSG`) or §3.4.2 non-transparent framing with LF as trailer. */
 export type OracleFraming = 'octet-counting' | 'lf';
@@ -24,6 +25,6 @@ export interface OracleInput {
    * octet counting only, so `'lf'` selects a `network()` source instead. Default `'octet-counting'`.
    */
   readonly framing?: OracleFraming;
-  /** Required when `protocol` is `'tls'`. */
+  /** Required when `protocol` is `'tls'`. With `'relp'`: RELP over TLS (imrelp `tls="on"`); `driver` is not used. */
   readonly tls?: OracleTlsOptions;
 }

@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { sendOverRelp } from '../relp-sink/relp-sink.js';
 import type { OracleInput } from './oracle-input.js';
 
 /** APP-NAME of the oracles' own readiness probes; the daemons' configs divert these to a separate file. */
@@ -40,6 +41,23 @@ const over = (socket: Socket, timeoutMs: number, onReady: (socket: Socket) => Pr
 export const sendReadinessProbe = (input: OracleInput, port: number, text: string, timeoutMs = 1_000): Promise<ProbeOutcome> => {
   const data = frame(input, `<14>1 - - ${READINESS_PROBE_APP_NAME} - - - ${text}`);
   switch (input.protocol) {
+    case 'relp':
+      // A RELP session of its own (open, one syslog transaction, close); over TLS only the TCP connection is proven.
+      if (input.tls !== undefined) {
+        return over(
+          connectTcp(port, LOOPBACK),
+          timeoutMs,
+          (socket) => {
+            socket.destroy();
+            return 'accepted';
+          },
+          'connect',
+        );
+      }
+      return sendOverRelp(LOOPBACK, port, [`<14>1 - - ${READINESS_PROBE_APP_NAME} - - - ${text}`], timeoutMs).then(
+        (codes) => (codes.every((code) => code === 200) ? 'sent' : 'refused'),
+        () => 'refused',
+      );
     case 'udp':
       return new Promise((resolve) => {
         const socket = createSocket('udp4');

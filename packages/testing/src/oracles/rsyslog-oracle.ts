@@ -31,12 +31,26 @@ export interface RsyslogOracleOptions {
 
 const DAEMON_ENV = (): NodeJS.ProcessEnv => ({ PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', LC_ALL: 'C' });
 
-/** imtcp/imudp reported a port it could not bind (taken since the oracle picked it). */
-const BIND_FAILURE = /Could not create (?:tcp|udp) listener|Address already in use|No UDP socket could successfully be initialized/;
+/** imtcp/imudp/imrelp reported a port it could not bind (taken since the oracle picked it). */
+const BIND_FAILURE = /Could not create (?:tcp|udp) listener|Address already in use|No UDP socket could successfully be initialized|error starting up relp listener/i;
 
 const renderInput = (input: OracleInput, port: number): string => {
   const common = `port="${port}" address="127.0.0.1" ruleset="oracle"`;
   if (input.protocol === 'udp') return `input(type="imudp" ${common})`;
+  if (input.protocol === 'relp') {
+    const relp = [`type="imrelp"`, common];
+    const tls = input.tls;
+    if (tls !== undefined) {
+      relp.push(
+        'tls="on"',
+        `tls.caCert=${configString(tls.caFile, 'tls.caFile')}`,
+        `tls.myCert=${configString(tls.certFile, 'tls.certFile')}`,
+        `tls.myPrivKey=${configString(tls.keyFile, 'tls.keyFile')}`,
+        `tls.authMode="${tls.clientAuth === 'required' ? 'certvalid' : 'anon'}"`,
+      );
+    }
+    return `input(${relp.join(' ')})`;
+  }
   const params = [`type="imtcp"`, common];
   if (input.framing === 'lf') params.push('supportOctetCountedFraming="off"');
   if (input.protocol === 'tls') {
@@ -62,6 +76,7 @@ export const renderRsyslogConfig = (dir: string, ports: readonly number[], optio
   const modules = [
     ...(protocols.has('tcp') || protocols.has('tls') ? ['imtcp'] : []),
     ...(protocols.has('udp') ? ['imudp'] : []),
+    ...(protocols.has('relp') ? ['imrelp'] : []),
     'mmpstrucdata',
     ...(parseCef ? ['mmnormalize'] : []),
   ];

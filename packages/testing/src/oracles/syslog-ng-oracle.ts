@@ -34,6 +34,7 @@ const daemonEnv = (installation: SyslogNgInstallation): NodeJS.ProcessEnv => ({
 const BIND_FAILURE = /Error binding socket|Address already in use/;
 
 const renderSource = (input: SyslogNgOracleInput, port: number, index: number): string => {
+  if (input.protocol === 'relp') throw new OracleError('ORACLE_CONFIG', "the syslog-ng oracle has no 'relp' input (syslog-ng's RELP source is not in Debian's build); use RsyslogOracle");
   const transport = input.protocol === 'tls' ? 'tls' : input.protocol;
   // syslog() reads octet counting only on TCP; network() reads LF-framed text and, with syslog-protocol, RFC 5424
   // as well as RFC 3164 (without the flag it takes a 5424 header for 3164 and mangles it).

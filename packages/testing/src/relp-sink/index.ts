@@ -1,0 +1,1 @@
+export { RelpSink, sendOverRelp, type RelpReceivedMessage, type RelpSinkFrame, type RelpSinkOptions } from './relp-sink.js';

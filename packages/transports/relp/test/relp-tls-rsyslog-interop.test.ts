@@ -1,0 +1,89 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configPlace, systemClock } from '@syslog-connector/core';
+import { createCertificateAuthority, issueCertificate, RecordingLogger, requireOracle, RsyslogOracle, type SyslogOracle } from '@syslog-connector/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relpOptions } from '../src/options.js';
+import { RelpTransport } from '../src/relp-transport.js';
+
+const never = new AbortController().signal;
+const message = (i: number) => `<134>1 2024-01-31T10:00:00.123Z sensor-01 syslog-connector 42 RELPTLS${i} - over relp+tls ${i} ✓`;
+
+/** imrelp with tls="on" (librelp built with GnuTLS, Debian's default), a client certificate required (certvalid). */
+describe.skipIf(requireOracle('rsyslog-relp'))('relp transport over TLS → rsyslog imrelp tls="on"', () => {
+  let dir: string;
+  let oracle: SyslogOracle;
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relp-tls-'));
+    const ca = await createCertificateAuthority();
+    const otherCa = await createCertificateAuthority({ commonName: 'some other CA' });
+    const server = await issueCertificate(ca, { commonName: 'localhost', altNames: ['localhost', '127.0.0.1'] });
+    const client = await issueCertificate(ca, { commonName: 'sensor-01' });
+    await Promise.all([
+      writeFile(file('ca.pem'), ca.cert),
+      writeFile(file('other-ca.pem'), otherCa.cert),
+      writeFile(file('server.pem'), server.cert),
+      writeFile(file('server-key.pem'), server.key, { mode: 0o600 }),
+      writeFile(file('client.pem'), client.cert),
+      writeFile(file('client-key.pem'), client.key),
+    ]);
+    oracle = await RsyslogOracle.start({
+      inputs: [{ protocol: 'relp', tls: { caFile: file('ca.pem'), certFile: file('server.pem'), keyFile: file('server-key.pem'), clientAuth: 'required' } }],
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await oracle?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const transport = (tls: Record<string, unknown>) =>
+    new RelpTransport(
+      // Relative tls paths are taken from the config file's folder: `dir` here.
+      configPlace('destinations', 'siem', dir),
+      relpOptions.parse({ address: '127.0.0.1', port: oracle.ports[0], connectTimeout: '3s', reconnect: { initialDelay: '10ms', maxDelay: '10ms' }, tls }),
+      { logger: new RecordingLogger(), clock: systemClock },
+    );
+
+  it('delivers over TLS with a verified server and a client certificate, every message acknowledged', async () => {
+    const relp = transport({ ca: './ca.pem', cert: './client.pem', key: './client-key.pem' });
+    try {
+      await expect(relp.send(Array.from({ length: 50 }, (_, i) => message(i)), never)).resolves.toEqual({ written: 50 });
+      expect(await relp.finish(AbortSignal.timeout(5_000))).toBe(true);
+      const records = await oracle.received(50, 10_000);
+      expect(records.map((r) => [r.msgId, r.msg])).toEqual(Array.from({ length: 50 }, (_, i) => [`RELPTLS${i}`, `over relp+tls ${i} ✓`]));
+      const certificates = await relp.certificates();
+      expect(certificates.map((c) => [c.path, c.role])).toEqual([
+        ['destinations.siem.tls.cert', 'client'],
+        ['destinations.siem.tls.ca', 'ca'],
+      ]);
+    } finally {
+      await relp.close();
+    }
+  });
+
+  it('refuses a server certificate from another CA, naming tls.ca', async () => {
+    const relp = transport({ ca: './other-ca.pem', cert: './client.pem', key: './client-key.pem' });
+    try {
+      await expect(relp.send([message(0)], never)).rejects.toMatchObject({ code: 'TRANSPORT_TLS', path: 'destinations.siem.tls', written: 0 });
+    } finally {
+      await relp.close();
+    }
+  });
+
+  it('fails without a client certificate, and counts nothing as delivered (the server refuses before any rsp)', async () => {
+    const relp = transport({ ca: './ca.pem' });
+    try {
+      const error = await relp.send([message(0)], never).then(
+        () => undefined,
+        (e: unknown) => e as { code: string; written: number; message: string },
+      );
+      expect(error?.written).toBe(0);
+      expect(['TRANSPORT_TLS', 'TRANSPORT_CLOSED', 'TRANSPORT_TIMEOUT']).toContain(error?.code);
+    } finally {
+      await relp.close();
+    }
+  });
+});
