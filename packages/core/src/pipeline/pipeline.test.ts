@@ -438,6 +438,38 @@ describe('DestinationRunner under a server that resets the connection every N me
     }
   }
 
+  it('a drain requested while a full window waits for a server that stopped reading ends within the drain time', async () => {
+    class SilentServerTransport extends RecordingTransport {
+      connected = true;
+      readonly finishes: AbortSignal[] = [];
+      async finish(signal: AbortSignal) {
+        this.finishes.push(signal);
+        this.connected = false;
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return false;
+      }
+    }
+    const transport = new SilentServerTransport();
+    const journal = new InMemoryJournal();
+    await journal.append('wb', Array.from({ length: 5 }, (_, i) => event('wb', i + 1)), {});
+    const plain: Formatter = { format: (e) => `${e.source}:${e.record.name}` };
+    const runner = new DestinationRunner('siem', plain, transport, journal, systemClock, logger, {
+      batchSize: 10,
+      sources: undefined,
+      maxRetryDelayMs: 10,
+      confirmWindowMs: 60_000,
+      maxUnconfirmed: 3,
+    });
+    const running = runner.run(new AbortController().signal, 5);
+    while (transport.finishes.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = Date.now();
+    runner.requestDrain(started + 200);
+    await expect(running).resolves.toBe(false);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(transport.finishes[0]?.aborted).toBe(true);
+    expect(await journal.progress('siem')).toMatchObject({ cursor: 0, delivered: 0 });
+  });
+
   it('commits the cursor once per maxUnconfirmed messages while a backlog flows, so a crash re-sends at most that many', async () => {
     class ConfirmingTransport extends RecordingTransport {
       connected = true;
