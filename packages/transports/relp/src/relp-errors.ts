@@ -37,3 +37,16 @@ export const sessionEndedError = (d: Destination, why: string, written: number, 
     path: d.path,
     hint: `the server may be restarting; ${RESEND}`,
   });
+
+/** The server closed the connection before it answered `open`. */
+export const openClosedError = (d: Destination, tls: { readonly cert?: string | undefined } | undefined, cause: unknown): TransportError =>
+  new TransportError('TRANSPORT_CONNECT', `${target(d)} closed the connection before answering the RELP open`, 0, {
+    path: tls === undefined ? d.path : `${d.path}.tls.cert`,
+    hint:
+      tls === undefined
+        ? "check that the port is a RELP listener without TLS (imrelp without tls=\"on\"), and see the server's log"
+        : tls.cert === undefined
+          ? 'the server likely requires a client certificate (imrelp tls.authMode): set tls.cert and tls.key to one signed by a CA it trusts'
+          : "the server likely does not accept this connector's client certificate (imrelp tls.authMode, tls.permittedPeer): see the server's log",
+    ...(cause === undefined ? {} : { cause }),
+  });

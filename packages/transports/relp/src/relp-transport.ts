@@ -31,7 +31,7 @@ import {
 } from '@syslog-connector/stream-transport';
 import type { RelpOptions, RelpTlsSettings } from './options.js';
 import { relpOptions } from './options.js';
-import { ackTimeoutError, messageRefusedError, openRefusedError, openTimeoutError, sessionEndedError } from './relp-errors.js';
+import { ackTimeoutError, messageRefusedError, openClosedError, openRefusedError, openTimeoutError, sessionEndedError } from './relp-errors.js';
 import {
   encodeFrame,
   encodeSyslogFrames,
@@ -346,7 +346,9 @@ export class RelpTransport implements Transport {
   /** Sends `open` and waits for `200 OK` with the `syslog` command; returns the server's offers. */
   async #open(session: Session, timeoutMs: number, signal: AbortSignal): Promise<Map<string, string>> {
     const d = this.#destination;
-    const response = await this.#transaction(session, 'open', OPEN_OFFER, timeoutMs, signal, () => openTimeoutError(d, this.#options.connectTimeout));
+    const response = await this.#transaction(session, 'open', OPEN_OFFER, timeoutMs, signal, () => openTimeoutError(d, this.#options.connectTimeout), () =>
+      openClosedError(d, this.#options.tls, session.failure),
+    );
     if (response.code !== 200) throw openRefusedError(d, `${response.code} ${response.message}`.trim());
     const offers = parseOffers(response.data);
     const commands = (offers.get('commands') ?? '').split(',');
@@ -362,6 +364,7 @@ export class RelpTransport implements Transport {
     timeoutMs: number,
     signal: AbortSignal,
     timedOut: () => TransportError,
+    broken?: () => TransportError,
   ): Promise<RelpResponse> {
     return new Promise<RelpResponse>((resolve, reject) => {
       const txnr = session.txnr;
@@ -374,7 +377,7 @@ export class RelpTransport implements Transport {
         if (error === undefined) resolve(response as RelpResponse);
         else reject(error);
       };
-      const onBroken = () => settle(session.failure instanceof TransportError ? session.failure : streamError(session.failure, this.#destination, 0, 0));
+      const onBroken = () => settle(broken?.() ?? streamError(session.failure, this.#destination, 0, 0));
       const onAbort = () => settle(signal.reason);
       const timer = setTimeout(() => settle(timedOut()), timeoutMs);
       if (session.broken) return onBroken();

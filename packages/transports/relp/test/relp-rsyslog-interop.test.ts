@@ -77,13 +77,22 @@ describe.skipIf(requireOracle('rsyslog-relp'))('relp transport → rsyslog imrel
       expect(next).toBe(total);
       expect(failures).toBeGreaterThan(0);
       const seen = new Map<string, number>();
+      const firstSeen: number[] = [];
       const deadline = Date.now() + 15_000;
       while (seen.size < total && Date.now() < deadline) {
-        for (const record of await oracle.takeReceived()) seen.set(record.msgId ?? '', (seen.get(record.msgId ?? '') ?? 0) + 1);
+        for (const record of await oracle.takeReceived()) {
+          const id = record.msgId ?? '';
+          if (!seen.has(id)) firstSeen.push(Number(id.replace('TEST', '')));
+          seen.set(id, (seen.get(id) ?? 0) + 1);
+          // Every field survives the restart too.
+          expect(record.msg).toBe(`message ${id.replace('TEST', '')} ünïcødé ✓`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const missing = range(0, total).map((_, i) => `TEST${i}`).filter((id) => !seen.has(id));
       expect(missing).toEqual([]);
+      // In order of first arrival.
+      expect(firstSeen).toEqual(range(0, total).map((_, i) => i));
       // Duplicates are possible only for messages rsyslog took in but whose answer the restart cut off (at most a window).
       const duplicates = [...seen.values()].filter((n) => n > 1).length;
       expect(duplicates).toBeLessThanOrEqual(16);
