@@ -204,8 +204,10 @@ export class RelpSink {
             break;
           case 'syslog':
             if (!connection.opened) {
+              // After the answers already due (a refused open's 500): the client learns why first.
               this.errors.push(`connection ${connection.id}: syslog before open`);
-              socket.destroy();
+              connection.dropped = true;
+              answering = answering.then(() => void socket.destroy());
               return;
             }
             if (this.dropAfterMessages !== undefined && this.dropAfterMessages <= 0) {
