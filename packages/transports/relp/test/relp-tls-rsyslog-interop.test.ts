@@ -86,4 +86,22 @@ describe.skipIf(requireOracle('rsyslog-relp'))('relp transport over TLS → rsys
       await relp.close();
     }
   });
+
+  it('test-connection: resolve, connect, tls-handshake and relp-open, each reported', async () => {
+    const relp = transport({ ca: './ca.pem', cert: './client.pem', key: './client-key.pem' });
+    try {
+      const steps = [];
+      for await (const step of relp.check(AbortSignal.timeout(10_000))) steps.push(step);
+      expect(steps.map((s) => [s.step, s.ok])).toEqual([
+        ['resolve', true],
+        ['connect', true],
+        ['tls-handshake', true],
+        ['relp-open', true],
+      ]);
+      expect(steps[2]?.detail).toMatch(/TLSv1\.[23]; server certificate "CN=localhost" verified/);
+      expect(steps[3]?.detail).toMatch(/the server is librelp/);
+    } finally {
+      await relp.close();
+    }
+  });
 });

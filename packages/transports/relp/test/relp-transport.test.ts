@@ -180,4 +180,17 @@ describe('relp transport against the test-kit RELP sink', () => {
     ]);
     expect(steps[2]?.detail).toMatch(/syslog-connector-test-kit/);
   });
+
+  it('check: a refused open is the failed step, with the fix', async () => {
+    const { sink, transport } = await sinkAndTransport();
+    sink.refuse = 'open';
+    const steps = [];
+    for await (const step of transport.check(AbortSignal.timeout(5_000))) steps.push(step);
+    expect(steps.map((s) => [s.step, s.ok])).toEqual([
+      ['resolve', true],
+      ['connect', true],
+      ['relp-open', false],
+    ]);
+    expect(steps[2]?.hint).toMatch(/imrelp/);
+  });
 });
