@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { configPlace, systemClock, type Transport } from '@syslog-connector/core';
-import { createCertificateAuthority, issueCertificate, RecordingLogger } from '@syslog-connector/testing';
+import { createCertificateAuthority, issueCertificate, oraclesAvailable, RecordingLogger, RsyslogOracle } from '@syslog-connector/testing';
 import { expect, test } from 'vitest';
 import type * as TcpModule from '@syslog-connector/transport-tcp';
 import type * as TlsModule from '@syslog-connector/transport-tls';
@@ -20,7 +20,7 @@ import type * as RelpModule from '../src/index.js';
  * `rsp 200 OK`, one write per chunk read (the least a RELP server can do), so relp's figure includes the round
  * trips of its acknowledgements. Like rsyslog 8.2302's imrelp, the sink leaves Nagle on: the last answers of a send
  * wait for our delayed ACK (~40 ms on Linux), once per send — the figure that bounds RELP against imrelp (README).
- * Ratios are to tcp in the same run.
+ * A last row sends to a real rsyslog imrelp when it is installed. Ratios are to tcp in the same run.
  */
 const bundles = {
   relp: fileURLToPath(new URL('../dist/index.js', import.meta.url)),
@@ -121,6 +121,22 @@ test('relp beside tcp and tls: messages per second, same run', async () => {
     const started = performance.now();
     await ours(transport, MESSAGES)();
     rows.push({ name, rate: MESSAGES / ((performance.now() - started) / 1000) });
+  }
+  // The real server, when installed: rsyslog's imrelp through the test kit's oracle (it also parses each message
+  // and writes it as JSON, so this is rsyslog at work, not an idle sink). Fewer messages: it is slower.
+  const imrelp = oraclesAvailable()['rsyslog-relp'];
+  if (imrelp.available) {
+    const oracle = await RsyslogOracle.start({ inputs: [{ protocol: 'relp' }] });
+    const toRsyslog = new RelpTransport(place, relpOptions.parse({ address: '127.0.0.1', port: oracle.ports[0] }), deps);
+    await ours(toRsyslog, BATCH)();
+    const count = 50_000;
+    const started = performance.now();
+    await ours(toRsyslog, count)();
+    rows.push({ name: 'relp → rsyslog 8.2302 imrelp (window 128)', rate: count / ((performance.now() - started) / 1000) });
+    await toRsyslog.close();
+    await oracle.stop();
+  } else {
+    console.log(`(no rsyslog imrelp row: ${imrelp.reason})`);
   }
   const tcp = rows[0]?.rate ?? 1;
   console.log('\n| transport | messages/s | vs. tcp |\n|---|---|---|');
