@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_MAX_UNCONFIRMED } from '@syslog-connector/core';
 import { requireOracle, RsyslogOracle, SyslogReceiver, type SyslogOracle } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConnectorProcess, missing, readStatus, sequenceNumbers, sleep, startConnector, waitUntil, writeSequenceConfig } from './connector-process.js';
@@ -13,7 +14,7 @@ import { type ConnectorProcess, missing, readStatus, sequenceNumbers, sleep, sta
  * (a receiver restart, a SIGKILL of the daemon) re-sends at most the unconfirmed window: `maxUnconfirmed`, 2,000
  * messages by default (DestinationRunner). Each test prints what it measured; the numbers are in the README.
  */
-const MAX_UNCONFIRMED = 2_000;
+const MAX_UNCONFIRMED = DEFAULT_MAX_UNCONFIRMED;
 
 let dir: string;
 let configPath: string;
