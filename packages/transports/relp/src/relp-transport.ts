@@ -55,6 +55,9 @@ const OPEN_OFFER = 'relp_version=0\nrelp_software=syslog-connector,0.1.0,https:/
 /** How long close() waits for the server's answer to `close`. */
 const CLOSE_WAIT_MS = 1_000;
 
+/** finish() waits for the answer to `close` as long as its signal allows; this bounds a signal that never aborts. */
+const CLOSE_BACKSTOP_MS = 60_000;
+
 /** Frames per write at most: a write carries several frames, and the socket's buffer stays near one chunk. */
 const FRAMES_PER_WRITE = 256;
 
@@ -209,7 +212,16 @@ export class RelpTransport implements Transport {
       if (path === undefined) continue;
       const pems = (await this.#readFile(key, path)).match(PEM_CERTIFICATE) ?? [];
       for (const pem of role === 'client' ? pems.slice(0, 1) : pems) {
-        const certificate = new X509Certificate(pem);
+        let certificate: X509Certificate;
+        try {
+          certificate = new X509Certificate(pem);
+        } catch (error) {
+          throw new TransportError('TRANSPORT_TLS', `the file ${path} of tls.${key} holds a certificate that cannot be parsed`, 0, {
+            path: `${this.#destination.path}.tls.${key}`,
+            hint: `tls.${key} must be a PEM certificate (-----BEGIN CERTIFICATE-----)`,
+            cause: error,
+          });
+        }
         found.push({
           path: `${this.#destination.path}.tls.${key}`,
           role,
@@ -500,7 +512,10 @@ export class RelpTransport implements Transport {
   async #closeSession(session: Session, signal: AbortSignal): Promise<boolean> {
     let confirmed = false;
     try {
-      const response = await this.#transaction(session, 'close', '', 60_000, signal, () => openTimeoutError(this.#destination, 60_000));
+      // `signal` bounds the wait; the timeout is only a backstop for a signal that never aborts.
+      const response = await this.#transaction(session, 'close', '', CLOSE_BACKSTOP_MS, signal, () =>
+        sessionEndedError(this.#destination, `did not answer close within ${CLOSE_BACKSTOP_MS / 1000}s`, 0, 0),
+      );
       confirmed = response.code === 200 && !signal.aborted;
     } catch {
       confirmed = false;
