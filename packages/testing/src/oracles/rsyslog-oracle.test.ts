@@ -173,3 +173,26 @@ describe.skipIf(requireOracle('rsyslog'))('RsyslogOracle start', () => {
     }
   });
 });
+
+describe.skipIf(requireOracle('rsyslog'))('RsyslogOracle restart (fault tests)', () => {
+  it('restarts on the same port, keeps what arrived before, and takeReceived hands over what is there', async () => {
+    await using oracle = await RsyslogOracle.start({ inputs: [{ protocol: 'tcp' }] });
+    const port = oracle.ports[0] as number;
+    const line = (n: number) => `<14>1 2026-12-05T10:00:00Z host app - - - message ${n}`;
+    await sendTcp(port, octetCounted([line(1), line(2)]));
+    await oracle.received(1);
+    await oracle.restart();
+    expect(oracle.ports).toEqual([port]);
+    await sendTcp(port, octetCounted([line(3)]));
+    expect((await oracle.received(2)).map((r) => r.msg)).toEqual(['message 2', 'message 3']);
+    expect(await oracle.takeReceived()).toEqual([]);
+    await sendTcp(port, octetCounted([line(4)]));
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      const taken = await oracle.takeReceived();
+      if (taken.length === 0) continue;
+      expect(taken.map((r) => r.msg)).toEqual(['message 4']);
+      return;
+    }
+    throw new Error('message 4 did not arrive');
+  });
+});
