@@ -36,6 +36,8 @@ export interface SourceStatus {
   readonly stored: number;
   readonly duplicates: number;
   readonly errors: number;
+  /** Items the source could not turn into events (too deep, too large, not an object; windows set aside), kept in the journal. */
+  readonly deadLettered: number;
   readonly lastPollAt: number | undefined;
   readonly lastError: string | undefined;
   readonly paused: boolean;
@@ -739,20 +741,24 @@ export const statusFromStore = async (
       };
     }),
   );
-  const sources = sourceIds.map((id): SourceStatus => {
-    const c = saved.sources[id];
-    return {
-      source: id,
-      polls: c?.polls ?? 0,
-      fetched: c?.fetched ?? 0,
-      stored: c?.stored ?? 0,
-      duplicates: c?.duplicates ?? 0,
-      errors: c?.errors ?? 0,
-      lastPollAt: c?.lastPollAt,
-      lastError: c?.lastError,
-      paused: live.paused?.get(id) ?? false,
-    };
-  });
+  const sources = await Promise.all(
+    sourceIds.map(async (id): Promise<SourceStatus> => {
+      const c = saved.sources[id];
+      return {
+        source: id,
+        polls: c?.polls ?? 0,
+        fetched: c?.fetched ?? 0,
+        stored: c?.stored ?? 0,
+        duplicates: c?.duplicates ?? 0,
+        errors: c?.errors ?? 0,
+        // Counted by the journal, which keeps them: the same number in every process that reads the store.
+        deadLettered: await journal.sourceDeadLetterCount(id),
+        lastPollAt: c?.lastPollAt,
+        lastError: c?.lastError,
+        paused: live.paused?.get(id) ?? false,
+      };
+    }),
+  );
   return { at: now, head, journal: usage, sources, destinations };
 };
 

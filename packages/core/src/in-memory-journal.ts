@@ -1,4 +1,4 @@
-import { firstEntryAfter, type AppendResult, type DestinationProgress, type Journal, type JournalEntry, type JournalReadOptions } from './journal.js';
+import { firstEntryAfter, type AppendResult, type DestinationProgress, type Journal, type JournalEntry, type JournalReadOptions, type SourceDeadLetter } from './journal.js';
 import type { SecurityEvent } from './security-event.js';
 import type { Checkpoint } from './source.js';
 
@@ -12,6 +12,8 @@ export class InMemoryJournal implements Journal {
   readonly #checkpoints = new Map<string, Checkpoint>();
   readonly #cursors = new Map<string, { cursor: number; delivered: number; deadLettered: number; dropped: number }>();
   readonly deadLetters: Array<{ destination: string; entry: JournalEntry; reason: string }> = [];
+  /** Items sources could not turn into events, per source and key. */
+  readonly sourceDeadLetters = new Map<string, SourceDeadLetter & { readonly source: string }>();
   #seq = 0;
 
   /** Every stored event, in journal order (for tests and the in-memory benchmark). */
@@ -61,6 +63,23 @@ export class InMemoryJournal implements Journal {
     this.deadLetters.push({ destination, entry, reason });
     this.#cursor(destination).deadLettered += 1;
     return Promise.resolve();
+  }
+
+  deadLetterAtSource(source: string, letters: readonly SourceDeadLetter[]): Promise<number> {
+    let stored = 0;
+    for (const letter of letters) {
+      const id = `${source}\u0000${letter.key}`;
+      if (this.sourceDeadLetters.has(id)) continue;
+      this.sourceDeadLetters.set(id, { ...letter, source });
+      stored += 1;
+    }
+    return Promise.resolve(stored);
+  }
+
+  sourceDeadLetterCount(source: string): Promise<number> {
+    let count = 0;
+    for (const letter of this.sourceDeadLetters.values()) if (letter.source === source) count += 1;
+    return Promise.resolve(count);
   }
 
   head(): Promise<number> {

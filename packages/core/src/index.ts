@@ -25,3 +25,5 @@ export * from './pipeline/destination-runner.js';
 export * from './syslog-priority.js';
 export * from './in-memory-journal.js';
 export * from './parse-json.js';
+export * from './source-limits.js';
+export * from './narrowing-windows.js';

@@ -64,6 +64,21 @@ export interface Backlog {
   readonly oldestTime: number | undefined;
 }
 
+/**
+ * An item a source read but could not turn into an event (not an object, nested too deep, too large, …): kept
+ * with its reason at the source, so one bad item never blocks the page it came in (issue #16) and is never lost
+ * silently. Stored once per (source, key): a re-read page does not store it twice.
+ */
+export interface SourceDeadLetter {
+  /** The vendor id when the item had one, else a hash of its excerpt. */
+  readonly key: string;
+  readonly reason: string;
+  /** The start of the item's JSON (a few KiB at most), to find it in the vendor's console. */
+  readonly excerpt: string;
+  /** When it was read (epoch ms). */
+  readonly time: number;
+}
+
 /** What the journal holds on disk against its budget. */
 export interface JournalUsage {
   /** Bytes of the database in use (free pages excluded). */
@@ -97,6 +112,13 @@ export interface Journal {
   ack(destination: string, seq: number, delivered: number): Promise<void>;
   /** Keeps an event a destination could not format, with the reason; it is never silently dropped. */
   deadLetter(destination: string, entry: JournalEntry, reason: string): Promise<void>;
+  /**
+   * Keeps items a source could not turn into events, with their reasons; keys already held for the source are
+   * ignored. Returns how many were stored now.
+   */
+  deadLetterAtSource(source: string, letters: readonly SourceDeadLetter[]): Promise<number>;
+  /** How many items a source dead-lettered (all time), for status. */
+  sourceDeadLetterCount(source: string): Promise<number>;
   /** The newest sequence number (0 when empty). */
   head(): Promise<number>;
   progress(destination: string): Promise<DestinationProgress>;

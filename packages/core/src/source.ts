@@ -1,3 +1,4 @@
+import type { SourceDeadLetter } from './journal.js';
 import type { JsonValue, SecurityEvent } from './security-event.js';
 
 /** Where a source resumes: opaque to everyone but the source, stored by the journal with the events it covers. */
@@ -7,6 +8,8 @@ export type Checkpoint = { readonly [key: string]: JsonValue };
 export interface SourceBatch {
   readonly events: readonly SecurityEvent[];
   readonly checkpoint: Checkpoint;
+  /** Items of this page that could not become events, stored at the source with their reasons before the batch. */
+  readonly deadLetters?: readonly SourceDeadLetter[];
 }
 
 /** One step of a connection check (`test-connection`), with its duration and, on failure, a fix. */

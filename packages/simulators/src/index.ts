@@ -3,3 +3,4 @@
 export * from './syslog-receiver/index.js';
 export * from './vision-one-simulator/index.js';
 export * from './graph-simulator/index.js';
+export { deepItemJson, misbehaviourApplies, type Misbehaviour } from './misbehaviour.js';

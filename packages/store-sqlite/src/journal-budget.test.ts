@@ -157,8 +157,8 @@ describe('SqliteJournal de-duplication across compaction', () => {
   });
 });
 
-describe('schema migration 1 → 2', () => {
-  it('opens a version 1 store, keeps its events and cursors, and adds the dropped counter and compacted keys', async () => {
+describe('schema migration 1 → 3', () => {
+  it('opens a version 1 store, keeps its events and cursors, and adds the dropped counter, compacted keys and source dead letters', async () => {
     const path = join(folder.path, 'journal.db');
     const j = await open();
     await j.append('wb', bulky('wb', 0, 2), { n: 2 });
@@ -167,15 +167,16 @@ describe('schema migration 1 → 2', () => {
     // Take the file back to version 1 as that release wrote it.
     const { DatabaseSync } = await import('node:sqlite');
     const db = new DatabaseSync(path);
-    db.exec('DROP TABLE compacted_keys; ALTER TABLE cursors DROP COLUMN dropped; PRAGMA user_version = 1;');
+    db.exec('DROP TABLE source_dead_letters; DROP TABLE compacted_keys; ALTER TABLE cursors DROP COLUMN dropped; PRAGMA user_version = 1;');
     db.close();
 
     const logger = new RecordingLogger();
     const reopened = await open({ logger });
-    expect(logger.records.find((line) => line.message === 'Store opened.')?.fields).toMatchObject({ schemaVersion: 2, migratedFrom: 1 });
+    expect(logger.records.find((line) => line.message === 'Store opened.')?.fields).toMatchObject({ schemaVersion: 3, migratedFrom: 1 });
     expect(await reopened.progress('siem')).toEqual({ destination: 'siem', cursor: 1, delivered: 1, deadLettered: 0, dropped: 0 });
     expect((await reopened.read('siem', { limit: 10 })).map((e) => e.event.key)).toEqual(['wb-1']);
     await reopened.setConsumers([{ destination: 'siem' }]);
     expect(await reopened.compact()).toBe(1);
+    expect(await reopened.sourceDeadLetterCount('wb')).toBe(0);
   });
 });

@@ -72,6 +72,20 @@ const migrations: ReadonlyArray<(db: DatabaseSync) => void> = [
       CREATE INDEX compacted_keys_by_at ON compacted_keys (at);
     `);
   },
+  // 2 → 3: items a source read but could not turn into events (issue #16), once per (source, key).
+  (db) => {
+    db.exec(`
+      CREATE TABLE source_dead_letters (
+        source  TEXT    NOT NULL,
+        key     TEXT    NOT NULL,
+        reason  TEXT    NOT NULL,
+        excerpt TEXT    NOT NULL,
+        time    INTEGER NOT NULL,
+        at      INTEGER NOT NULL,
+        PRIMARY KEY (source, key)
+      ) STRICT, WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The schema version this build writes. */

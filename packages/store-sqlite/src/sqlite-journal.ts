@@ -9,6 +9,7 @@ import {
   type Clock,
   type DestinationProgress,
   type Journal,
+  type SourceDeadLetter,
   type JournalConsumer,
   type JournalEntry,
   type JournalFullPolicy,
@@ -226,6 +227,8 @@ export class SqliteJournal implements Journal {
   readonly #insertDeadLetter: StatementSync;
   readonly #countDeadLetter: StatementSync;
   readonly #selectDeadLetters: StatementSync;
+  readonly #insertSourceDeadLetter: StatementSync;
+  readonly #countSourceDeadLetters: StatementSync;
   readonly #selectHead: StatementSync;
   readonly #usedPages: StatementSync;
   readonly #pageSize: number;
@@ -274,6 +277,10 @@ export class SqliteJournal implements Journal {
     this.#selectDeadLetters = db.prepare(
       'SELECT id, seq, source, key, reason, event, at FROM dead_letters WHERE destination = ? ORDER BY id LIMIT ?',
     );
+    this.#insertSourceDeadLetter = db.prepare(
+      'INSERT OR IGNORE INTO source_dead_letters (source, key, reason, excerpt, time, at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#countSourceDeadLetters = db.prepare('SELECT count(*) AS n FROM source_dead_letters WHERE source = ?');
     // AUTOINCREMENT keeps the highest seq ever used here, so the head never goes back even if rows are removed.
     this.#selectHead = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
     // Pages in use: deleted rows free pages for reuse but the file keeps its size (no VACUUM on the hot path).
@@ -501,6 +508,31 @@ export class SqliteJournal implements Journal {
       });
     } catch (error) {
       throw toStoreError(error, this.path, `dead-lettering event #${entry.seq} for destination "${destination}"`);
+    }
+  }
+
+  async deadLetterAtSource(source: string, letters: readonly SourceDeadLetter[]): Promise<number> {
+    this.#live();
+    let stored = 0;
+    try {
+      this.#transaction(() => {
+        for (const letter of letters) {
+          const { changes } = this.#insertSourceDeadLetter.run(source, letter.key, letter.reason, letter.excerpt, letter.time, this.#now());
+          stored += Number(changes);
+        }
+      });
+    } catch (error) {
+      throw toStoreError(error, this.path, `dead-lettering ${letters.length} item(s) of source "${source}"`);
+    }
+    return stored;
+  }
+
+  async sourceDeadLetterCount(source: string): Promise<number> {
+    this.#live();
+    try {
+      return Number((this.#countSourceDeadLetters.get(source) as { n: number } | undefined)?.n ?? 0);
+    } catch (error) {
+      throw toStoreError(error, this.path, `counting dead letters of source "${source}"`);
     }
   }
 

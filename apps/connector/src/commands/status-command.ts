@@ -26,7 +26,9 @@ export const summarizeStatus = (status: ConnectorStatus): string => {
     status.journal === undefined
       ? ''
       : ` journal ${megabytes(status.journal.bytes)}${status.journal.maxBytes === undefined ? '' : ` of ${megabytes(status.journal.maxBytes)} (${status.journal.policy})`}${status.journal.full ? ' FULL' : ''};`;
-  const sources = status.sources.map((s) => `${s.source} stored=${s.stored} errors=${s.errors}${s.paused ? ' PAUSED' : ''}`).join(', ');
+  const sources = status.sources
+    .map((s) => `${s.source} stored=${s.stored} errors=${s.errors}${s.deadLettered === 0 ? '' : ` dead-lettered=${s.deadLettered}`}${s.paused ? ' PAUSED' : ''}`)
+    .join(', ');
   const destinations = status.destinations
     .map(
       (d) =>
@@ -44,7 +46,8 @@ const describeStatus = (status: ConnectorStatus): string => {
   const lines = [summarizeStatus(status), '', 'sources:'];
   for (const s of status.sources) {
     lines.push(
-      `  ${s.source}: last poll ${ago(s.lastPollAt, now)}, polls ${s.polls}, events ${s.stored} stored (${s.duplicates} duplicates), errors ${s.errors}` +
+      `  ${s.source}: last poll ${ago(s.lastPollAt, now)}, polls ${s.polls}, events ${s.stored} stored (${s.duplicates} duplicates), ` +
+        `dead-lettered ${s.deadLettered}, errors ${s.errors}` +
         (s.lastError === undefined ? '' : `, last error: ${s.lastError}`),
     );
   }

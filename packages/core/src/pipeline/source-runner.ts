@@ -9,6 +9,8 @@ export interface SourceStats {
   fetched: number;
   stored: number;
   duplicates: number;
+  /** Items the source could not turn into events, kept in the journal's source dead letters (this process). */
+  deadLettered: number;
   errors: number;
   lastPollAt: number | undefined;
   lastError: string | undefined;
@@ -39,7 +41,7 @@ export class SourceRunner {
     this.#clock = clock;
     this.#logger = logger;
     this.#onStored = onStored;
-    this.stats = { source: id, polls: 0, fetched: 0, stored: 0, duplicates: 0, errors: 0, lastPollAt: undefined, lastError: undefined, paused: false, pausedPolls: 0 };
+    this.stats = { source: id, polls: 0, fetched: 0, stored: 0, duplicates: 0, deadLettered: 0, errors: 0, lastPollAt: undefined, lastError: undefined, paused: false, pausedPolls: 0 };
   }
 
   /**
@@ -58,6 +60,14 @@ export class SourceRunner {
     this.stats.paused = false;
     const from = await this.#journal.checkpoint(this.#id);
     for await (const batch of this.#source.read(from, signal)) {
+      // Dead letters first: a crash before the batch re-reads the page, and the journal keeps each letter once.
+      if (batch.deadLetters !== undefined && batch.deadLetters.length > 0) {
+        const stored = await this.#journal.deadLetterAtSource(this.#id, batch.deadLetters);
+        this.stats.deadLettered += stored;
+        for (const letter of batch.deadLetters.slice(0, 10)) {
+          this.#logger.warn({ source: this.#id, key: letter.key, reason: letter.reason }, 'Source item dead-lettered: it cannot become an event; the rest of its page goes on.');
+        }
+      }
       // Store even an empty batch: its checkpoint moves the window forward.
       const result = await this.#journal.append(this.#id, batch.events, batch.checkpoint);
       this.stats.fetched += batch.events.length;

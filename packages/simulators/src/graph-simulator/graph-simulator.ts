@@ -4,6 +4,7 @@ import { SeededRandom } from '../vision-one-simulator/seeded-random.js';
 import { GraphItemGenerator, graphTime } from './graph-item-generator.js';
 import type { GraphHealthIssue, GraphSecurityAlert } from './graph-items.js';
 import { matchesODataFilter, ODataFilterSyntaxError, parseODataFilter, type ODataComparison } from './odata-filter.js';
+import { misbehaviourApplies, withPoisonPlaceholder, writeMisbehaving, type Misbehaviour } from '../misbehaviour.js';
 import { DemoFeed, LoopbackHttpServer, spreadTimes } from '../loopback-http-server.js';
 
 export interface GraphSimulatorOptions {
@@ -53,6 +54,8 @@ const LIST_PARAMS = new Set(['$filter', '$top', '$skip', '$count', '$skiptoken']
 interface Snapshot {
   readonly items: readonly object[];
   readonly count: boolean;
+  /** The time window of the first request's $filter (ge/gt … lt/le on a date), open ends as ±Infinity. */
+  readonly window: readonly [number, number];
 }
 
 /**
@@ -93,6 +96,7 @@ export class GraphSimulator {
   #secretExpired = false;
   #issued = 0;
   readonly #demoFeed = new DemoFeed();
+  #misbehaviour: Misbehaviour | undefined;
 
   private constructor(server: LoopbackHttpServer, options: GraphSimulatorOptions) {
     this.#server = server;
@@ -184,6 +188,14 @@ export class GraphSimulator {
   /** Every issued access token stops working at once (as after a revocation). */
   revokeTokens(): void {
     this.#tokens.clear();
+  }
+
+  /**
+   * From now on, list answers misbehave as given (endless nextLinks, a giant page, a slow body, a poison item),
+   * those whose $filter window contains `misbehaviour.at` or all; `undefined` ends it (issue #16).
+   */
+  misbehave(misbehaviour: Misbehaviour | undefined): void {
+    this.#misbehaviour = misbehaviour;
   }
 
   /** The next `count` Graph requests fail with `status`; a 429 carries `Retry-After: retryAfterSeconds` when given. */
@@ -325,14 +337,37 @@ export class GraphSimulator {
       const matching = (list as readonly object[]).filter((item) => matchesODataFilter(comparisons, item as Record<string, unknown>));
       snapshotId = randomBytes(6).toString('hex');
       // Newest first, as the portal lists them; a client must not rely on any order.
-      this.#snapshots.set(snapshotId, { items: matching.reverse(), count: url.searchParams.get('$count') === 'true' });
+      const dates = comparisons.filter((c) => c.value.kind === 'dateTime');
+      const edge = (ops: readonly string[], fallback: number): number => {
+        const found = dates.find((c) => ops.includes(c.operator));
+        return found !== undefined && found.value.kind === 'dateTime' ? found.value.ms : fallback;
+      };
+      this.#snapshots.set(snapshotId, {
+        items: matching.reverse(),
+        count: url.searchParams.get('$count') === 'true',
+        window: [edge(['ge', 'gt'], Number.NEGATIVE_INFINITY), edge(['lt', 'le'], Number.POSITIVE_INFINITY)],
+      });
       offset = Number.isInteger(skip) && skip > 0 ? skip : 0;
     }
     const snapshot = this.#snapshots.get(snapshotId) as Snapshot;
-    const value = snapshot.items.slice(offset, offset + size);
+    const misbehaviour =
+      this.#misbehaviour !== undefined && misbehaviourApplies(this.#misbehaviour, snapshot.window[0], snapshot.window[1]) ? this.#misbehaviour : undefined;
+    const real = snapshot.items.slice(offset, offset + size);
+    const value = misbehaviour?.kind === 'poison-item' && offset === 0 ? withPoisonPlaceholder(real) : real;
     const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/v1.0/$metadata#${url.pathname.split('/').slice(2).join('/')}` };
     if (snapshot.count) body['@odata.count'] = snapshot.items.length;
     body.value = value;
+    if (misbehaviour !== undefined) {
+      if (misbehaviour.kind === 'endless-pages' || offset + size < snapshot.items.length) {
+        const next = new URL(url.pathname, this.baseUrl);
+        if (top !== null) next.searchParams.set('$top', top);
+        next.searchParams.set('$skiptoken', `${snapshotId}.${offset + size}`);
+        body['@odata.nextLink'] = next.href;
+      }
+      this.requests.push({ method: req.method ?? '', path: url.pathname, query, status: 200 });
+      writeMisbehaving(res, body, misbehaviour);
+      return;
+    }
     if (offset + size < snapshot.items.length) {
       const next = new URL(url.pathname, this.baseUrl);
       if (top !== null) next.searchParams.set('$top', top);

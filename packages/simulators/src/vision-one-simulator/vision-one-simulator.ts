@@ -7,6 +7,7 @@ import { matchesTmv1Filter, parseTmv1Filter, Tmv1FilterSyntaxError, tmv1FilterFi
 import { isoSeconds, VisionOneItemGenerator } from './vision-one-item-generator.js';
 import type { AuditLog, OatDetection, WorkbenchAlert } from './vision-one-items.js';
 import { DemoFeed, LoopbackHttpServer, spreadTimes } from '../loopback-http-server.js';
+import { misbehaviourApplies, withPoisonPlaceholder, writeMisbehaving, type Misbehaviour } from '../misbehaviour.js';
 
 export interface VisionOneSimulatorOptions {
   /** The API key the simulator accepts (`Authorization: Bearer <token>`); default: a random one. */
@@ -141,6 +142,7 @@ export class VisionOneSimulator {
   readonly #injected: Injected[] = [];
   readonly #endpoints: ReadonlyMap<string, Endpoint>;
   readonly #demoFeed = new DemoFeed();
+  #misbehaviour: Misbehaviour | undefined;
 
   private constructor(server: LoopbackHttpServer, options: VisionOneSimulatorOptions, token: string) {
     this.#server = server;
@@ -222,6 +224,14 @@ export class VisionOneSimulator {
     for (let i = 0; i < count; i += 1) {
       this.#injected.push(retryAfter === undefined ? { kind: 'fail', status } : { kind: 'fail', status, retryAfter });
     }
+  }
+
+  /**
+   * From now on, list answers misbehave as given (endless nextLinks, a giant page, a slow body, a poison item),
+   * those whose time window contains `misbehaviour.at` or all; `undefined` ends it (issue #16).
+   */
+  misbehave(misbehaviour: Misbehaviour | undefined): void {
+    this.#misbehaviour = misbehaviour;
   }
 
   /** The next `count` requests get no answer at all (until the client gives up or the simulator stops). */
@@ -495,9 +505,13 @@ export class VisionOneSimulator {
 
     const size = Math.min(top, this.#pageSize);
     const items = matching.slice(offset, offset + size);
-    const body: { [key: string]: JsonValue } = { totalCount: matching.length, count: items.length, items };
-    if (offset + size < matching.length) body.nextLink = this.#nextLink(url, offset + size, filter ?? '');
-    reply(200, body);
+    const [from, to] = requestWindow(url.searchParams);
+    const misbehaviour = this.#misbehaviour !== undefined && misbehaviourApplies(this.#misbehaviour, from, to) ? this.#misbehaviour : undefined;
+    const pageItems = misbehaviour?.kind === 'poison-item' && offset === 0 ? withPoisonPlaceholder(items) : items;
+    const body: { [key: string]: JsonValue } = { totalCount: matching.length, count: pageItems.length, items: pageItems };
+    if (offset + size < matching.length || misbehaviour?.kind === 'endless-pages') body.nextLink = this.#nextLink(url, offset + size, filter ?? '');
+    record(200);
+    writeMisbehaving(res, body, misbehaviour);
   }
 
   /**
@@ -537,6 +551,21 @@ const INJECTED_ERRORS: Readonly<Record<InjectedFailureStatus, readonly [string, 
   502: ['BadGateway', 'The upstream service failed.'],
   503: ['ServiceUnavailable', 'The service is temporarily unavailable.'],
   504: ['GatewayTimeout', 'The request took longer than 60 seconds.'],
+};
+
+/** The time window a list request asks about (any endpoint's start/end parameters), open ends as ±Infinity. */
+const requestWindow = (params: URLSearchParams): [number, number] => {
+  const first = (keys: readonly string[], fallback: number): number => {
+    for (const key of keys) {
+      const value = params.get(key);
+      if (value !== null && !Number.isNaN(Date.parse(value))) return Date.parse(value);
+    }
+    return fallback;
+  };
+  return [
+    first(['startDateTime', 'ingestedStartDateTime', 'detectedStartDateTime'], Number.NEGATIVE_INFINITY),
+    first(['endDateTime', 'ingestedEndDateTime', 'detectedEndDateTime'], Number.POSITIVE_INFINITY),
+  ];
 };
 
 const redact = (authorization: string): string => (authorization.startsWith('Bearer ') ? 'Bearer [REDACTED]' : '[REDACTED]');

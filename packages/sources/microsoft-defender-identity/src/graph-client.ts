@@ -1,6 +1,23 @@
 import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
-import { describeError, parseJson, SyslogConnectorError, z, type CheckStep, type Clock, type Logger, type PluginPlace } from '@syslog-connector/core';
+import {
+  DEFAULT_SOURCE_LIMITS,
+  describeError,
+  inspectItem,
+  itemDeadLetter,
+  parseJson,
+  PollBudget,
+  readBodyWithin,
+  SourceLimitError,
+  SyslogConnectorError,
+  z,
+  type CheckStep,
+  type Clock,
+  type Logger,
+  type PluginPlace,
+  type SourceDeadLetter,
+  type SourceLimits,
+} from '@syslog-connector/core';
 import { clientAssertion, type GraphCredential } from './graph-credential.js';
 import { GraphRequestBudget, parseRetryAfter } from './graph-request-budget.js';
 
@@ -11,6 +28,7 @@ export interface GraphClientOptions {
   readonly graphHost: string;
   readonly requestTimeout: number;
   readonly requestsPerMinute: number;
+  readonly limits?: SourceLimits | undefined;
 }
 
 /** Knobs for tests; the config does not expose them. */
@@ -26,6 +44,8 @@ export interface GraphClientTuning {
 export interface GraphPage {
   readonly page: number;
   readonly items: readonly unknown[];
+  /** Items set aside (not an object, nested too deep, too large), with their reasons: never events, never dropped. */
+  readonly deadLetters: readonly SourceDeadLetter[];
   readonly last: boolean;
 }
 
@@ -38,6 +58,12 @@ const graphError = z.object({ error: z.object({ code: z.string().optional(), mes
 const listEnvelope = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+
+/** An error answer (or a token answer) is read up to this size: it only carries a message or a token. */
+const SMALL_BODY_BYTES = 64 * 1024;
+
+const LIMIT_HINT =
+  'Graph answered more than a poll may read; the source narrows its time window and goes on (see `limits` in the source README); if a real tenant reaches this, raise the limit';
 
 type Attempt = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly reason: string; readonly retryAfter: string | null };
 
@@ -63,6 +89,7 @@ export class GraphClient {
   readonly #tuning: Required<GraphClientTuning>;
   readonly #tokenUrl: string;
   #token: { readonly value: string; readonly renewAt: number } | undefined;
+  readonly limits: SourceLimits;
 
   constructor(place: PluginPlace, options: GraphClientOptions, credential: GraphCredential, deps: { clock: Clock; logger: Logger }, tuning: GraphClientTuning = {}) {
     this.#sourceId = place.id;
@@ -74,10 +101,15 @@ export class GraphClient {
     this.#budget = new GraphRequestBudget(options.requestsPerMinute, deps.clock);
     this.#tuning = { maxRetries: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, maxRetryAfterMs: 300_000, random: Math.random, ...tuning };
     this.#tokenUrl = `${options.authorityHost}/${encodeURIComponent(options.tenantId)}/oauth2/v2.0/token`;
+    this.limits = options.limits ?? DEFAULT_SOURCE_LIMITS;
   }
 
-  /** Every page of a Graph list, following `@odata.nextLink` until there is none. */
-  async *list(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal): AsyncIterable<GraphPage> {
+  /**
+   * Every page of a Graph list, following `@odata.nextLink` until there is none — within the poll's `budget`
+   * (`limits`: pages and bytes per poll, bytes per response; past one a `SourceLimitError` ends the list). Each
+   * item is checked first: one that is not an object, nests too deep or is too large comes back as a dead letter.
+   */
+  async *list(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal, budget: PollBudget = new PollBudget(this.limits)): AsyncIterable<GraphPage> {
     const first = new URL(this.#options.graphHost + path);
     // encodeURIComponent, not URLSearchParams: spaces become %20 and `$` stays readable in logs.
     first.search = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
@@ -86,7 +118,9 @@ export class GraphClient {
     const seen = new Set<string>();
     while (url !== undefined) {
       seen.add(url.href);
-      const body = await this.#get(url, signal, this.#tuning.maxRetries);
+      budget.beforePage(`GET ${path}`, { path: this.#path('limits.pagesPerPoll'), hint: LIMIT_HINT });
+      const { body, bytes } = await this.#get(url, signal, this.#tuning.maxRetries, budget);
+      budget.read(bytes);
       const envelope = listEnvelope.safeParse(body);
       if (!envelope.success) {
         throw new SyslogConnectorError('SOURCE_RESPONSE', `GET ${url.pathname} answered without a Graph collection ({ value: [...] })`, {
@@ -100,7 +134,14 @@ export class GraphClient {
       if (next !== undefined && seen.has(next.href)) {
         throw new SyslogConnectorError('SOURCE_RESPONSE', `Graph sent an @odata.nextLink that loops back to an earlier page of ${path}`, { path: this.#path('graphHost') });
       }
-      yield { page, items: envelope.data.value, last: next === undefined };
+      const items: unknown[] = [];
+      const deadLetters: SourceDeadLetter[] = [];
+      for (const raw of envelope.data.value) {
+        const verdict = inspectItem(raw, this.limits);
+        if (verdict.ok) items.push(raw);
+        else deadLetters.push(itemDeadLetter(raw, verdict.reason, this.#clock.now(), 'id'));
+      }
+      yield { page, items, deadLetters, last: next === undefined };
       url = next;
     }
   }
@@ -135,7 +176,7 @@ export class GraphClient {
         run: async () => {
           const url = new URL(this.#options.graphHost + probe.path);
           url.search = Object.entries(probe.query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-          const body = await this.#get(url, signal, 0);
+          const { body } = await this.#get(url, signal, 0, new PollBudget(this.limits));
           const parsed = listEnvelope.safeParse(body);
           return parsed.success ? `HTTP 200, ${parsed.data.value.length} item(s) on the first page` : 'HTTP 200';
         },
@@ -178,9 +219,10 @@ export class GraphClient {
           signal: AbortSignal.any([signal, AbortSignal.timeout(this.#options.requestTimeout)]),
           redirect: 'manual',
         });
-        text = await response.text();
+        ({ text } = await readBodyWithin(response, SMALL_BODY_BYTES, 'bytesPerResponse', where, { path: this.#path('authorityHost') }));
       } catch (error) {
         if (signal.aborted) throw signal.reason;
+        if (SourceLimitError.isLimit(error)) throw error;
         await this.#retryOrThrow(retry, where, { ok: false, reason: networkReason(error, this.#options.requestTimeout), retryAfter: null }, 'authorityHost', signal);
         continue;
       }
@@ -235,7 +277,11 @@ export class GraphClient {
     });
   }
 
-  async #get(url: URL, signal: AbortSignal, maxRetries: number): Promise<unknown> {
+  /**
+   * One GET with retries: the parsed body of a 2xx answer and its size. A body over the budget is a
+   * `SourceLimitError`, thrown at once: asking again would download the same oversized answer again.
+   */
+  async #get(url: URL, signal: AbortSignal, maxRetries: number, budget: PollBudget): Promise<{ body: unknown; bytes: number }> {
     const where = `GET ${url.pathname}`;
     let renewed = false;
     for (let retry = 0; ; ) {
@@ -244,15 +290,24 @@ export class GraphClient {
       await this.#budget.take(signal);
       let response: Response;
       let text: string;
+      let bytes: number;
       try {
         response = await fetch(url, {
           headers: { authorization: `Bearer ${token}`, accept: 'application/json', prefer: 'include-unknown-enum-members' },
           signal: AbortSignal.any([signal, AbortSignal.timeout(this.#options.requestTimeout)]),
           redirect: 'manual',
         });
-        text = await response.text();
+        // Streamed under a limit, never `response.text()` (issue #16); an error body is read for its message only.
+        const allowance = response.ok ? budget.responseAllowance() : { bytes: SMALL_BODY_BYTES, limit: 'bytesPerResponse' as const };
+        ({ text, bytes } = await readBodyWithin(response, allowance.bytes, allowance.limit, where, { path: this.#path(`limits.${allowance.limit}`), hint: LIMIT_HINT }).catch(
+          (error: unknown) => {
+            if (!response.ok && SourceLimitError.isLimit(error)) return { text: '', bytes: 0 };
+            throw error;
+          },
+        ));
       } catch (error) {
         if (signal.aborted) throw signal.reason;
+        if (SourceLimitError.isLimit(error)) throw error;
         await this.#retryOrThrow(retry, where, { ok: false, reason: networkReason(error, this.#options.requestTimeout), retryAfter: null }, 'graphHost', signal, maxRetries);
         retry += 1;
         continue;
@@ -260,7 +315,7 @@ export class GraphClient {
       if (response.ok) {
         const body = parseJsonOrUndefined(text);
         if (body === undefined) throw new SyslogConnectorError('SOURCE_RESPONSE', `${where} answered HTTP ${response.status} with a body that is not JSON`, { path: this.#path('graphHost') });
-        return body;
+        return { body, bytes };
       }
       const graph = graphError.safeParse(parseJsonOrUndefined(text));
       const said = graph.success ? this.#scrub([graph.data.error.code, graph.data.error.message].filter((p) => p !== undefined && p !== '').join(': ')) : '';

@@ -1,4 +1,4 @@
-import { duration, secretOption, since, z } from '@syslog-connector/core';
+import { duration, secretOption, since, sourceLimitsOption, z } from '@syslog-connector/core';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
@@ -81,6 +81,8 @@ export const mdiOptions = z
       .max(150, 'Graph allows 150 requests per minute per app and tenant on /security (FACTS §D.3)')
       .default(150)
       .describe('Graph requests per minute this source makes at most (FACTS §D.3: 150 per app and tenant)'),
+    // Issue #16: what one poll may read; past it the source narrows its window (README "Limits").
+    limits: sourceLimitsOption(),
   })
   .superRefine((options, ctx) => {
     if ((options.clientSecret === undefined) === (options.certificate === undefined)) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z, type CheckStep, type Checkpoint, type Clock, type JsonValue, type Logger, type PluginPlace, type SecurityEvent, type Source, type SourceBatch } from '@syslog-connector/core';
+import { PollBudget, readNarrowingWindows, z, type CheckStep, type Checkpoint, type Clock, type JsonValue, type Logger, type PluginPlace, type SecurityEvent, type Source, type SourceBatch } from '@syslog-connector/core';
 import { GraphClient, type GraphClientTuning } from './graph-client.js';
 import type { GraphCredential } from './graph-credential.js';
 import { mdiAlertCefRecord, mdiHealthIssueCefRecord, readMdiAlert, readMdiHealthIssue } from './mdi-cef-record.js';
@@ -28,6 +28,8 @@ const checkpointSchema = z.object({
   origin: z.string(),
   alerts: z.string().optional(),
   health: z.string().optional(),
+  /** Per stream, after a poll ran into a source limit: the narrowed window length (ms) to go on with. */
+  spans: z.object({ alerts: z.number().int().positive().optional(), health: z.number().int().positive().optional() }).optional(),
 });
 type MdiCheckpoint = z.output<typeof checkpointSchema>;
 
@@ -36,7 +38,14 @@ const toCheckpoint = (state: MdiCheckpoint): Checkpoint => ({
   origin: state.origin,
   ...(state.alerts === undefined ? {} : { alerts: state.alerts }),
   ...(state.health === undefined ? {} : { health: state.health }),
+  ...(state.spans === undefined || Object.keys(state.spans).length === 0 ? {} : { spans: jsonSpans(state.spans) }),
 });
+
+const jsonSpans = (spans: NonNullable<MdiCheckpoint['spans']>): { [key: string]: number } =>
+  Object.fromEntries(Object.entries(spans).filter((entry): entry is [string, number] => entry[1] !== undefined));
+
+/** The narrowest window a limited poll tries before it sets the window aside. */
+const MIN_WINDOW_MS = 1_000;
 
 /**
  * Defender for Identity through Microsoft Graph, as MDI's own syslog notifications (FACTS §C.1): new alerts,
@@ -84,20 +93,45 @@ export class MdiSource implements Source {
     if (this.#notifications.has('health-issues')) {
       streams.push({ key: 'health', path: HEALTH_ISSUES_PATH, field: 'createdDateTime', extra: '', events: (raw) => this.#healthEvents(raw) });
     }
+    // One budget for the whole poll, both streams: `limits` bound a poll, not a stream.
+    const budget = new PollBudget(this.#client.limits);
     for (const stream of streams) {
       const mark = state[stream.key];
-      const start = mark === undefined ? state.origin : new Date(Math.max(originMs, Date.parse(mark) - OVERLAP_MS)).toISOString();
+      const span = state.spans?.[stream.key];
+      // A narrowed read (a span in the checkpoint) resumes exactly where it stopped, without the overlap: it would
+      // step back into the window that stopped it, poll after poll.
+      const start = mark === undefined ? state.origin : new Date(Math.max(originMs, Date.parse(mark) - (span === undefined ? OVERLAP_MS : 0))).toISOString();
       if (Date.parse(start) >= Date.parse(end)) {
         yield { events: [], checkpoint: toCheckpoint(state) };
         continue;
       }
-      // OData 4.01 §5.1.1.1.2: DateTimeOffset literals are written bare, not quoted.
-      const filter = `${stream.extra}${stream.field} ge ${start} and ${stream.field} lt ${end}`;
-      for await (const page of this.#client.list(stream.path, { $filter: filter, $top: String(this.#options.pageSize) }, signal)) {
-        const events = page.items.flatMap((item) => stream.events(item as JsonValue));
-        if (page.last) state[stream.key] = end;
-        yield { events, checkpoint: toCheckpoint(state) };
-      }
+      yield* readNarrowingWindows({
+        sourceId: this.#id,
+        start: Date.parse(start),
+        end: Date.parse(end),
+        span,
+        minSpanMs: MIN_WINDOW_MS,
+        align: (ms) => ms,
+        budget,
+        logger: this.#deps.logger,
+        now: () => this.#deps.clock.now(),
+        format: (ms) => new Date(ms).toISOString(),
+        checkpoint: (readUpTo, narrowed) => {
+          if (readUpTo !== undefined) state[stream.key] = new Date(readUpTo).toISOString();
+          const spans = { ...state.spans };
+          if (narrowed === undefined) delete spans[stream.key];
+          else spans[stream.key] = narrowed;
+          state.spans = spans;
+          return toCheckpoint(state);
+        },
+        read: async function* (this: MdiSource, from: number, to: number, pollBudget: PollBudget) {
+          // OData 4.01 §5.1.1.1.2: DateTimeOffset literals are written bare, not quoted.
+          const filter = `${stream.extra}${stream.field} ge ${new Date(from).toISOString()} and ${stream.field} lt ${new Date(to).toISOString()}`;
+          for await (const page of this.#client.list(stream.path, { $filter: filter, $top: String(this.#options.pageSize) }, signal, pollBudget)) {
+            yield { events: page.items.flatMap((item) => stream.events(item as JsonValue)), deadLetters: page.deadLetters, last: page.last };
+          }
+        }.bind(this),
+      });
     }
   }
 

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CheckStep, Checkpoint, Clock, Logger, Metrics, PluginPlace, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
+import { PollBudget, readNarrowingWindows, type WindowPage } from '@syslog-connector/core';
 import {
+  alignToSecond,
+  MIN_WINDOW_MS,
   planPollWindow,
+  readWindowSpan,
   POLL_SAFETY_LAG_MS,
   readWindowCheckpoint,
   toVisionOneDateTime,
@@ -80,7 +84,16 @@ export class AuditSource implements Source {
     if (from !== undefined && stored === undefined) {
       this.#deps.logger.warn({ source: this.#id }, 'Stored audit checkpoint is not readable; starting from `since`.');
     }
-    const window = planPollWindow({ mark: stored, now: this.#deps.clock.now(), since: this.#options.since, maxAgeMs: AUDIT_MAX_AGE_MS });
+    // A narrowed read (a span in the checkpoint) resumes exactly where it stopped: with the overlap it would
+    // step back into the window that stopped it, poll after poll.
+    const span = readWindowSpan(from);
+    const window = planPollWindow({
+      mark: stored,
+      now: this.#deps.clock.now(),
+      since: this.#options.since,
+      maxAgeMs: AUDIT_MAX_AGE_MS,
+      ...(span === undefined ? {} : { overlapMs: 0 }),
+    });
     if (window.clampedFrom !== undefined) {
       this.#deps.logger.warn(
         { source: this.#id, wanted: window.clampedFrom, start: window.start },
@@ -91,20 +104,37 @@ export class AuditSource implements Source {
       yield { events: [], checkpoint: windowCheckpoint(window.mark) };
       return;
     }
+    yield* readNarrowingWindows({
+      sourceId: this.#id,
+      start: Date.parse(window.start),
+      end: Date.parse(window.end),
+      span,
+      minSpanMs: MIN_WINDOW_MS,
+      align: alignToSecond,
+      budget: new PollBudget(this.#client.limits),
+      logger: this.#deps.logger,
+      now: () => this.#deps.clock.now(),
+      format: toVisionOneDateTime,
+      checkpoint: (readUpTo, span) => windowCheckpoint(readUpTo === undefined ? window.mark : toVisionOneDateTime(readUpTo), span),
+      read: (start, end, budget) => this.#pages(toVisionOneDateTime(start), toVisionOneDateTime(end), budget, signal),
+    });
+  }
+
+  async *#pages(start: string, end: string, budget: PollBudget, signal: AbortSignal): AsyncIterable<WindowPage> {
     const pages = this.#client.list(AUDIT_LOGS_PATH, {
       query: {
-        startDateTime: window.start,
-        endDateTime: window.end,
+        startDateTime: start,
+        endDateTime: end,
         dateTimeTarget: 'ingestedDateTime',
         orderBy: 'loggedDateTime asc',
         top: this.#options.pageSize,
       },
       itemSchema: auditLogSchema,
       signal,
+      budget,
     });
     for await (const page of pages) {
-      const events = page.items.flatMap((item) => this.#event(item));
-      yield { events, checkpoint: windowCheckpoint(page.last ? window.end : window.mark) };
+      yield { events: page.items.flatMap((item) => this.#event(item)), deadLetters: page.deadLetters, last: page.last };
     }
   }
 

@@ -16,7 +16,10 @@ export { tmv1AnyOf } from './tmv1-filter.js';
 export {
   planPollWindow,
   readWindowCheckpoint,
+  readWindowSpan,
   windowCheckpoint,
+  alignToSecond,
+  MIN_WINDOW_MS,
   POLL_OVERLAP_MS,
   POLL_SAFETY_LAG_MS,
   type PollWindow,

@@ -71,9 +71,18 @@ export const planPollWindow = (input: PollWindowInput): PollWindow => {
 export interface WindowCheckpoint {
   readonly version: 1;
   readonly windowEnd: string;
+  /**
+   * Present after a poll ran into a source limit: the length (ms) of the narrowed windows the next poll reads
+   * the rest in (`readNarrowingWindows`); it doubles with each window read whole, and goes once it spans the poll.
+   */
+  readonly span?: number;
 }
 
-const windowCheckpointSchema = z.object({ version: z.literal(1), windowEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/) });
+const windowCheckpointSchema = z.object({
+  version: z.literal(1),
+  windowEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+  span: z.number().int().positive().optional(),
+});
 
 /** The stored window end, or undefined when there is no checkpoint or it is not one this version wrote. */
 export const readWindowCheckpoint = (checkpoint: Checkpoint | undefined): string | undefined => {
@@ -81,4 +90,17 @@ export const readWindowCheckpoint = (checkpoint: Checkpoint | undefined): string
   return result.success ? result.data.windowEnd : undefined;
 };
 
-export const windowCheckpoint = (windowEnd: string): Checkpoint => ({ version: 1, windowEnd });
+/** The narrowed window length a checkpoint carries, if any. */
+export const readWindowSpan = (checkpoint: Checkpoint | undefined): number | undefined => {
+  const result = windowCheckpointSchema.safeParse(checkpoint);
+  return result.success ? result.data.span : undefined;
+};
+
+export const windowCheckpoint = (windowEnd: string, span?: number): Checkpoint =>
+  span === undefined ? { version: 1, windowEnd } : { version: 1, windowEnd, span };
+
+/** Vision One times are whole seconds (FACTS §B.5): window edges are rounded down to one. */
+export const alignToSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
+
+/** The narrowest window a limited poll tries before it sets the window aside (`readNarrowingWindows`). */
+export const MIN_WINDOW_MS = 1_000;

@@ -10,6 +10,14 @@ import {
   type Logger,
   type PluginPlace,
   parseJson,
+  DEFAULT_SOURCE_LIMITS,
+  inspectItem,
+  itemDeadLetter,
+  PollBudget,
+  readBodyWithin,
+  SourceLimitError,
+  type SourceDeadLetter,
+  type SourceLimits,
 } from '@syslog-connector/core';
 import { DEFAULT_RETRY_POLICY, RetryAfterBackoff, type RetryPolicy } from './retry-after-backoff.js';
 import { visionOneBaseUrl, type VisionOneConnectionOptions } from './vision-one-connection.js';
@@ -36,6 +44,10 @@ export interface VisionOneListOptions<T> {
   /** Validates each item; an item that fails is handed back as invalid, never dropped. */
   readonly itemSchema: z.ZodType<T>;
   readonly signal: AbortSignal;
+  /** The poll's pages and bytes so far, shared by every list of one poll; default: a fresh one for this list. */
+  readonly budget?: PollBudget;
+  /** The item's id field, the key of its dead letter when it has to be set aside (`id`, `uuid`). */
+  readonly idField?: string;
 }
 
 /** One item of a page: the vendor JSON untouched, and the validated value or a summary of what failed. */
@@ -47,6 +59,8 @@ export interface VisionOnePage<T> {
   /** 1-based. */
   readonly page: number;
   readonly items: readonly VisionOneItem<T>[];
+  /** Items set aside before validation (not an object, nested too deep, too large): never events, never dropped. */
+  readonly deadLetters: readonly SourceDeadLetter[];
   readonly totalCount: number | undefined;
   /** True on the page without a nextLink: the list is complete once it is handled. */
   readonly last: boolean;
@@ -73,11 +87,17 @@ const errorBodySchema = z.object({
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
+/** An error answer is read for its message only. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+const LIMIT_HINT =
+  'the API answered more than a poll may read; the source narrows its time window and goes on (see `limits` in the source README); if a real tenant reaches this, raise the limit';
+
 const AUTH_HINT =
   'create a new API key in Vision One (Administration → API Keys) with the needed role and set VISION_ONE_TOKEN';
 
 type Attempt =
-  | { readonly ok: true; readonly body: unknown }
+  | { readonly ok: true; readonly body: unknown; readonly bytes: number }
   /** A failure worth retrying; anything else is thrown. */
   | { readonly ok: false; readonly reason: string; readonly retryAfter: string | null; readonly status: number | undefined };
 
@@ -98,10 +118,11 @@ export class VisionOneClient {
   readonly #logger: Logger;
   readonly #backoff: RetryAfterBackoff;
   readonly #userAgent: string;
+  readonly limits: SourceLimits;
 
   constructor(
     place: Pick<PluginPlace, 'id' | 'configPath'>,
-    options: Pick<VisionOneConnectionOptions, 'region' | 'baseUrl' | 'token' | 'requestTimeout'>,
+    options: Pick<VisionOneConnectionOptions, 'region' | 'baseUrl' | 'token' | 'requestTimeout'> & { readonly limits?: SourceLimits | undefined },
     deps: VisionOneClientDeps,
     tuning: VisionOneClientTuning = {},
   ) {
@@ -115,16 +136,27 @@ export class VisionOneClient {
     this.#logger = deps.logger;
     this.#backoff = new RetryAfterBackoff({ ...DEFAULT_RETRY_POLICY, ...tuning.retry }, tuning.random);
     this.#userAgent = tuning.userAgent ?? 'syslog-connector';
+    this.limits = options.limits ?? DEFAULT_SOURCE_LIMITS;
   }
 
-  /** Every page of a list, following nextLink until the API sends none. */
+  /**
+   * Every page of a list, following nextLink until the API sends none — within the poll's `budget`: past
+   * `limits.pagesPerPoll` pages, `limits.bytesPerPoll` bytes, or a response over `limits.bytesPerResponse`, a
+   * `SourceLimitError` ends the list (the pages yielded so far stay yielded). Each item is checked before it is
+   * validated: one that is not an object, nests deeper than `limits.itemDepth` or is larger than
+   * `limits.bytesPerItem` comes back as a dead letter with its reason, and the page goes on.
+   */
   async *list<T>(path: string, options: VisionOneListOptions<T>): AsyncIterable<VisionOnePage<T>> {
     let url: URL | undefined = this.#url(path, options.query);
+    const budget = options.budget ?? new PollBudget(this.limits);
     const visited = new Set<string>();
     let page = 0;
     while (url !== undefined) {
       visited.add(url.href);
-      const envelope = this.#envelope(await this.#get(url, options.filter, options.signal, this.#backoff.maxRetries), url);
+      budget.beforePage(`GET ${path}`, { path: this.#path('limits.pagesPerPoll'), hint: LIMIT_HINT });
+      const answer = await this.#get(url, options.filter, options.signal, this.#backoff.maxRetries, budget);
+      budget.read(answer.bytes);
+      const envelope = this.#envelope(answer.body, url);
       page += 1;
       const next: URL | undefined = envelope.nextLink ? this.#nextLink(envelope.nextLink) : undefined;
       if (next !== undefined && visited.has(next.href)) {
@@ -132,13 +164,22 @@ export class VisionOneClient {
           path: this.#path('baseUrl'),
         });
       }
-      const items = envelope.items.map((raw): VisionOneItem<T> => {
+      const items: VisionOneItem<T>[] = [];
+      const deadLetters: SourceDeadLetter[] = [];
+      for (const raw of envelope.items) {
+        const verdict = inspectItem(raw, this.limits);
+        if (!verdict.ok) {
+          deadLetters.push(itemDeadLetter(raw, verdict.reason, this.#clock.now(), options.idField));
+          continue;
+        }
         const result = options.itemSchema.safeParse(raw);
-        return result.success
-          ? { valid: true, value: result.data, raw: raw as JsonValue }
-          : { valid: false, raw: raw as JsonValue, issues: summarizeIssues(result.error) };
-      });
-      yield { page, items, totalCount: envelope.totalCount, last: next === undefined };
+        items.push(
+          result.success
+            ? { valid: true, value: result.data, raw: raw as JsonValue }
+            : { valid: false, raw: raw as JsonValue, issues: summarizeIssues(result.error) },
+        );
+      }
+      yield { page, items, deadLetters, totalCount: envelope.totalCount, last: next === undefined };
       url = next;
     }
   }
@@ -173,7 +214,7 @@ export class VisionOneClient {
     const step = `GET ${probe.path} with the API key`;
     try {
       const url = this.#url(probe.path, probe.query);
-      const envelope = this.#envelope(await this.#get(url, probe.filter, signal, 0), url);
+      const envelope = this.#envelope((await this.#get(url, probe.filter, signal, 0, new PollBudget(this.limits))).body, url);
       yield {
         step,
         ok: true,
@@ -192,13 +233,16 @@ export class VisionOneClient {
     }
   }
 
-  /** One GET with retries; resolves to the parsed JSON body of a 2xx answer. */
-  async #get(url: URL, filter: string | undefined, signal: AbortSignal, maxRetries: number): Promise<unknown> {
+  /**
+   * One GET with retries; resolves to the parsed JSON body of a 2xx answer and its size. A body over the budget
+   * is a `SourceLimitError`, thrown at once: asking again would download the same oversized answer again.
+   */
+  async #get(url: URL, filter: string | undefined, signal: AbortSignal, maxRetries: number, budget: PollBudget): Promise<{ body: unknown; bytes: number }> {
     const where = `GET ${url.pathname}`;
     for (let retry = 0; ; retry += 1) {
       signal.throwIfAborted();
-      const attempt = await this.#attempt(url, filter, signal, where);
-      if (attempt.ok) return attempt.body;
+      const attempt = await this.#attempt(url, filter, signal, where, budget);
+      if (attempt.ok) return { body: attempt.body, bytes: attempt.bytes };
       if (retry >= maxRetries) {
         throw new SyslogConnectorError(
           'SOURCE_HTTP',
@@ -217,7 +261,7 @@ export class VisionOneClient {
     }
   }
 
-  async #attempt(url: URL, filter: string | undefined, signal: AbortSignal, where: string): Promise<Attempt> {
+  async #attempt(url: URL, filter: string | undefined, signal: AbortSignal, where: string, budget: PollBudget): Promise<Attempt> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#token}`,
       accept: 'application/json',
@@ -226,14 +270,25 @@ export class VisionOneClient {
     if (filter !== undefined) headers['tmv1-filter'] = filter;
     let response: Response;
     let text: string;
+    let bytes: number;
     try {
       // The whole exchange, body included, shares one time limit.
       const timeout = AbortSignal.timeout(this.#timeoutMs);
       // `manual`: a redirect is reported, never followed with the API key to wherever it points.
       response = await fetch(url, { headers, signal: AbortSignal.any([signal, timeout]), redirect: 'manual' });
-      text = await response.text();
+      // Streamed under a limit, never `response.text()`: a 2xx body may be as large as the poll has left; an error
+      // body is only read for its message.
+      const ok = response.status >= 200 && response.status < 300;
+      const allowance = ok ? budget.responseAllowance() : { bytes: ERROR_BODY_BYTES, limit: 'bytesPerResponse' as const };
+      ({ text, bytes } = await readBodyWithin(response, allowance.bytes, allowance.limit, where, { path: this.#path(`limits.${allowance.limit}`), hint: LIMIT_HINT }).catch(
+        (error: unknown) => {
+          if (!ok && SourceLimitError.isLimit(error)) return { text: '', bytes: 0 };
+          throw error;
+        },
+      ));
     } catch (error) {
       if (signal.aborted) throw signal.reason;
+      if (SourceLimitError.isLimit(error)) throw error;
       const reason =
         error instanceof DOMException && error.name === 'TimeoutError'
           ? `no answer within ${this.#timeoutMs} ms`
@@ -243,7 +298,7 @@ export class VisionOneClient {
 
     if (response.status >= 200 && response.status < 300) {
       try {
-        return { ok: true, body: parseJson(text) };
+        return { ok: true, body: parseJson(text), bytes };
       } catch {
         throw new SyslogConnectorError('SOURCE_RESPONSE', `${where} answered HTTP ${response.status} with a body that is not JSON`, {
           path: this.#path('baseUrl'),

@@ -1,4 +1,4 @@
-import { duration, secretOption, since, z } from '@syslog-connector/core';
+import { duration, secretOption, since, sourceLimitsOption, z } from '@syslog-connector/core';
 import { companyIdOption } from './trend-cef-profile.js';
 import { VISION_ONE_REGION_NAMES, VISION_ONE_REGIONS } from './vision-one-regions.js';
 
@@ -63,6 +63,8 @@ export const visionOneConnection = z
       .literal([50, 100, 200], { error: 'must be 50, 100 or 200, the page sizes the Vision One API accepts for `top` (FACTS §B.6, §B.7)' })
       .default(200)
       .describe('Items per page (`top`)'),
+    // Issue #16: what one poll may read; past it the source narrows its window (README "Limits").
+    limits: sourceLimitsOption(),
     // The tenant, not the connection, but every Vision One source needs it the same way (see `visionOneAdvice`).
     companyId: companyIdOption(),
   })

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CheckStep, Checkpoint, Clock, Logger, Metrics, PluginPlace, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
+import { PollBudget, readNarrowingWindows, type WindowPage } from '@syslog-connector/core';
 import {
+  alignToSecond,
+  MIN_WINDOW_MS,
   planPollWindow,
+  readWindowSpan,
   POLL_SAFETY_LAG_MS,
   readWindowCheckpoint,
   tmv1AnyOf,
@@ -93,7 +97,16 @@ export class OatSource implements Source {
     if (from !== undefined && stored === undefined) {
       this.#deps.logger.warn({ source: this.#id }, 'Stored OAT checkpoint is not readable; starting from `since`.');
     }
-    const window = planPollWindow({ mark: stored, now: this.#deps.clock.now(), since: this.#options.since, maxAgeMs: OAT_MAX_RANGE_MS });
+    // A narrowed read (a span in the checkpoint) resumes exactly where it stopped: with the overlap it would
+    // step back into the window that stopped it, poll after poll.
+    const span = readWindowSpan(from);
+    const window = planPollWindow({
+      mark: stored,
+      now: this.#deps.clock.now(),
+      since: this.#options.since,
+      maxAgeMs: OAT_MAX_RANGE_MS,
+      ...(span === undefined ? {} : { overlapMs: 0 }),
+    });
     if (window.clampedFrom !== undefined) {
       this.#deps.logger.warn(
         { source: this.#id, wanted: window.clampedFrom, start: window.start },
@@ -105,15 +118,36 @@ export class OatSource implements Source {
       yield { events: [], checkpoint: windowCheckpoint(window.mark) };
       return;
     }
+    const client = this.#client;
+    const filter = this.#filter;
+    const pageSize = this.#options.pageSize;
+    yield* readNarrowingWindows({
+      sourceId: this.#id,
+      start: Date.parse(window.start),
+      end: Date.parse(window.end),
+      span,
+      minSpanMs: MIN_WINDOW_MS,
+      align: alignToSecond,
+      budget: new PollBudget(client.limits),
+      logger: this.#deps.logger,
+      now: () => this.#deps.clock.now(),
+      format: toVisionOneDateTime,
+      checkpoint: (readUpTo, span) => windowCheckpoint(readUpTo === undefined ? window.mark : toVisionOneDateTime(readUpTo), span),
+      read: (start, end, budget) => this.#pages(toVisionOneDateTime(start), toVisionOneDateTime(end), filter, pageSize, budget, signal),
+    });
+  }
+
+  async *#pages(start: string, end: string, filter: string, pageSize: number, budget: PollBudget, signal: AbortSignal): AsyncIterable<WindowPage> {
     const pages = this.#client.list(OAT_DETECTIONS_PATH, {
-      query: { ingestedStartDateTime: window.start, ingestedEndDateTime: window.end, top: this.#options.pageSize },
-      filter: this.#filter,
+      query: { ingestedStartDateTime: start, ingestedEndDateTime: end, top: pageSize },
+      filter,
       itemSchema: oatDetectionSchema,
+      idField: 'uuid',
       signal,
+      budget,
     });
     for await (const page of pages) {
-      const events = page.items.flatMap((item) => this.#events(item));
-      yield { events, checkpoint: windowCheckpoint(page.last ? window.end : window.mark) };
+      yield { events: page.items.flatMap((item) => this.#events(item)), deadLetters: page.deadLetters, last: page.last };
     }
   }
 

@@ -10,6 +10,8 @@ export type WorkbenchDateTimeTarget = 'createdDateTime' | 'updatedDateTime';
 export interface WorkbenchCheckpoint {
   readonly version: 1;
   readonly windows: Partial<Record<WorkbenchDateTimeTarget, string>>;
+  /** Per target, after a poll ran into a source limit: the narrowed window length (ms) to go on with. */
+  readonly spans?: Partial<Record<WorkbenchDateTimeTarget, number>>;
 }
 
 const apiTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -17,6 +19,7 @@ const apiTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
 const checkpointSchema = z.object({
   version: z.literal(1),
   windows: z.object({ createdDateTime: apiTime.optional(), updatedDateTime: apiTime.optional() }),
+  spans: z.object({ createdDateTime: z.number().int().positive().optional(), updatedDateTime: z.number().int().positive().optional() }).optional(),
 });
 
 /** The stored checkpoint, or undefined when there is none or it is not one this version wrote. */
@@ -27,7 +30,13 @@ export const readWorkbenchCheckpoint = (checkpoint: Checkpoint | undefined): Wor
   const windows: Partial<Record<WorkbenchDateTimeTarget, string>> = {};
   if (result.data.windows.createdDateTime !== undefined) windows.createdDateTime = result.data.windows.createdDateTime;
   if (result.data.windows.updatedDateTime !== undefined) windows.updatedDateTime = result.data.windows.updatedDateTime;
-  return { version: 1, windows };
+  const spans: Partial<Record<WorkbenchDateTimeTarget, number>> = {};
+  if (result.data.spans?.createdDateTime !== undefined) spans.createdDateTime = result.data.spans.createdDateTime;
+  if (result.data.spans?.updatedDateTime !== undefined) spans.updatedDateTime = result.data.spans.updatedDateTime;
+  return Object.keys(spans).length === 0 ? { version: 1, windows } : { version: 1, windows, spans };
 };
 
-export const toCheckpoint = (windows: Partial<Record<WorkbenchDateTimeTarget, string>>): Checkpoint => ({ version: 1, windows: { ...windows } });
+export const toCheckpoint = (
+  windows: Partial<Record<WorkbenchDateTimeTarget, string>>,
+  spans: Partial<Record<WorkbenchDateTimeTarget, number>> = {},
+): Checkpoint => (Object.keys(spans).length === 0 ? { version: 1, windows: { ...windows } } : { version: 1, windows: { ...windows }, spans: { ...spans } });

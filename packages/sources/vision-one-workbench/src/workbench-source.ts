@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { CheckStep, Checkpoint, Clock, Logger, Metrics, PluginPlace, SecurityEvent, Source, SourceBatch } from '@syslog-connector/core';
-import { toVisionOneDateTime, VisionOneClient, type VisionOneClientTuning, type VisionOneItem } from '@syslog-connector/vision-one-client';
+import { PollBudget, readNarrowingWindows, type WindowPage } from '@syslog-connector/core';
+import {
+  alignToSecond,
+  MIN_WINDOW_MS,
+  toVisionOneDateTime,
+  VisionOneClient,
+  type VisionOneClientTuning,
+  type VisionOneItem,
+} from '@syslog-connector/vision-one-client';
 import { readWorkbenchAlert, workbenchAlertSchema, type WorkbenchAlert } from './workbench-alert.js';
 import { workbenchCefRecord, type WorkbenchAlertVersion } from './workbench-cef-record.js';
 import { readWorkbenchCheckpoint, toCheckpoint, type WorkbenchDateTimeTarget } from './workbench-checkpoint.js';
@@ -103,31 +111,59 @@ export class WorkbenchSource implements Source {
         firstRun.add(target);
       }
     }
+    const spans = { ...stored?.spans };
+    // One budget for the whole poll, both streams: `limits` bound a poll, not a stream.
+    const budget = new PollBudget(this.#client.limits);
     for (const stream of this.#streams) {
       const mark = windows[stream.target] ?? end;
-      const start = firstRun.has(stream.target) ? mark : toVisionOneDateTime(Date.parse(mark) - OVERLAP_MS);
+      const span = spans[stream.target];
+      // A narrowed read (a span in the checkpoint) resumes exactly where it stopped: with the overlap it would step
+      // back into the window that stopped it, poll after poll.
+      const start = firstRun.has(stream.target) || span !== undefined ? mark : toVisionOneDateTime(Date.parse(mark) - OVERLAP_MS);
       if (Date.parse(start) >= Date.parse(end)) {
         // Nothing to read yet (`since` is later than now − lag). Store the pinned start anyway, or a short `since`
         // would be recomputed — and stay in the future — on every poll.
-        yield { events: [], checkpoint: toCheckpoint(windows) };
+        yield { events: [], checkpoint: toCheckpoint(windows, spans) };
         continue;
       }
-      const pages = this.#client.list(WORKBENCH_ALERTS_PATH, {
-        query: {
-          startDateTime: start,
-          endDateTime: end,
-          dateTimeTarget: stream.target,
-          orderBy: `${stream.target} asc`,
-          top: this.#options.pageSize,
+      yield* readNarrowingWindows({
+        sourceId: this.#id,
+        start: Date.parse(start),
+        end: Date.parse(end),
+        span,
+        minSpanMs: MIN_WINDOW_MS,
+        align: alignToSecond,
+        budget,
+        logger: this.#deps.logger,
+        now: () => this.#deps.clock.now(),
+        format: toVisionOneDateTime,
+        checkpoint: (readUpTo, narrowed) => {
+          if (readUpTo !== undefined) windows[stream.target] = toVisionOneDateTime(readUpTo);
+          if (narrowed === undefined) delete spans[stream.target];
+          else spans[stream.target] = narrowed;
+          return toCheckpoint(windows, spans);
         },
-        itemSchema: workbenchAlertSchema,
-        signal,
+        read: (from, to, pollBudget) => this.#pages(stream, toVisionOneDateTime(from), toVisionOneDateTime(to), pollBudget, signal),
       });
-      for await (const page of pages) {
-        const events = page.items.flatMap((item) => this.#event(item, stream.version));
-        if (page.last) windows[stream.target] = end;
-        yield { events, checkpoint: toCheckpoint(windows) };
-      }
+    }
+  }
+
+  async *#pages(stream: Stream, start: string, end: string, budget: PollBudget, signal: AbortSignal): AsyncIterable<WindowPage> {
+    const pages = this.#client.list(WORKBENCH_ALERTS_PATH, {
+      query: {
+        startDateTime: start,
+        endDateTime: end,
+        dateTimeTarget: stream.target,
+        orderBy: `${stream.target} asc`,
+        top: this.#options.pageSize,
+      },
+      itemSchema: workbenchAlertSchema,
+      idField: 'id',
+      signal,
+      budget,
+    });
+    for await (const page of pages) {
+      yield { events: page.items.flatMap((item) => this.#event(item, stream.version)), deadLetters: page.deadLetters, last: page.last };
     }
   }
 

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { GraphSimulator, type Misbehaviour } from '@syslog-connector/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/**
+ * Issue #16 for Microsoft Graph: endless @odata.nextLinks, a giant page, a poison item and an oversized item never
+ * run the MDI source unbounded nor block the good alerts beside them, and the cause shows in what `status` shows.
+ * Each case runs in a child process (real HTTP on loopback, the real SourceRunner loop, the SQLite journal) that
+ * reports its own peak RSS (VmHWM of /proc/self/status).
+ */
+const CHILD = fileURLToPath(new URL('./fixtures/bounded-poll-child.mjs', import.meta.url));
+const SECRET = 'bounded~poll.sEcReT-value_7';
+const MIB = 1024 * 1024;
+const PEAK_RSS_LIMIT_KIB = 256 * 1024;
+
+const children = new Set<ChildProcess>();
+const simulators: GraphSimulator[] = [];
+afterEach(async () => {
+  for (const child of children) if (child.exitCode === null) process.kill(child.pid as number, 'SIGKILL');
+  children.clear();
+  for (const sim of simulators.splice(0)) await sim.stop();
+});
+
+interface ChildResult {
+  readonly stats: { polls: number; errors: number; lastError?: string; deadLettered: number };
+  readonly checkpoint: { alerts?: string };
+  readonly storedKeys: readonly string[];
+  readonly sourceDeadLetters: number;
+  readonly logs: ReadonlyArray<{ level: string; message: string; fields: Record<string, unknown> }>;
+  readonly peakRssKiB: number;
+}
+
+const runChild = (input: object): Promise<ChildResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      children.delete(child);
+      if (code !== 0) reject(new Error(`child exited ${code}: ${err.slice(0, 2000)}`));
+      else resolve(JSON.parse(out) as ChildResult);
+    });
+  });
+
+/** 12 good alerts over the last 15 minutes, and a moment between two of them where Graph misbehaves. */
+const scenario = async (misbehaviour?: (at: number) => Misbehaviour) => {
+  const sim = await GraphSimulator.start({ clientSecret: SECRET, pageSize: 50, seed: 5, hostileRatio: 0, requestsPerMinute: 10_000 });
+  simulators.push(sim);
+  const now = Date.now();
+  const from = now - 15 * 60_000;
+  const spacing = 60_000;
+  const alerts = sim.addAlerts(12, { from, to: from + 11 * spacing });
+  const at = from + 5 * spacing + spacing / 2 + 500;
+  if (misbehaviour !== undefined) sim.misbehave(misbehaviour(at));
+  const input = { baseUrl: sim.baseUrl, tenantId: sim.tenantId, clientId: sim.clientId, secret: SECRET, since: '20m', untilMs: now - 15_000 };
+  return { sim, alerts, input };
+};
+
+const report = (name: string, result: ChildResult): void => {
+  console.info(`MDI ${name}: peak RSS ${Math.round(result.peakRssKiB / 1024)} MB`);
+  expect(result.peakRssKiB).toBeGreaterThan(0);
+  expect(result.peakRssKiB).toBeLessThan(PEAK_RSS_LIMIT_KIB);
+  // Nothing secret in what the source logged.
+  expect(JSON.stringify(result)).not.toContain(SECRET);
+};
+
+describe('an MDI source against a misbehaving Graph (issue #16)', () => {
+  it('endless @odata.nextLinks: bounded by pagesPerPoll, the bad moment set aside, every good alert stored', async () => {
+    const { alerts, input } = await scenario((at) => ({ kind: 'endless-pages', at }));
+    const result = await runChild({ ...input, limits: { pagesPerPoll: 8 }, maxAttempts: 40 });
+    report('endless nextLinks', result);
+    expect(new Set(result.storedKeys)).toEqual(new Set(alerts.map((a) => a.id)));
+    expect(Date.parse(result.checkpoint.alerts ?? '')).toBeGreaterThanOrEqual(input.untilMs);
+    expect(result.sourceDeadLetters).toBe(1);
+    expect(result.stats.errors).toBeGreaterThan(0);
+    expect(result.logs.some((l) => l.level === 'error' && String(l.fields['error']).includes('kept sending more pages'))).toBe(true);
+  }, 60_000);
+
+  it('a 200 MB page: cut at bytesPerResponse, not retried, the rest read', async () => {
+    const { alerts, input } = await scenario((at) => ({ kind: 'giant-page', bytes: 200 * MIB, at }));
+    const result = await runChild({ ...input, maxAttempts: 40 });
+    report('200 MB page', result);
+    expect(new Set(result.storedKeys)).toEqual(new Set(alerts.map((a) => a.id)));
+    expect(result.sourceDeadLetters).toBe(1);
+    expect(result.stats.lastError ?? '').not.toContain('network error');
+    expect(result.logs.some((l) => l.message.includes('retrying'))).toBe(false);
+  }, 60_000);
+
+  it('a poison item nested 12,000 deep and an item over bytesPerItem: both dead-lettered with their reasons, the page goes on', async () => {
+    const { sim, alerts, input } = await scenario((at) => ({ kind: 'poison-item', depth: 12_000, at }));
+    const [model] = alerts;
+    sim.addAlerts([{ ...(model as (typeof alerts)[number]), id: 'oversized-alert-1', description: 'x'.repeat(2 * MIB) }]);
+    const result = await runChild({ ...input, maxAttempts: 5 });
+    report('poison + oversized item', result);
+    expect(new Set(result.storedKeys)).toEqual(new Set(alerts.map((a) => a.id)));
+    expect(result.sourceDeadLetters).toBe(2);
+    expect(result.stats.deadLettered).toBe(2);
+    expect(result.stats.errors).toBe(0);
+    const reasons = result.logs.filter((l) => l.message.startsWith('Source item dead-lettered')).map((l) => `${String(l.fields['key'])}: ${String(l.fields['reason'])}`);
+    expect(reasons.sort()).toEqual(['oversized-alert-1: 2.0 MiB of JSON, over 1 MiB (limits.bytesPerItem)', 'poison-12000: nested deeper than 64 levels (limits.itemDepth)']);
+    expect(Date.parse(result.checkpoint.alerts ?? '')).toBeGreaterThanOrEqual(input.untilMs);
+  }, 60_000);
+});
