@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +30,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const connector = (args: readonly string[] = []): ConnectorProcess => {
-  const started = startConnector(configPath, args);
+const connector = (args: readonly string[] = [], env: Record<string, string> = {}): ConnectorProcess => {
+  const started = startConnector(configPath, args, env);
   cleanups.push(() => started.kill());
   return started;
 };
@@ -53,12 +54,22 @@ describe('a receiver that resets the connection every N frames (TCP, SyslogRecei
       // 7,500 at 1,500: the issue's measurement (171,000 frames sent, the cursor never moved).
       const total = every === 1_500 ? 7_500 : 4_000;
       // The whole backlog is journaled within a second: the destination sends as fast as it can.
-      await writeSequenceConfig(configPath, { total, batchSize: 500, pollIntervalMs: 10, batchesPerPoll: 2 }, [{ id: 'siem', port: siem.port }]);
+      const admin = ['admin:', '  listen: 127.0.0.1:0', '  token: ${SYSLOG_CONNECTOR_ADMIN_TOKEN}'];
+      await writeSequenceConfig(configPath, { total, batchSize: 500, pollIntervalMs: 10, batchesPerPoll: 2 }, [{ id: 'siem', port: siem.port }], admin);
+      const token = randomBytes(16).toString('hex');
       const started = Date.now();
-      const daemon = connector(['--drain-timeout', '2s']);
+      const daemon = connector(['--drain-timeout', '2s'], { SYSLOG_CONNECTOR_ADMIN_TOKEN: token });
       await waitUntil(() => missing(sequenceNumbers(siem.messages), total).length === 0, 60_000, `every event (reset every ${every})`);
       const elapsedMs = Date.now() - started;
+      // The running daemon's metric counts every re-send so far: at least the duplicates the receiver has seen.
+      const seenNow = sequenceNumbers(siem.messages).length - total;
+      const url = /Admin listener on (http:\/\/[^\s)]+)/.exec(daemon.logs())?.[1];
+      const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) })).text();
+      const resentMetric = Number(/^syslog_connector_events_resent_total\{destination="siem"\} (\d+)$/m.exec(metrics)?.[1]);
+      expect(resentMetric).toBeGreaterThanOrEqual(seenNow);
       expect(await daemon.stop()).toBe(0);
+      // `status` reads the same store; without the admin section it needs no token in its environment.
+      await writeSequenceConfig(configPath, { total, batchSize: 500, pollIntervalMs: 10, batchesPerPoll: 2 }, [{ id: 'siem', port: siem.port }]);
 
       const numbers = sequenceNumbers(siem.messages);
       expect(missing(numbers, total)).toEqual([]);
