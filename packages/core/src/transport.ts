@@ -29,6 +29,14 @@ export interface Transport {
    * rather than have the transport cut the end of the line. Absent: no limit the formatter needs to know.
    */
   readonly maxMessageBytes?: number | undefined;
+  /**
+   * Optional. True when the server acknowledges every message itself (RELP's `rsp 200 OK`): `send` resolves, and a
+   * failure's `written` counts, only messages the server took. The destination then moves its cursor over them at
+   * once — no unconfirmed window, no `finish` per window, no recovery steps — so a broken session re-sends only
+   * what the server had not acknowledged. Absent or false: confirmed means written to the connection (TCP, TLS,
+   * UDP), and the destination keeps its unconfirmed window.
+   */
+  readonly acknowledged?: boolean | undefined;
   send(messages: readonly string[], signal: AbortSignal): Promise<Delivery>;
   /** DNS → connect → TLS handshake, each step reported (`test-connection`). */
   check(signal: AbortSignal): AsyncIterable<CheckStep>;

@@ -171,7 +171,7 @@ export class DestinationRunner {
       this.#lost();
       return 0;
     }
-    const confirmable = this.#transport.finish !== undefined;
+    const confirmable = this.#confirmable;
     const limit = confirmable ? (this.#step ?? this.#maxUnconfirmed) : Infinity;
     if (this.unconfirmed >= limit) return this.#confirm(signal);
     const entries = await this.#journal.read(this.#id, {
@@ -217,14 +217,15 @@ export class DestinationRunner {
         // one begins. Counted here, or two outages close together would count as one.
         this.#deliveringAgain();
       }
-      await this.#acknowledge(false);
+      // What the server acknowledged itself (RELP) is delivered: never sent again.
+      await this.#acknowledge(this.#transport.acknowledged === true);
       this.#broken();
       throw error;
     }
     this.#sent(last.seq, messages.length);
     this.stats.lastDeliveryAt = this.#clock.now();
     this.#deliveringAgain();
-    await this.#acknowledge(false);
+    await this.#acknowledge(this.#transport.acknowledged === true);
     return entries.length;
   }
 
@@ -337,7 +338,7 @@ export class DestinationRunner {
     const inFlight = this.unconfirmed;
     this.#rewind();
     this.#failing = true;
-    if (this.#transport.finish === undefined) return;
+    if (!this.#confirmable) return;
     if (this.#step === undefined) {
       this.#step = Math.min(RECOVERY_FIRST_STEP, this.#maxUnconfirmed);
       this.#ceiling = undefined;
@@ -373,6 +374,14 @@ export class DestinationRunner {
     } else {
       this.#step = next;
     }
+  }
+
+  /**
+   * Whether the destination confirms its window with `finish` (TCP, TLS): not for a transport without it (UDP), nor
+   * for one whose server acknowledges every message (RELP), whose cursor moves as the acknowledgements come.
+   */
+  get #confirmable(): boolean {
+    return this.#transport.finish !== undefined && this.#transport.acknowledged !== true;
   }
 
   #sent(seq: number, count: number): void {

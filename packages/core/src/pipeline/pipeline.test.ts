@@ -153,6 +153,26 @@ describe('DestinationRunner', () => {
     expect(seen).toEqual([480, undefined]);
   });
 
+  it('moves the cursor at once over what a server-acknowledging transport (RELP) took, and re-sends none of it after a failure', async () => {
+    const { journal, transport } = await setup(['wb']);
+    const acknowledging = Object.assign(transport, { acknowledged: true, finish: async () => true });
+    const runner = new DestinationRunner('siem', nameFormatter, acknowledging, journal, systemClock, logger, {
+      batchSize: 3,
+      sources: ['wb'],
+      maxRetryDelayMs: 10,
+      confirmWindowMs: 60_000,
+    });
+    const signal = new AbortController().signal;
+    acknowledging.failNext = { confirmFirst: 2 };
+    await expect(runner.deliverOnce(signal)).rejects.toThrow('connection closed by the server');
+    // Acknowledged by the server: delivered, although the 60 s window has not passed.
+    expect(await journal.progress('siem')).toMatchObject({ cursor: 2, delivered: 2 });
+    while ((await runner.deliverOnce(signal)) > 0);
+    expect(transport.received).toEqual(['wb:e1', 'wb:e2', 'wb:e3', 'wb:e4', 'wb:e5']);
+    expect(await journal.progress('siem')).toMatchObject({ cursor: 5, delivered: 5 });
+    expect(runner.stats.resent).toBe(0);
+  });
+
   it('dead-letters an event the formatter rejects, counts it, and delivers the rest', async () => {
     const { journal, transport, runner } = await setup(['oat']);
     const signal = new AbortController().signal;

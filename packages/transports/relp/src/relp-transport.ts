@@ -91,6 +91,8 @@ interface Session {
  * server took in whose `rsp` was lost with the connection.
  */
 export class RelpTransport implements Transport {
+  /** The server acknowledges every message (`rsp 200 OK`): the destination moves its cursor as they come. */
+  readonly acknowledged = true;
   readonly #options: RelpOptions;
   readonly #destination: Destination;
   readonly #place: PluginPlace;

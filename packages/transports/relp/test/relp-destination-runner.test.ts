@@ -21,10 +21,8 @@ afterEach(async () => {
 
 /**
  * Through core's DestinationRunner, as the daemon runs it (confirmWindowMs 2 s, as the connector sets it). RELP's
- * `written` is the server's own acknowledgement, so a broken session should cost no duplicate at all. Today the
- * runner cannot know that (Transport declares no "confirmed by the server"): on a failure it rewinds over its whole
- * unconfirmed window, acknowledged messages included, and re-sends them. `it.fails` keeps that gap visible: it turns
- * red once core learns it, and then becomes a plain `it`.
+ * `written` is the server's own acknowledgement and the transport declares it (`acknowledged: true`), so the runner
+ * moves its cursor as the acknowledgements come and a broken session costs no duplicate at all.
  */
 describe('relp through the destination runner', () => {
   const deliver = async (dropAfter: number) => {
@@ -63,7 +61,7 @@ describe('relp through the destination runner', () => {
     expect(distinct.size).toBe(300);
   });
 
-  it.fails('delivers each event exactly once after a broken session (needs core to trust a server-acknowledged written)', async () => {
+  it('delivers each event exactly once after a broken session: the runner trusts a server-acknowledged written', async () => {
     const { names } = await deliver(120);
     expect(names).toEqual(Array.from({ length: 300 }, (_, i) => `e${i + 1}`));
   });
