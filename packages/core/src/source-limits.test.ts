@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryJournal } from './in-memory-journal.js';
-import { DEFAULT_SOURCE_LIMITS, inspectItem, itemDeadLetter, jsonExcerpt, PollBudget, readBodyWithin, SourceLimitError, sourceLimitsOption } from './source-limits.js';
+import { DEFAULT_SOURCE_LIMITS, inspectItem, itemDeadLetter, jsonExcerpt, parseAnswerJson, PollBudget, readBodyWithin, SourceLimitError, sourceLimitsOption } from './source-limits.js';
 
 const deep = (depth: number): unknown => {
   let value: unknown = {};
@@ -69,6 +69,23 @@ describe('readBodyWithin', () => {
   it('refuses a declared Content-Length over the limit before reading', async () => {
     const error: unknown = await readBodyWithin(streamed(['{}'], { 'content-length': String(5 * 1024 * 1024) }), 1024 * 1024, 'bytesPerPoll', 'GET /x').catch((e: unknown) => e);
     expect((error as Error).message).toContain('answered 5 MiB (Content-Length), over the bytes left of this poll (1 MiB, limits.bytesPerPoll)');
+  });
+});
+
+describe('parseAnswerJson', () => {
+  it('turns a text too deep for the key-safe reader into an itemDepth limit, not a "not JSON" refusal', () => {
+    const text = `{"items":[{"k\\n":1},{"id":"p","n":${'{"a":'.repeat(12_000)}{}${'}'.repeat(12_000)}}]}`;
+    expect(() => JSON.parse(text)).not.toThrow();
+    const error: unknown = (() => {
+      try {
+        return parseAnswerJson(text, 'GET /x');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect((error as SourceLimitError).limit).toBe('itemDepth');
+    expect((error as Error).message).toBe('GET /x answered JSON nested too deep to read (limits.itemDepth)');
+    expect(parseAnswerJson('{"k\\n":1}', 'GET /x')).toEqual({ 'k\n': 1 });
   });
 });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { byteSize } from './byte-size.js';
 import { SyslogConnectorError, type ErrorDetails } from './errors.js';
 import type { SourceDeadLetter } from './journal.js';
+import { parseJson } from './parse-json.js';
 import { z } from 'zod';
 
 /**
@@ -48,7 +49,7 @@ export const sourceLimitsOption = () =>
     .prefault({})
     .describe('What one poll may read; past a limit the poll narrows its time window (see the source README)');
 
-export type SourceLimitName = 'pagesPerPoll' | 'bytesPerPoll' | 'bytesPerResponse';
+export type SourceLimitName = 'pagesPerPoll' | 'bytesPerPoll' | 'bytesPerResponse' | 'itemDepth';
 
 const limitBrand = Symbol.for('@syslog-connector/SourceLimitError');
 
@@ -149,6 +150,23 @@ export const readBodyWithin = async (
     chunks.push(value);
   }
   return { text: Buffer.concat(chunks, bytes).toString('utf8'), bytes };
+};
+
+/**
+ * `parseJson` of an answer, with one more limit: a text whose keys need core's key-safe reader (a key with an
+ * escape in it, see parse-json.ts) is read by a recursive reader, which an item nested thousands deep overflows.
+ * That is a `SourceLimitError` on `itemDepth`, so the poll narrows its window until the deep item is alone (then
+ * the fast reader takes it and the item is dead-lettered) rather than refusing the page on every poll.
+ */
+export const parseAnswerJson = (text: string, what: string, details: ErrorDetails = {}): unknown => {
+  try {
+    return parseJson(text);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new SourceLimitError('itemDepth', `${what} answered JSON nested too deep to read (limits.itemDepth)`, details);
+    }
+    throw error;
+  }
 };
 
 export type ItemVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };

@@ -5,6 +5,7 @@ import {
   describeError,
   inspectItem,
   itemDeadLetter,
+  parseAnswerJson,
   parseJson,
   PollBudget,
   readBodyWithin,
@@ -313,7 +314,12 @@ export class GraphClient {
         continue;
       }
       if (response.ok) {
-        const body = parseJsonOrUndefined(text);
+        let body: unknown;
+        try {
+          body = parseAnswerJson(text, where, { path: this.#path('limits.itemDepth'), hint: LIMIT_HINT });
+        } catch (error) {
+          if (SourceLimitError.isLimit(error)) throw error;
+        }
         if (body === undefined) throw new SyslogConnectorError('SOURCE_RESPONSE', `${where} answered HTTP ${response.status} with a body that is not JSON`, { path: this.#path('graphHost') });
         return { body, bytes };
       }

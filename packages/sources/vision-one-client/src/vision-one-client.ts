@@ -12,6 +12,7 @@ import {
   parseJson,
   DEFAULT_SOURCE_LIMITS,
   inspectItem,
+  parseAnswerJson,
   itemDeadLetter,
   PollBudget,
   readBodyWithin,
@@ -298,8 +299,9 @@ export class VisionOneClient {
 
     if (response.status >= 200 && response.status < 300) {
       try {
-        return { ok: true, body: parseJson(text), bytes };
-      } catch {
+        return { ok: true, body: parseAnswerJson(text, where, { path: this.#path('limits.itemDepth'), hint: LIMIT_HINT }), bytes };
+      } catch (error) {
+        if (SourceLimitError.isLimit(error)) throw error;
         throw new SyslogConnectorError('SOURCE_RESPONSE', `${where} answered HTTP ${response.status} with a body that is not JSON`, {
           path: this.#path('baseUrl'),
           hint: 'check that `baseUrl` points at the Vision One API (https://api.<region>.xdr.trendmicro.com)',

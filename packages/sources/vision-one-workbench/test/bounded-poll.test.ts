@@ -124,6 +124,25 @@ describe('a workbench source against a misbehaving API (issue #16)', () => {
     expectBounded(result);
   }, 60_000);
 
+  it('a poison item in a page whose keys need the key-safe reader: narrowed until the poison is alone, then dead-lettered; nothing else lost', async () => {
+    const { sim, alerts, untilMs } = await scenario((t) => ({ kind: 'poison-item', depth: 12_000, at: t }));
+    // A key with an escape sends the whole page through core's recursive key-safe reader (parse-json.ts).
+    // The oldest alert, so it shares the window's first page with the poison item until narrowing parts them.
+    const oldest = Date.parse(String(alerts[0]?.createdDateTime)) - 60_000;
+    const escaped = { ...alerts[0], id: 'WB-ESCAPED-KEY', createdDateTime: new Date(oldest).toISOString().replace(/\.\d+Z$/, 'Z'), 'note\n': 'x' };
+    sim.addWorkbenchAlerts([escaped]);
+    const result = await runChild({ baseUrl: sim.baseUrl, token: TOKEN, since: '1h', untilMs, maxAttempts: 10 });
+    console.info(`poison item beside an escaped key: peak RSS ${Math.round(result.peakRssKiB / 1024)} MB`);
+
+    expect(new Set(result.storedKeys)).toEqual(new Set([...alerts.map((a) => a.id), 'WB-ESCAPED-KEY']));
+    expect(result.deadLetters).toEqual([{ key: 'poison-12000', reason: 'nested deeper than 64 levels (limits.itemDepth)' }]);
+    // The poll that narrowed ended with the cause (counted); a later poll succeeded and cleared the last error.
+    expect(result.stats.errors).toBeGreaterThan(0);
+    expect(result.logs.some((l) => l.message.startsWith('Source limit reached') && l.fields['limit'] === 'itemDepth')).toBe(true);
+    expect(Date.parse(result.checkpoint.windows.createdDateTime ?? '')).toBeGreaterThanOrEqual(untilMs);
+    expectBounded(result);
+  }, 60_000);
+
   it('an item over bytesPerItem (a 2 MiB description): dead-lettered, not stored; its neighbours are', async () => {
     const { sim, alerts, untilMs } = await scenario();
     const big = { ...alerts[3], id: 'WB-OVERSIZED-1', description: 'x'.repeat(2 * MIB) };
