@@ -270,3 +270,35 @@ describe('oatOptions and visionOneOatSource', () => {
     await source.close();
   });
 });
+
+describe('OatSource against a misbehaving API (issue #16)', () => {
+  it('newest first and endless nextLinks: the window halves until the bad second is alone, which is set aside; every other detection is stored', async () => {
+    const { sim, clock, logs, source, open } = await setup({ riskLevels: ['critical', 'high', 'medium', 'low', 'info', 'undefined'], limits: { pagesPerPoll: 12 } });
+    const detections = sim.addOatDetections(16, { from: NOW - 100 * MINUTE, to: NOW - 10 * MINUTE, ingestDelayMs: 0 });
+    // Between two detections, not on a whole second (the API's windows include both ends).
+    const at = NOW - 55 * MINUTE + 17_500;
+    sim.misbehave({ kind: 'endless-pages', at });
+    const journal = await open();
+    const runner = new SourceRunner(ID, source(), journal, clock, new RecordingLogger(logs), () => {});
+    let failures = 0;
+    let last: string | undefined;
+    for (let attempt = 0; attempt < 40; attempt += 1) {
+      try {
+        await runner.pollOnce(AbortSignal.timeout(10_000));
+        if (failures > 0) break;
+      } catch (error) {
+        failures += 1;
+        last = (error as Error).message;
+      }
+    }
+    expect(new Set(await storedKeys(journal))).toEqual(new Set(keysOf(detections, ['critical', 'high', 'medium', 'low', 'info', 'undefined'])));
+    expect(failures).toBeGreaterThan(0);
+    expect(last).toContain('the API kept sending more pages');
+    expect(await journal.sourceDeadLetterCount(ID)).toBe(1);
+    expect(runner.stats.deadLettered).toBe(1);
+    const skipped = logs.find((l) => l.message.startsWith('A time window does not fit'));
+    expect(skipped?.fields).toMatchObject({ source: ID, window: `${new Date(Math.floor(at / 1000) * 1000).toISOString().replace('.000Z', 'Z')}/${new Date(Math.floor(at / 1000) * 1000 + 1000).toISOString().replace('.000Z', 'Z')}`, limit: 'pagesPerPoll' });
+    // Read up to the poll's end; the narrowed span has grown back out of the checkpoint or is on its way.
+    expect(await journal.checkpoint(ID)).toMatchObject({ windowEnd: '2026-03-01T11:59:50Z' });
+  });
+});
