@@ -73,6 +73,30 @@ describe('readNarrowingWindows', () => {
     expect((error as SourceLimitError).limit).toBe('pagesPerPoll');
   });
 
+  it('a window stopped by a poll budget that earlier windows spent is neither narrowed nor set aside: the next poll reads it', async () => {
+    const budget = new PollBudget({ ...DEFAULT_SOURCE_LIMITS, bytesPerPoll: 100 });
+    let call = 0;
+    const run = input(undefined, {
+      budget,
+      span: 16 * S,
+      read: async function* (): AsyncIterable<WindowPage> {
+        call += 1;
+        if (call === 1) {
+          budget.read(90);
+          yield { events: [], deadLetters: [], last: true };
+          return;
+        }
+        throw new SourceLimitError('bytesPerPoll', 'over the bytes left of this poll');
+      },
+    });
+    const { batches, error } = await collect(readNarrowingWindows(run));
+    expect(call).toBe(2);
+    expect(batches.flatMap((b) => b.deadLetters ?? [])).toEqual([]);
+    expect(batches.map((b) => b.checkpoint)).toEqual([{ readUpTo: 16 * S, span: 16 * S }]);
+    expect((error as SourceLimitError).limit).toBe('bytesPerPoll');
+    expect((error as Error).message).toContain('read up to 16, the next poll goes on');
+  });
+
   it('starts with the stored span and grows it back after each whole window', async () => {
     const run = input(undefined, { span: 8 * S });
     await collect(readNarrowingWindows(run));

@@ -53,6 +53,16 @@ export interface NarrowingWindowsInput {
  * the poll goes on. Never silent: the dead letter is counted in status and logged as an error, and the poll
  * ends with the limit error, so `status` shows the cause (errors count, last error).
  */
+/**
+ * True when a per-poll limit (pages, bytes) stopped a window that itself read less than half of it: the budget was
+ * spent by the windows before, so the window is not the problem.
+ */
+const spentElsewhere = (error: SourceLimitError, budget: PollBudget, before: { readonly pages: number; readonly bytes: number }): boolean => {
+  if (error.limit === 'pagesPerPoll') return (budget.pages - before.pages) * 2 < budget.limits.pagesPerPoll;
+  if (error.limit === 'bytesPerPoll') return (budget.bytes - before.bytes) * 2 < budget.limits.bytesPerPoll;
+  return false;
+};
+
 export async function* readNarrowingWindows(input: NarrowingWindowsInput): AsyncIterable<SourceBatch> {
   const { start, end, budget, logger, sourceId } = input;
   const whole = end - start;
@@ -72,6 +82,7 @@ export async function* readNarrowingWindows(input: NarrowingWindowsInput): Async
     }
     const to = Math.min(end, input.align(from + span));
     const narrowed = (): number | undefined => (span >= whole ? undefined : span);
+    const before = { pages: budget.pages, bytes: budget.bytes };
     try {
       for await (const page of input.read(from, to, budget)) {
         if (page.last) readUpTo = to;
@@ -86,6 +97,11 @@ export async function* readNarrowingWindows(input: NarrowingWindowsInput): Async
     } catch (error) {
       if (!SourceLimitError.isLimit(error)) throw error;
       limitError = error;
+    }
+    if (spentElsewhere(limitError, budget, before)) {
+      // The poll's budget went mostly to earlier windows: this one is not too large, the poll is just over.
+      // Neither narrow nor set it aside; the next poll reads it.
+      break;
     }
     if (to - from <= input.minSpanMs) {
       const window = `${input.format(from)}/${input.format(to)}`;

@@ -91,6 +91,28 @@ describe('an MDI source against a misbehaving Graph (issue #16)', () => {
     expect(result.logs.some((l) => l.message.includes('retrying'))).toBe(false);
   }, 60_000);
 
+  it('120 alerts of 900 KB each (105 MB in one window): the window narrows until pages fit, every alert stored', async () => {
+    const sim = await GraphSimulator.start({ clientSecret: SECRET, pageSize: 50, seed: 5, hostileRatio: 0, requestsPerMinute: 10_000 });
+    simulators.push(sim);
+    const now = Date.now();
+    const model = sim.addAlerts(1, { from: now - 60_000, to: now - 60_000 })[0] as Parameters<GraphSimulator['addAlerts']>[0][number];
+    const alerts = Array.from({ length: 120 }, (_, i) => {
+      const at = new Date(now - 15 * 60_000 + i * 7_000).toISOString();
+      return { ...model, id: `big-${i}`, createdDateTime: at, lastUpdateDateTime: at, description: 'd'.repeat(900 * 1024) };
+    });
+    sim.addAlerts(alerts);
+    const input = { baseUrl: sim.baseUrl, tenantId: sim.tenantId, clientId: sim.clientId, secret: SECRET, since: '20m', untilMs: now - 15_000 };
+    const result = await runChild({ ...input, maxAttempts: 400, deadlineMs: 75_000 });
+    // Measured, not asserted against 256 MB: valid items just under bytesPerItem, many to a page, peak at ~330 MB
+    // (the page text, its parse, the events with raw and record, and their JSON for the store, before a collection).
+    // A known gap of issue #16, reported; the bound that holds is bytesPerResponse × a small factor.
+    console.info(`MDI 120 alerts of 900 KB: peak RSS ${Math.round(result.peakRssKiB / 1024)} MB`);
+    expect(new Set(result.storedKeys)).toEqual(new Set([model.id, ...alerts.map((a) => a.id)]));
+    // Nothing set aside: the poll budget running out ends a poll, it never narrows or skips a window.
+    expect(result.sourceDeadLetters).toBe(0);
+    expect(result.peakRssKiB).toBeLessThan(512 * 1024);
+  }, 100_000);
+
   it('a poison item nested 12,000 deep and an item over bytesPerItem: both dead-lettered with their reasons, the page goes on', async () => {
     const { sim, alerts, input } = await scenario((at) => ({ kind: 'poison-item', depth: 12_000, at }));
     const [model] = alerts;
