@@ -113,3 +113,31 @@ describe('the in-memory tail of the journal (RecentEvents)', () => {
     }
   });
 });
+
+describe('RecentEvents byte bound (issue #16)', () => {
+  it('holds at most maxBytes of event JSON: the oldest go first, and reads before them go to the store', async () => {
+    const { RecentEvents } = await import('./recent-events.js');
+    const tail = new RecentEvents(10_000, 0, 1_000);
+    const entry = (seq: number): JournalEntry => ({ seq, event: securityEvent('wb', `k${seq}`) });
+    tail.add('wb', [entry(1), entry(2), entry(3)], [400, 400, 400]);
+    expect(tail.size).toBe(2);
+    expect(tail.covers(0)).toBe(false);
+    expect(tail.covers(1)).toBe(true);
+    expect(tail.read(1, 10, undefined).map((e) => e.seq)).toEqual([2, 3]);
+    // One item larger than the whole bound is not held at all.
+    tail.add('wb', [entry(4)], [5_000]);
+    expect(tail.size).toBe(0);
+    expect(tail.covers(3)).toBe(false);
+    expect(tail.covers(4)).toBe(true);
+  });
+
+  it('a journal reads the same whether its tail holds an event or the bound sent it to the store', async () => {
+    const folder = temporaryFolder();
+    const journal = await SqliteJournal.open({ path: join(folder.path, 'journal.db'), recentEventsBytes: 2_000 });
+    const events = Array.from({ length: 6 }, (_, i) => ({ ...securityEvent('wb', `k${i}`), raw: { pad: 'x'.repeat(900) } }));
+    await journal.append('wb', events, { n: 6 });
+    expect((await journal.read('siem', { limit: 10 })).map((e) => e.event.key)).toEqual(events.map((e) => e.key));
+    await journal.close();
+    folder.remove();
+  });
+});

@@ -21,7 +21,11 @@ export const IDLE_APPENDS = 4;
  */
 export class RecentEvents {
   readonly #capacity: number;
+  readonly #maxBytes: number;
   #entries: JournalEntry[] = [];
+  /** The JSON size of each entry (as the store wrote it), and of all held: the tail is bounded in bytes too. */
+  #sizes: number[] = [];
+  #bytes = 0;
   /** The source each entry was appended under (the store's `source` column, which filters read). */
   #sources: string[] = [];
   /** Index of the oldest entry still held in `#entries` (evicting moves it, compaction of the array is lazy). */
@@ -30,9 +34,14 @@ export class RecentEvents {
   /** Appends since a read was answered here. */
   #idleAppends = 0;
 
-  constructor(capacity: number, head: number) {
+  /**
+   * `maxBytes` bounds what it holds by the events' JSON size (issue #16: items up to a source's `bytesPerItem`,
+   * 1 MiB, times 10,000 entries would be 10 GB); the oldest go first, as past the capacity.
+   */
+  constructor(capacity: number, head: number, maxBytes: number = Number.POSITIVE_INFINITY) {
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`capacity must be a non-negative integer, got ${capacity}`);
     this.#capacity = capacity;
+    this.#maxBytes = maxBytes;
     this.#floor = head;
   }
 
@@ -45,8 +54,11 @@ export class RecentEvents {
     return after >= this.#floor;
   }
 
-  /** Adds the entries a committed append stored under `source`, in seq order; the oldest go beyond the capacity. */
-  add(source: string, entries: readonly JournalEntry[]): void {
+  /**
+   * Adds the entries a committed append stored under `source`, in seq order, with their JSON sizes (default 0);
+   * the oldest go beyond the capacity or the byte bound.
+   */
+  add(source: string, entries: readonly JournalEntry[], sizes: readonly number[] = []): void {
     this.#idleAppends += 1;
     if (this.#capacity === 0 || this.#idleAppends > IDLE_APPENDS) {
       // Nobody reads here: hold nothing, and claim nothing up to the newest event.
@@ -55,11 +67,20 @@ export class RecentEvents {
       if (last !== undefined) this.#floor = Math.max(this.#floor, last.seq);
       return;
     }
-    for (const entry of entries) {
+    entries.forEach((entry, i) => {
+      const size = sizes[i] ?? 0;
       this.#entries.push(entry);
       this.#sources.push(source);
+      this.#sizes.push(size);
+      this.#bytes += size;
+    });
+    let excess = Math.max(0, this.size - this.#capacity);
+    let bytes = this.#bytes;
+    for (let i = this.#start; i < this.#start + excess; i += 1) bytes -= this.#sizes[i] ?? 0;
+    while (bytes > this.#maxBytes && this.#start + excess < this.#entries.length) {
+      bytes -= this.#sizes[this.#start + excess] ?? 0;
+      excess += 1;
     }
-    const excess = this.size - this.#capacity;
     if (excess > 0) this.#evict(excess);
   }
 
@@ -67,12 +88,16 @@ export class RecentEvents {
    * After a committed append: the events stored (`seqs[i]` > 0; 0 marks a duplicate) join the tail, after what a
    * drop or a compaction during the append removed (`removedThrough`, 0: nothing) leaves of it.
    */
-  stored(source: string, events: readonly SecurityEvent[], seqs: readonly number[], removedThrough: number): void {
+  stored(source: string, events: readonly SecurityEvent[], seqs: readonly number[], removedThrough: number, sizes: readonly number[] = []): void {
     const entries: JournalEntry[] = [];
+    const kept: number[] = [];
     seqs.forEach((seq, i) => {
-      if (seq > 0) entries.push({ seq, event: events[i] as SecurityEvent });
+      if (seq > 0) {
+        entries.push({ seq, event: events[i] as SecurityEvent });
+        kept.push(sizes[i] ?? 0);
+      }
     });
-    this.add(source, entries);
+    this.add(source, entries, kept);
     if (removedThrough > 0) this.evictThrough(removedThrough);
   }
 
@@ -98,12 +123,14 @@ export class RecentEvents {
   #evict(count: number): void {
     if (count <= 0) return;
     this.#floor = Math.max(this.#floor, (this.#entries[this.#start + count - 1] as JournalEntry).seq);
+    for (let i = this.#start; i < this.#start + count; i += 1) this.#bytes -= this.#sizes[i] ?? 0;
     this.#start += count;
     // Let go of the evicted slots once they are the larger part (at once when nothing is left), so evicted events
     // are never kept alive for long.
     if (this.#start === this.#entries.length || (this.#start >= 1_024 && this.#start * 2 >= this.#entries.length)) {
       this.#entries = this.#entries.slice(this.#start);
       this.#sources = this.#sources.slice(this.#start);
+      this.#sizes = this.#sizes.slice(this.#start);
       this.#start = 0;
     }
   }

@@ -56,9 +56,17 @@ export interface SqliteJournalOptions {
    * without a query or a JSON parse. Default 10,000 (about 10–20 MB of events); 0 turns it off.
    */
   readonly recentEvents?: number;
+  /** Bound of the in-memory tail by the events' JSON size (characters); default `DEFAULT_RECENT_EVENTS_BYTES`. */
+  readonly recentEventsBytes?: number;
   /** A lock this journal holds for its owner (the daemon's `lockStateDir`): released once the database is closed. */
   readonly heldLock?: { release(): void };
 }
+
+/**
+ * The default of `SqliteJournalOptions.recentEventsBytes`: the tail's bound by the events' JSON size. 10,000 events
+ * of a few KB fit; 10,000 items of a source's 1 MiB `bytesPerItem` (10 GB) do not (issue #16).
+ */
+export const DEFAULT_RECENT_EVENTS_BYTES = 64 * 1024 * 1024;
 
 /** The default of `SqliteJournalOptions.recentEvents`. */
 export const DEFAULT_RECENT_EVENTS = 10_000;
@@ -292,7 +300,7 @@ export class SqliteJournal implements Journal {
     this.#maxBytes = options.maxBytes;
     this.#policy = options.whenFull ?? 'block';
     this.#keyRetentionMs = options.keyRetentionMs ?? DEFAULT_KEY_RETENTION_MS;
-    this.#recent = new RecentEvents(options.recentEvents ?? DEFAULT_RECENT_EVENTS, this.#headSync());
+    this.#recent = new RecentEvents(options.recentEvents ?? DEFAULT_RECENT_EVENTS, this.#headSync(), options.recentEventsBytes ?? DEFAULT_RECENT_EVENTS_BYTES);
   }
 
   /**
@@ -382,7 +390,7 @@ export class SqliteJournal implements Journal {
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
     const serialized = events.map((event) => this.#serializeEvent(source, event));
     const stored = this.#store(source, serialized, this.#serializeCheckpoint(source, checkpoint));
-    this.#recent.stored(source, events, stored.seqs, stored.removedThrough);
+    this.#recent.stored(source, events, stored.seqs, stored.removedThrough, serialized.map((row) => row.json.length));
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
 
