@@ -37,6 +37,12 @@ export interface Transport {
    * UDP), and the destination keeps its unconfirmed window.
    */
   readonly acknowledged?: boolean | undefined;
+  /**
+   * Optional. The most messages one `send` should carry; the destination sends its batches in pieces no larger.
+   * A server-acknowledging transport sets its window here, so the destination commits its cursor at least once per
+   * window and a SIGKILL of the daemon re-sends at most one window. Absent: the destination's own batch size.
+   */
+  readonly maxBatch?: number | undefined;
   send(messages: readonly string[], signal: AbortSignal): Promise<Delivery>;
   /** DNS → connect → TLS handshake, each step reported (`test-connection`). */
   check(signal: AbortSignal): AsyncIterable<CheckStep>;

@@ -175,7 +175,7 @@ export class DestinationRunner {
     const limit = confirmable ? (this.#step ?? this.#maxUnconfirmed) : Infinity;
     if (this.unconfirmed >= limit) return this.#confirm(signal);
     const entries = await this.#journal.read(this.#id, {
-      limit: Math.min(this.#options.batchSize, limit - this.unconfirmed),
+      limit: Math.min(this.#options.batchSize, limit - this.unconfirmed, Math.max(1, this.#transport.maxBatch ?? Infinity)),
       after: this.#position,
       ...(this.#options.sources === undefined ? {} : { sources: this.#options.sources }),
     });

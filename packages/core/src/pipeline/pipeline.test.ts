@@ -173,6 +173,20 @@ describe('DestinationRunner', () => {
     expect(runner.stats.resent).toBe(0);
   });
 
+  it("sends at most the transport's maxBatch per send, and commits the cursor after each", async () => {
+    const { journal, transport } = await setup(['wb']);
+    const sends: number[] = [];
+    const windowed = Object.assign(transport, { acknowledged: true, maxBatch: 2 });
+    const send = windowed.send.bind(windowed);
+    windowed.send = async (messages: readonly string[]) => (sends.push(messages.length), send(messages));
+    const runner = new DestinationRunner('siem', nameFormatter, windowed, journal, systemClock, logger, { batchSize: 3, sources: ['wb'], maxRetryDelayMs: 10 });
+    const signal = new AbortController().signal;
+    expect(await runner.deliverOnce(signal)).toBe(2);
+    expect(await journal.progress('siem')).toMatchObject({ cursor: 2, delivered: 2 });
+    while ((await runner.deliverOnce(signal)) > 0);
+    expect(sends).toEqual([2, 2, 1]);
+  });
+
   it('dead-letters an event the formatter rejects, counts it, and delivers the rest', async () => {
     const { journal, transport, runner } = await setup(['oat']);
     const signal = new AbortController().signal;

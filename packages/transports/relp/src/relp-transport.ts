@@ -93,6 +93,13 @@ interface Session {
 export class RelpTransport implements Transport {
   /** The server acknowledges every message (`rsp 200 OK`): the destination moves its cursor as they come. */
   readonly acknowledged = true;
+  /**
+   * One window per send: the destination commits its cursor after each, so a SIGKILL of the daemon re-sends at most
+   * one window (messages the server acknowledged whose commit was lost with the process).
+   */
+  get maxBatch(): number {
+    return this.#options.window;
+  }
   readonly #options: RelpOptions;
   readonly #destination: Destination;
   readonly #place: PluginPlace;
