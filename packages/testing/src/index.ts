@@ -5,3 +5,4 @@ export * from './oracles/index.js';
 export * from './graph-simulator/index.js';
 export * from './conformance/index.js';
 export * from './assertions/index.js';
+export * from './machine/index.js';
