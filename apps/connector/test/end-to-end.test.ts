@@ -101,11 +101,11 @@ describe('simulator → syslog-connector run (child process) → receiver', () =
 
   it('reports a wrong token once, without the token, and keeps running', async () => {
     const connector = startConnector(configPath, [], { V1_TOKEN: 'wrong-token-value-9x' });
-    // Events, not a fixed 2.5 s: on a busy machine the child may not have polled once by then. After the first
-    // failure, two more polls (1 s apart) show it keeps running, and that it does not report the failure again.
+    // The first failure, not a fixed 2.5 s from the start: on a busy machine the child may not have polled by then.
     await waitUntil(() => connector.logs().includes('Source poll failed.'), 20_000, 'the first failed poll');
-    const requestsAtFirstFailure = simulator.requests.length;
-    await waitUntil(() => simulator.requests.length >= requestsAtFirstFailure + 2, 20_000, 'two more polls');
+    // A poll interval later it still runs (an auth failure waits a full minute before the next poll).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(connector.child.exitCode).toBeNull();
     expect(await connector.stop()).toBe(0);
     const failures = connector
       .logs()
