@@ -8,7 +8,9 @@ export const preset = defineConfig({
     pool: 'forks',
     passWithNoTests: false,
     restoreMocks: true,
-    // The JSON report feeds tooling/repo-checks/test-summary.mjs (one closing 'N passed, N failed' line).
+    // The JSON report feeds tooling/repo-checks/test-summary.mjs (one closing 'N passed, N failed' line). `vitest
+    // bench` would write it too (benchmark.reporters does not stop that), so every `bench` script passes
+    // `--reporter=default`: a `pnpm bench` beside or after `pnpm test` must not replace a package's test count.
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results.json' },
     testTimeout: 30_000,

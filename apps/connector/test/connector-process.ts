@@ -25,15 +25,25 @@ export const startConnector = (configPath: string, args: readonly string[] = [],
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('close', (code) => resolve(code));
+    // A child that cannot start (EACCES, ENOENT) fails the test at once with the cause, not at its timeout.
+    child.on('error', (error) => {
+      stderr += `\n[test] ${CLI} could not be started: ${error.message}\n`;
+      reject(new Error(`${CLI} could not be started: ${error.message}`, { cause: error }));
+    });
+  });
+  exited.catch(() => {}); // observed by stop() and kill(); not an unhandled rejection meanwhile
   return {
     child,
     stop: async (timeoutMs = 15_000) => {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
     kill: async () => {
       child.kill('SIGKILL');

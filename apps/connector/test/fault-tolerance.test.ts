@@ -6,6 +6,7 @@ import { DEFAULT_MAX_UNCONFIRMED } from '@syslog-connector/core';
 import { SyslogReceiver } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  type ConnectorProcess,
   deadPort,
   missing,
   readStatus,
@@ -43,6 +44,14 @@ const receiver = async (port?: number) => {
   return r;
 };
 
+/**
+ * How many outages the connector has ended so far, from its log: the destination counts one reconnect when it
+ * delivers again after a failure. A test that bounces the receiver waits for this before the next bounce: on a busy
+ * machine the receiver can already hold the messages the next bounce waits for (the resent window arrives at once)
+ * before the connector has noticed this one, and two bounces in one outage are one reconnect.
+ */
+const outagesEnded = (connector: ConnectorProcess): number => connector.logs().split('Destination delivering again.').length - 1;
+
 /** The duplicates a receiver may see for `failures` failures at `rate` events/s, per the documented window. */
 const duplicateBound = (failures: number, rate: number, batch: number) => failures * (Math.ceil((rate * CONFIRM_WINDOW_MS) / 1_000) + batch);
 
@@ -55,6 +64,7 @@ describe('fault tests (bounded, loopback only)', () => {
     const connector = startConnector(configPath, ['--drain-timeout', '5s']);
     const outages = 3;
     for (let i = 0; i < outages; i += 1) {
+      await waitUntil(() => outagesEnded(connector) >= i, 15_000, `the connector to deliver again after outage ${i}`);
       await waitUntil(() => siem.messages.length >= (i + 1) * 800, 15_000, `${(i + 1) * 800} messages`);
       await siem.stop();
       await sleep(500);
@@ -91,6 +101,7 @@ describe('fault tests (bounded, loopback only)', () => {
     const connector = startConnector(configPath);
     const restarts = 5;
     for (let i = 0; i < restarts; i += 1) {
+      await waitUntil(() => outagesEnded(connector) >= i, 15_000, `the connector to deliver again after restart ${i}`);
       await waitUntil(() => siem.messages.length >= (i + 1) * 500, 15_000, `${(i + 1) * 500} messages`);
       await siem.restart();
     }

@@ -25,6 +25,10 @@ export const runCli = (args: readonly string[], options: { env?: Record<string, 
       child.kill('SIGKILL');
       reject(new Error(`CLI ${args.join(' ')} did not finish within ${options.timeoutMs ?? 20_000} ms\n${stderr}`));
     }, options.timeoutMs ?? 20_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`CLI ${args.join(' ')} could not be started: ${error.message}`, { cause: error }));
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });

@@ -7,3 +7,4 @@ export * from './certificates/index.js';
 export * from './oracles/index.js';
 export * from './conformance/index.js';
 export * from './assertions/index.js';
+export * from './machine/index.js';

@@ -50,7 +50,10 @@ export class UnresponsiveListener {
       for (let probe = 0; probe < MAX_PROBES; probe++) {
         const socket = connect({ host, port });
         const connected = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), PROBE_MS);
+          // The verdict waits one more turn of the event loop after the timer: on a busy machine the timer can
+          // fire in the same turn in which a completed handshake is still waiting to be read; counting that
+          // connection as hanging would leave the accept queue one short of full, and the next connect succeed.
+          const timer = setTimeout(() => setImmediate(() => resolve(false)), PROBE_MS);
           socket.once('connect', () => {
             clearTimeout(timer);
             resolve(true);

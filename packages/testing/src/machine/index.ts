@@ -1,0 +1,1 @@
+export { MachineConditionError, requireMachineCondition, type MachineCondition } from './machine-condition.js';
