@@ -100,9 +100,14 @@ describe('fault tests (bounded, loopback only)', () => {
     await writeSequenceConfig(configPath, { total, batchSize: 20, pollIntervalMs: 25 }, [{ id: 'siem', port: siem.port }]);
     const connector = startConnector(configPath);
     const restarts = 5;
+    // Each restart comes only after the receiver took messages again since the last one (on a new connection), so
+    // no two restarts hit one connection. A restart between two of the destination's confirmed connections need
+    // not log an outage at all (see below), so delivery is what is waited for, not the log.
+    let atRestart = 0;
     for (let i = 0; i < restarts; i += 1) {
-      await waitUntil(() => outagesEnded(connector) >= i, 15_000, `the connector to deliver again after restart ${i}`);
-      await waitUntil(() => siem.messages.length >= (i + 1) * 500, 15_000, `${(i + 1) * 500} messages`);
+      const wanted = Math.max((i + 1) * 500, atRestart + 100);
+      await waitUntil(() => siem.messages.length >= wanted, 15_000, `${wanted} messages (delivering again after restart ${i})`);
+      atRestart = siem.messages.length;
       await siem.restart();
     }
     await waitUntil(() => missing(sequenceNumbers(siem.messages), total).length === 0, 30_000, 'every event');

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinPlugins } from '../src/plugins/builtin-plugins.js';
 import { runCli } from './run-cli.js';
 
 interface Row {
@@ -30,8 +31,10 @@ describe('syslog-connector plugins', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^KIND +TYPE +PACKAGE +VERSION +ORIGIN$/);
-    expect(lines).toHaveLength(11);
+    // A header line, then one line per built-in plugin.
+    expect(lines).toHaveLength(1 + builtinPlugins.length);
     expect(lines).toContainEqual(expect.stringMatching(/^transport +tls +@syslog-connector\/transport-tls +\d+\.\d+\.\d+ +built-in$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^transport +relp +@syslog-connector\/transport-relp +\d+\.\d+\.\d+ +built-in$/));
     expect(lines).toContainEqual(expect.stringMatching(/^source +microsoft-defender-identity +@syslog-connector\/source-microsoft-defender-identity +\d+\.\d+\.\d+ +built-in$/));
   });
 
@@ -40,7 +43,7 @@ describe('syslog-connector plugins', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const rows = JSON.parse(result.stdout) as Row[];
-    expect(rows.filter((r) => r.origin === 'built-in')).toHaveLength(10);
+    expect(rows.filter((r) => r.origin === 'built-in')).toHaveLength(builtinPlugins.length);
     expect(rows.at(-1)).toMatchObject({
       kind: 'formatter',
       type: 'example-json',
