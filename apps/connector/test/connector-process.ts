@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ReceivedMessage } from '@syslog-connector/testing';
@@ -144,4 +144,15 @@ export const readStatus = async (configPath: string): Promise<StatusJson> => {
   const result = await runCli(['status', '-c', configPath, '--json']);
   if (result.code !== 0) throw new Error(`status exited ${String(result.code)}: ${result.stderr}`);
   return JSON.parse(result.stdout) as StatusJson;
+};
+
+/**
+ * The peak resident memory of a running process in MB: VmHWM of /proc/<pid>/status (Linux), the figure issue #16's
+ * "peak RSS under 256 MB" is about. Read it before the process exits.
+ */
+export const peakRssMb = async (pid: number | undefined): Promise<number> => {
+  const status = await readFile(`/proc/${String(pid)}/status`, 'utf8');
+  const kilobytes = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1]);
+  if (!Number.isFinite(kilobytes)) throw new Error(`no VmHWM in /proc/${String(pid)}/status`);
+  return Math.round(kilobytes / 1024);
 };

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { DEFAULT_MAX_UNCONFIRMED } from '@syslog-connector/core';
 import { requireOracle, RsyslogOracle, SyslogReceiver, type SyslogOracle } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ConnectorProcess, missing, readStatus, sequenceNumbers, sleep, startConnector, waitUntil, writeSequenceConfig } from './connector-process.js';
+import { type ConnectorProcess, missing, peakRssMb, readStatus, sequenceNumbers, sleep, startConnector, waitUntil, writeSequenceConfig } from './connector-process.js';
 
 /**
  * Issue #16, "destinations always progress", with the real CLI as a child process, a real store and real sockets:
@@ -69,6 +69,7 @@ describe('a receiver that resets the connection every N frames (TCP, SyslogRecei
       const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) })).text();
       const resentMetric = Number(/^syslog_connector_events_resent_total\{destination="siem"\} (\d+)$/m.exec(metrics)?.[1]);
       expect(resentMetric).toBeGreaterThanOrEqual(seenNow);
+      const peakMb = await peakRssMb(daemon.child.pid);
       expect(await daemon.stop()).toBe(0);
       // `status` reads the same store; without the admin section it needs no token in its environment.
       await writeSequenceConfig(configPath, { total, batchSize: 500, pollIntervalMs: 10, batchesPerPoll: 2 }, [{ id: 'siem', port: siem.port }]);
@@ -79,8 +80,10 @@ describe('a receiver that resets the connection every N frames (TCP, SyslogRecei
       const status = await readStatus(configPath);
       console.info(
         `reset every ${every}: ${numbers.length} frames read for ${total} events (${(numbers.length / total).toFixed(2)}/event), ` +
-          `${duplicates} duplicates over ${reset.size} resets, re-sent ${status.destinations[0]?.resent}, ${elapsedMs} ms`,
+          `${duplicates} duplicates over ${reset.size} resets, re-sent ${status.destinations[0]?.resent}, ${elapsedMs} ms, peak RSS ${peakMb} MB`,
       );
+      // Issue #16: bounded memory however often the receiver resets.
+      expect(peakMb).toBeLessThan(256);
       // Before: the first 1,500 were read 64 times and the cursor never moved (171,000 frames for 7,500 events).
       expect(numbers.length / total).toBeLessThanOrEqual(3);
       // A reset costs at most what the receiver read on that connection, and every re-send is counted.

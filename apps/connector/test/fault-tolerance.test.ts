@@ -9,6 +9,7 @@ import {
   type ConnectorProcess,
   deadPort,
   missing,
+  peakRssMb,
   readStatus,
   sequenceNumbers,
   sleep,
@@ -135,6 +136,8 @@ describe('fault tests (bounded, loopback only)', () => {
     siem.pause();
     await sleep(700);
     const read = siem.messages.length;
+    // Issue #16: a receiver that stopped reading holds the backlog in the journal, not in memory.
+    expect(await peakRssMb(connector.child.pid)).toBeLessThan(256);
     const stopping = Date.now();
     expect(await connector.stop()).toBe(0);
     // Drain time (1 s) plus the end-of-stream grace, far from connectTimeout (30 s).
