@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIP, type Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -25,6 +24,7 @@ import {
   shutdownError,
   streamError,
   target,
+  tlsCertificateValidity,
   WRITE_CHUNK_CHARS,
   type Destination,
   type ResolvedAddress,
@@ -215,32 +215,7 @@ export class RelpTransport implements Transport {
   async certificates(): Promise<readonly CertificateValidity[]> {
     const tls = this.#options.tls;
     if (tls === undefined) return [];
-    const found: CertificateValidity[] = [];
-    for (const [key, role] of [['cert', 'client'], ['ca', 'ca']] as const) {
-      const path = tls[key];
-      if (path === undefined) continue;
-      const pems = (await this.#readFile(key, path)).match(PEM_CERTIFICATE) ?? [];
-      for (const pem of role === 'client' ? pems.slice(0, 1) : pems) {
-        let certificate: X509Certificate;
-        try {
-          certificate = new X509Certificate(pem);
-        } catch (error) {
-          throw new TransportError('TRANSPORT_TLS', `the file ${path} of tls.${key} holds a certificate that cannot be parsed`, 0, {
-            path: `${this.#destination.path}.tls.${key}`,
-            hint: `tls.${key} must be a PEM certificate (-----BEGIN CERTIFICATE-----)`,
-            cause: error,
-          });
-        }
-        found.push({
-          path: `${this.#destination.path}.tls.${key}`,
-          role,
-          subject: certificate.subject.replace(/\n/g, ', '),
-          notAfter: Date.parse(certificate.validTo),
-          fingerprint: certificate.fingerprint256,
-        });
-      }
-    }
-    return found;
+    return tlsCertificateValidity(tls, `${this.#destination.path}.tls`, (key, path) => this.#readFile(key, path));
   }
 
   async #send(messages: readonly string[], signal: AbortSignal): Promise<Delivery> {
@@ -650,7 +625,6 @@ export class RelpTransport implements Transport {
 /** This side ended the session on purpose (not the server, not the network). */
 class SessionDropped extends Error {}
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** The `relp` transport plugin: `protocol: relp` on a destination. */
 export const relpTransport = defineTransport({

@@ -24,3 +24,4 @@ export {
   target,
   type Destination,
 } from './transport-errors.js';
+export { tlsCertificateValidity } from './tls-certificate-validity.js';

@@ -1,8 +1,7 @@
-import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { type CertificateValidity, TransportError, type Logger } from '@syslog-connector/core';
-import type { Destination } from '@syslog-connector/stream-transport';
+import { tlsCertificateValidity, type Destination } from '@syslog-connector/stream-transport';
 import type { TlsSettings } from './options.js';
 
 type FileKey = 'ca' | 'cert' | 'key';
@@ -73,32 +72,7 @@ export class TlsCredentials {
    * as the next connect would.
    */
   async certificates(): Promise<CertificateValidity[]> {
-    const found: CertificateValidity[] = [];
-    for (const [key, role] of [['cert', 'client'], ['ca', 'ca']] as const) {
-      const path = this.#settings[key];
-      if (path === undefined) continue;
-      const pems = (await this.#read(key, path)).match(PEM_CERTIFICATE) ?? [];
-      for (const pem of role === 'client' ? pems.slice(0, 1) : pems) {
-        let certificate: X509Certificate;
-        try {
-          certificate = new X509Certificate(pem);
-        } catch (error) {
-          throw new TransportError('TRANSPORT_TLS', `the ${FILE_ROLE[key]} file ${path} holds a certificate that cannot be parsed`, 0, {
-            path: `${this.#destination.path}.tls.${key}`,
-            hint: `tls.${key} must be a PEM certificate (-----BEGIN CERTIFICATE-----)`,
-            cause: error,
-          });
-        }
-        found.push({
-          path: `${this.#destination.path}.tls.${key}`,
-          role,
-          subject: certificate.subject.replace(/\n/g, ', '),
-          notAfter: Date.parse(certificate.validTo),
-          fingerprint: certificate.fingerprint256,
-        });
-      }
-    }
-    return found;
+    return tlsCertificateValidity(this.#settings, `${this.#destination.path}.tls`, (key, path) => this.#read(key, path));
   }
 
   async #read(key: FileKey, configured: string): Promise<string> {
@@ -117,7 +91,6 @@ export class TlsCredentials {
   }
 }
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 const FILE_ROLE: Record<FileKey, string> = { ca: 'CA certificate', cert: 'client certificate', key: 'client key' };
 
