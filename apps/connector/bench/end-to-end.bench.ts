@@ -8,16 +8,14 @@ import {
   configPlace,
   type AppendResult,
   type Checkpoint,
-  DestinationRunner,
-  InMemoryJournal,
   type Journal,
   type Logger,
   type SecurityEvent,
   type Source,
   type SourceBatch,
-  SourceRunner,
   systemClock,
 } from '@syslog-connector/core';
+import { DestinationRunner, InMemoryJournal, SourceRunner } from '@syslog-connector/core/engine';
 import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
 import { openStore } from '@syslog-connector/store-sqlite';
 import { TcpTransport, tcpOptions } from '@syslog-connector/transport-tcp';
@@ -93,7 +91,7 @@ const pipeline = async (journal: Journal, total: number): Promise<number> => {
     maxRetryDelayMs: 1_000,
     confirmWindowMs: 2_000,
   });
-  await journal.setConsumers?.([{ destination: 'sink' }]);
+  await journal.setConsumers([{ destination: 'sink' }]);
   const source = new SourceRunner('bench', fastSource(total), journal, systemClock, quiet, () => destination.notify());
   const polling = new AbortController();
   const delivery = new AbortController();

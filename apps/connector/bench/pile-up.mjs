@@ -3,7 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SourceRunner, systemClock } from '@syslog-connector/core';
+import { systemClock } from '@syslog-connector/core';
+import { SourceRunner } from '@syslog-connector/core/engine';
 import { openStore } from '@syslog-connector/store-sqlite';
 import { benchEvent } from './bench-event.mjs';
 

@@ -1,8 +1,6 @@
 import { hostname } from 'node:os';
 import {
   type Clock,
-  type ConnectorConfig,
-  DestinationRunner,
   describeError,
   FORMAT_TRUNCATIONS_METRIC,
   type CertificateValidity,
@@ -12,14 +10,18 @@ import {
   type JournalUsage,
   type Logger,
   MESSAGE_TRUNCATION_KEY,
-  type PluginRegistry,
   type Source,
-  SourceRunner,
   type StateStore,
   SyslogConnectorError,
   systemClock,
   type Transport,
 } from '@syslog-connector/core';
+import {
+  type ConnectorConfig,
+  DestinationRunner,
+  type PluginRegistry,
+  SourceRunner,
+} from '@syslog-connector/core/engine';
 import type { Container } from 'inversify';
 import { createContainer, ids as kinds } from './container/create-container.js';
 import { InMemoryMetrics } from './in-memory-metrics.js';
@@ -256,7 +258,7 @@ export class Connector {
     this.#saved = await readSavedCounters(state);
     const destinations = await this.#prepareDestinations(config, registry, Object.keys(config.destinations));
     const sources = await this.#prepareSources(config, registry, Object.keys(config.sources));
-    await journal.setConsumers?.(destinations.map((d) => consumerOf(d)));
+    await journal.setConsumers(destinations.map((d) => consumerOf(d)));
     for (const prepared of destinations) this.#startDestination(prepared);
     for (const prepared of sources) this.#startSource(prepared);
     this.#maintenanceRun = this.#maintain(this.#maintenance.signal);
@@ -327,7 +329,7 @@ export class Connector {
     const kept = Object.fromEntries(needsRestart.map((key) => [key, (previous as unknown as Record<string, unknown>)[key]]));
     this.#config = { ...config, ...kept } as ConnectorConfig;
     const running = [...this.#destinations.values()].map((d) => d.consumer);
-    await journal.setConsumers?.([...running, ...preparedDestinations.map((d) => consumerOf(d))]);
+    await journal.setConsumers([...running, ...preparedDestinations.map((d) => consumerOf(d))]);
     for (const prepared of preparedDestinations) this.#startDestination(prepared);
     for (const prepared of preparedSources) this.#startSource(prepared);
     for (const id of destinations.removed) this.#certificates.delete(id);
@@ -591,7 +593,7 @@ export class Connector {
 
   async #save(): Promise<void> {
     try {
-      await this.#options.journal.compact?.();
+      await this.#options.journal.compact();
       await this.#options.state.set(STATUS_NAMESPACE, STATUS_KEY, JSON.stringify(this.#counters()));
     } catch (error) {
       this.#options.logger.warn({ error: (error as Error).message }, 'Saving status counters failed.');
@@ -713,11 +715,11 @@ export const statusFromStore = async (
 ): Promise<ConnectorStatus> => {
   const saved = counters ?? { sources: {}, destinations: {} };
   const head = await journal.head();
-  const usage = await journal.usage?.();
+  const usage = journal.capabilities.budget ? await journal.usage() : undefined;
   const destinations = await Promise.all(
     consumers.map(async (consumer): Promise<DestinationStatus> => {
       const progress = await journal.progress(consumer.destination);
-      const backlog = (await journal.backlog?.(consumer)) ?? { events: Math.max(0, head - progress.cursor), oldestTime: undefined };
+      const backlog = await journal.backlog(consumer);
       const c = saved.destinations[consumer.destination];
       return {
         destination: consumer.destination,

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_MAX_UNCONFIRMED } from '@syslog-connector/core';
+import { DEFAULT_MAX_UNCONFIRMED } from '@syslog-connector/core/engine';
 import { requireOracle, RsyslogOracle, SyslogReceiver, type SyslogOracle } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConnectorProcess, missing, peakRssMb, readStatus, sequenceNumbers, sleep, startConnector, waitUntil, writeSequenceConfig } from './connector-process.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MAX_UNCONFIRMED } from '@syslog-connector/core';
+import { DEFAULT_MAX_UNCONFIRMED } from '@syslog-connector/core/engine';
 import { SyslogReceiver } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {

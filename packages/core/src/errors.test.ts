@@ -20,3 +20,18 @@ describe('SyslogConnectorError', () => {
     expect(describeError(error)).toBe('closed');
   });
 });
+
+describe('TransportError', () => {
+  it('is recognised across copies of core by its brand and its written count', () => {
+    const foreign = {
+      [Symbol.for('@syslog-connector/SyslogConnectorError')]: true,
+      [Symbol.for('@syslog-connector/TransportError')]: true,
+      code: 'TRANSPORT_CLOSED',
+      written: 2,
+    };
+    expect(TransportError.is(foreign)).toBe(true);
+    expect(TransportError.is({ ...foreign, written: '2' })).toBe(false);
+    expect(TransportError.is(new SyslogConnectorError('TRANSPORT_CLOSED', 'closed'))).toBe(false);
+    expect(TransportError.is(new TransportError('TRANSPORT_CLOSED', 'closed', 0))).toBe(true);
+  });
+});

@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'SHUTDOWN';
 
 const brand = Symbol.for('@syslog-connector/SyslogConnectorError');
+const transportBrand = Symbol.for('@syslog-connector/TransportError');
 
 export interface ErrorDetails {
   /** The config path this error is about, dotted (`destinations.siem.port`). */
@@ -69,15 +70,26 @@ export class SyslogConnectorError extends Error {
 
 /**
  * A transport failed part-way: `written` messages of the batch were confirmed before the failure, so the
- * destination advances its cursor past exactly those and re-sends the rest after reconnecting.
+ * destination advances its cursor past exactly those and re-sends the rest after reconnecting. Recognised by its
+ * brand (`TransportError.is`), never by `instanceof`: a plugin may bring its own copy of core.
  */
 export class TransportError extends SyslogConnectorError {
   readonly written: number;
+  readonly [transportBrand] = true;
 
   constructor(code: ErrorCode, message: string, written: number, details: ErrorDetails = {}) {
     super(code, message, details);
     this.name = 'TransportError';
     this.written = written;
+  }
+
+  /** True for a `TransportError` of any copy of core: its brand and a numeric `written`. */
+  static override is(value: unknown): value is TransportError {
+    return (
+      SyslogConnectorError.is(value) &&
+      (value as unknown as Record<symbol, unknown>)[transportBrand] === true &&
+      typeof (value as { readonly written?: unknown }).written === 'number'
+    );
   }
 }
 

@@ -1,4 +1,16 @@
-import { firstEntryAfter, type AppendResult, type DestinationProgress, type Journal, type JournalEntry, type JournalReadOptions, type SourceDeadLetter } from './journal.js';
+import {
+  firstEntryAfter,
+  type AppendResult,
+  type Backlog,
+  type DestinationProgress,
+  type Journal,
+  type JournalCapabilities,
+  type JournalConsumer,
+  type JournalEntry,
+  type JournalReadOptions,
+  type JournalUsage,
+  type SourceDeadLetter,
+} from './journal.js';
 import type { SecurityEvent } from './security-event.js';
 import type { Checkpoint } from './source.js';
 
@@ -7,6 +19,8 @@ import type { Checkpoint } from './source.js';
  * pipeline and as the in-memory baseline of the end-to-end benchmark.
  */
 export class InMemoryJournal implements Journal {
+  /** Nothing survives a restart, nothing is compacted away (tests read `events`), no disk budget. */
+  readonly capabilities: JournalCapabilities = { durable: false, compaction: false, budget: false };
   readonly #entries: JournalEntry[] = [];
   readonly #keys = new Set<string>();
   readonly #checkpoints = new Map<string, Checkpoint>();
@@ -89,6 +103,32 @@ export class InMemoryJournal implements Journal {
   progress(destination: string): Promise<DestinationProgress> {
     const state = this.#cursor(destination);
     return Promise.resolve({ destination, ...state });
+  }
+
+  backlog(consumer: JournalConsumer): Promise<Backlog> {
+    const wanted = consumer.sources === undefined ? undefined : new Set(consumer.sources);
+    const entries = this.#entries;
+    let events = 0;
+    let oldestTime: number | undefined;
+    for (let i = firstEntryAfter(entries, this.#cursor(consumer.destination).cursor); i < entries.length; i += 1) {
+      const event = (entries[i] as JournalEntry).event;
+      if (wanted !== undefined && !wanted.has(event.source)) continue;
+      events += 1;
+      oldestTime ??= event.time;
+    }
+    return Promise.resolve({ events, oldestTime });
+  }
+
+  setConsumers(_consumers: readonly JournalConsumer[]): Promise<void> {
+    return Promise.resolve();
+  }
+
+  compact(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
+  usage(): Promise<JournalUsage> {
+    return Promise.resolve({ bytes: 0, maxBytes: undefined, policy: 'block', full: false });
   }
 
   close(): Promise<void> {

@@ -1,3 +1,8 @@
+/**
+ * `@syslog-connector/core`: the plugin API — the contracts a source, formatter or transport implements, `define*`,
+ * the services a plugin may ask for, errors, the schema helpers and `z`. Nothing here runs a pipeline: the host's
+ * engine is `@syslog-connector/core/engine`, which plugins may not import. `index.test.ts` lists every export.
+ */
 export { z } from 'zod';
 export * from './security-event.js';
 export * from './service-ref.js';
@@ -12,18 +17,7 @@ export * from './plugin-definition.js';
 export * from './duration.js';
 export * from './byte-size.js';
 export * from './system-clock.js';
-export * from './config/plugin-registry.js';
-export * from './config/config-schema.js';
-export * from './config/config-json-schema.js';
-export * from './config/destination-shared-keys.js';
-export * from './config/admin-config.js';
-export * from './config/config-issues.js';
-export * from './config/config-advice.js';
-export * from './config/load-config.js';
-export * from './pipeline/source-runner.js';
-export * from './pipeline/destination-runner.js';
 export * from './syslog-priority.js';
-export * from './in-memory-journal.js';
 export * from './parse-json.js';
 export * from './source-limits.js';
 export * from './narrowing-windows.js';

@@ -95,10 +95,30 @@ export const JOURNAL_FULL_POLICIES = ['block', 'drop-oldest'] as const;
 export type JournalFullPolicy = (typeof JOURNAL_FULL_POLICIES)[number];
 
 /**
+ * What a journal engine can do, declared rather than probed: the host reads these, never `typeof journal.x`.
+ * Every method of `Journal` exists on every engine; a capability says whether it does real work.
+ */
+export interface JournalCapabilities {
+  /** Events, cursors and checkpoints survive a restart of the process (false: an in-memory journal). */
+  readonly durable: boolean;
+  /** `compact` removes events every consumer has passed (false: it removes nothing and resolves 0). */
+  readonly compaction: boolean;
+  /**
+   * `usage` measures the bytes held against a disk budget, and `full` can turn true under the `block` policy (false:
+   * `usage` resolves `{ bytes: 0, maxBytes: undefined, policy: 'block', full: false }` and the host shows no size).
+   */
+  readonly budget: boolean;
+}
+
+/**
  * The durable journal (DESIGN §2): append-only events, one cursor per destination, source checkpoints stored
- * in the same transaction as the events they cover.
+ * in the same transaction as the events they cover. Every method is required; what an engine cannot do is
+ * declared in `capabilities`. Engines: `SqliteJournal` (`@syslog-connector/store-sqlite`), `InMemoryJournal`
+ * (`@syslog-connector/core/engine`, tests).
  */
 export interface Journal {
+  /** What this engine does for real (see `JournalCapabilities`). */
+  readonly capabilities: JournalCapabilities;
   /** The last checkpoint stored for a source, if any. */
   checkpoint(source: string): Promise<Checkpoint | undefined>;
   /**
@@ -123,14 +143,15 @@ export interface Journal {
   head(): Promise<number>;
   progress(destination: string): Promise<DestinationProgress>;
   /** What a destination has not delivered yet, for status: the count, and the time of the oldest such event. */
-  backlog?(consumer: JournalConsumer): Promise<Backlog>;
+  backlog(consumer: JournalConsumer): Promise<Backlog>;
   /**
    * Declares the destinations that read the journal. Compaction keeps every event one of them still needs;
    * cursors of destinations not listed (removed from the config) no longer hold events back.
    */
-  setConsumers?(consumers: readonly JournalConsumer[]): Promise<void>;
+  setConsumers(consumers: readonly JournalConsumer[]): Promise<void>;
   /** Removes the events every consumer that wants them has passed. Returns how many were removed. */
-  compact?(): Promise<number>;
-  usage?(): Promise<JournalUsage>;
+  compact(): Promise<number>;
+  /** The bytes held against the budget (see `JournalCapabilities.budget`). */
+  usage(): Promise<JournalUsage>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Formatter } from './formatter.js';
 import type { DepRefs, ResolvedDeps } from './service-ref.js';
 import type { Source } from './source.js';
@@ -112,6 +112,24 @@ export const defineTransport = define('transport');
 
 const KINDS: ReadonlySet<string> = new Set<PluginKind>(['source', 'formatter', 'transport']);
 
+/**
+ * What the host reads of a plugin's `options` schema: a zod 4 object schema, recognised by its shape rather than by
+ * `instanceof z.ZodObject`, so a plugin built against another copy of zod (or of core) is accepted. The host only
+ * parses with it and walks its `shape` for `validate --list` and the JSON Schema.
+ */
+export interface ObjectSchemaLike {
+  readonly _zod: { readonly def: { readonly type: 'object' } };
+  readonly shape: Readonly<Record<string, unknown>>;
+  safeParse(input: unknown): unknown;
+}
+
+/** True for a zod 4 object schema of any copy of zod (see `ObjectSchemaLike`). */
+export const isObjectSchema = (value: unknown): value is ObjectSchemaLike => {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { readonly _zod?: { readonly def?: { readonly type?: unknown } }; readonly shape?: unknown; readonly safeParse?: unknown };
+  return v._zod?.def?.type === 'object' && typeof v.shape === 'object' && v.shape !== null && typeof v.safeParse === 'function';
+};
+
 /** True for a value made by `defineSource` / `defineFormatter` / `defineTransport` of any copy of core. */
 export const isPluginDefinition = (value: unknown): value is AnyPluginDefinition => {
   if (typeof value !== 'object' || value === null) return false;
@@ -123,6 +141,6 @@ export const isPluginDefinition = (value: unknown): value is AnyPluginDefinition
     KINDS.has(v.kind) &&
     typeof v.type === 'string' &&
     typeof v.create === 'function' &&
-    v.options instanceof z.ZodObject
+    isObjectSchema(v.options)
   );
 };

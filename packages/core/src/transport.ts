@@ -43,6 +43,13 @@ export interface Transport {
    * window and a SIGKILL of the daemon re-sends at most one window. Absent: the destination's own batch size.
    */
   readonly maxBatch?: number | undefined;
+  /**
+   * Optional. Whether the transport's connection is up, as far as it knows: false once the connection it sent on
+   * closed or failed (it reconnects on the next `send`). The destination reads it before acknowledging its
+   * unconfirmed window: false means the messages sent on the old connection may never have been read, so they are
+   * sent again. Absent (UDP): the transport is taken at its word.
+   */
+  readonly connected?: boolean | undefined;
   send(messages: readonly string[], signal: AbortSignal): Promise<Delivery>;
   /** DNS → connect → TLS handshake, each step reported (`test-connection`). */
   check(signal: AbortSignal): AsyncIterable<CheckStep>;

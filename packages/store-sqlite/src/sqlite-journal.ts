@@ -9,6 +9,7 @@ import {
   type Clock,
   type DestinationProgress,
   type Journal,
+  type JournalCapabilities,
   type SourceDeadLetter,
   type JournalConsumer,
   type JournalEntry,
@@ -213,6 +214,8 @@ const createPrivateFile = (file: string): void => {
  * an operating-system crash or power loss can lose the last transactions, never corrupt the file.
  */
 export class SqliteJournal implements Journal {
+  /** On disk, compacted, measured against `journal.maxSize` (which may be unbounded). */
+  readonly capabilities: JournalCapabilities = { durable: true, compaction: true, budget: true };
   /** Absolute path of the database file. */
   readonly path: string;
   readonly #db: DatabaseSync;

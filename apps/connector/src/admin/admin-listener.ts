@@ -3,7 +3,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { type ConnectorConfig, describeError, type Logger, parseListenAddress, SyslogConnectorError } from '@syslog-connector/core';
+import { describeError, type Logger, SyslogConnectorError } from '@syslog-connector/core';
+import { type ConnectorConfig, parseListenAddress } from '@syslog-connector/core/engine';
 import type { ConnectorStatus } from '../connector.js';
 import { type AdminRoute, AdminRouter, text } from './admin-router.js';
 import { bearerTokenMatches } from './bearer-token.js';

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { type ConnectorConfig, type Logger, type PluginRegistry, systemClock } from '@syslog-connector/core';
+import { type Logger, systemClock } from '@syslog-connector/core';
+import { type ConnectorConfig, type PluginRegistry } from '@syslog-connector/core/engine';
 import type { Container } from 'inversify';
 import type { LoadedConfig } from '../config/load-connector-config.js';
 import { createLogger } from '../logger.js';

@@ -1,4 +1,5 @@
-import type { ConnectorConfig, Journal, JournalFullPolicy, Logger, StateStore } from '@syslog-connector/core';
+import type { Journal, JournalFullPolicy, Logger, StateStore } from '@syslog-connector/core';
+import type { ConnectorConfig } from '@syslog-connector/core/engine';
 import { openStore } from '@syslog-connector/store-sqlite';
 
 /**

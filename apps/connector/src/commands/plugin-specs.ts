@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { readConfigDocument, substituteEnvironment } from '@syslog-connector/core';
+import { readConfigDocument, substituteEnvironment } from '@syslog-connector/core/engine';
 
 /**
  * The `plugins:` list of a config file and the folder its paths are relative to, read without validating the rest:

@@ -1,4 +1,4 @@
-import { configJsonSchema } from '@syslog-connector/core';
+import { configJsonSchema } from '@syslog-connector/core/engine';
 import { buildRegistry } from '../config/load-connector-config.js';
 import { type CommandIo, EXIT, reportError } from './command-context.js';
 import { readPluginSpecs } from './plugin-specs.js';

@@ -1,4 +1,5 @@
-import type { CheckStep, ConnectorConfig } from '@syslog-connector/core';
+import type { CheckStep } from '@syslog-connector/core';
+import type { ConnectorConfig } from '@syslog-connector/core/engine';
 import { ids } from '../container/create-container.js';
 import { hostSecrets } from '../logger.js';
 import { type CommandIo, EXIT } from './command-context.js';

@@ -1,18 +1,17 @@
 import { dirname, resolve } from 'node:path';
+import { collectSecrets, SyslogConnectorError } from '@syslog-connector/core';
 import {
   adviseConfig,
   type ConfigIssue,
   type ConnectorConfig,
   checkDestinationsWithoutTransport,
   checkSourceReferences,
-  collectSecrets,
   composeConfigSchema,
   flattenIssues,
   PluginRegistry,
   readConfigDocument,
   substituteEnvironment,
-  SyslogConnectorError,
-} from '@syslog-connector/core';
+} from '@syslog-connector/core/engine';
 import { hostSecrets } from '../logger.js';
 import { concealer } from './conceal-environment.js';
 import { builtinPlugins } from '../plugins/builtin-plugins.js';

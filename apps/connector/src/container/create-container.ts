@@ -2,13 +2,11 @@ import {
   type AnyPluginDefinition,
   type Clock,
   configPlace,
-  type ConnectorConfig,
   type Formatter,
   type HostIdentity,
   type Logger,
   type Metrics,
   type PluginPlace,
-  type PluginRegistry,
   type ServiceRef,
   type Source,
   type StateStore,
@@ -16,6 +14,7 @@ import {
   SyslogConnectorError,
   type Transport,
 } from '@syslog-connector/core';
+import { type ConnectorConfig, placeError, type PluginRegistry } from '@syslog-connector/core/engine';
 import { Container, type ServiceIdentifier } from 'inversify';
 
 /** The one place a core service ref becomes an inversify identifier (inversify cannot infer through the brand). */
@@ -66,15 +65,21 @@ const bindPlugin = (
   container
     .bind(kindId)
     .toResolvedValue(
-      (...resolved: unknown[]) =>
-        definition.create({
-          ...place,
-          options: options as never,
-          deps: Object.fromEntries(
-            depNames.map((name, i) => [name, depIds[i] === metricsId ? labelledMetrics(resolved[i] as Metrics, ownLabel) : resolved[i]]),
-          ) as never,
-          signal,
-        }),
+      // The host places the plugin's errors at its config path (`placeError`): a plugin may report `tls.ca`.
+      async (...resolved: unknown[]) => {
+        try {
+          return await definition.create({
+            ...place,
+            options: options as never,
+            deps: Object.fromEntries(
+              depNames.map((name, i) => [name, depIds[i] === metricsId ? labelledMetrics(resolved[i] as Metrics, ownLabel) : resolved[i]]),
+            ) as never,
+            signal,
+          });
+        } catch (error) {
+          throw placeError(error, place.configPath);
+        }
+      },
       depIds as never,
     )
     .inSingletonScope()

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type AnyPluginDefinition, type PluginKind, PluginRegistry } from '@syslog-connector/core';
+import { type AnyPluginDefinition, type PluginKind } from '@syslog-connector/core';
+import { PluginRegistry } from '@syslog-connector/core/engine';
 import { builtinPlugins } from './builtin-plugins.js';
 import { loadPluginPackages } from './load-plugin-packages.js';
 

@@ -1,4 +1,5 @@
 import { describeError, SyslogConnectorError, TransportError } from '../errors.js';
+import { placeError } from './place-error.js';
 import type { Formatter } from '../formatter.js';
 import type { Journal, JournalEntry } from '../journal.js';
 import type { Clock, Logger } from '../services.js';
@@ -210,7 +211,7 @@ export class DestinationRunner {
     try {
       await this.#transport.send(messages, signal);
     } catch (error) {
-      const written = error instanceof TransportError ? Math.min(error.written, sent.length) : 0;
+      const written = TransportError.is(error) ? Math.min(error.written, sent.length) : 0;
       if (written > 0) {
         this.#sent((sent[written - 1] as JournalEntry).seq, written);
         // Delivery came back (the new connection took messages) before failing again: that outage ended, a new
@@ -254,7 +255,7 @@ export class DestinationRunner {
         failures += 1;
         this.stats.sendErrors += 1;
         this.stats.lastErrorAt = this.#clock.now();
-        const message = describeError(error);
+        const message = describeError(placeError(error, `destinations.${this.#id}`));
         if (message !== this.stats.lastError) {
           this.#logger.warn(
             { destination: this.#id, error: message, ...(SyslogConnectorError.is(error) ? { code: error.code } : {}) },
@@ -393,13 +394,12 @@ export class DestinationRunner {
   /**
    * True when messages are unacknowledged and the transport says its connection is gone. A stream transport
    * (TCP/TLS) reconnects by itself on the next send, so without this look the window sent on the old connection
-   * would be acknowledged although the server may never have read it. Transports without a `connected` flag
+   * would be acknowledged although the server may never have read it. Transports without `Transport.connected`
    * (UDP) are taken at their word.
    */
   #connectionLost(): boolean {
     if (this.#unacked.length === 0) return false;
-    const connected = (this.#transport as { readonly connected?: unknown }).connected;
-    return connected === false;
+    return this.#transport.connected === false;
   }
 
   /** Moves the cursor over the batches older than the window (all of them when `all`). */

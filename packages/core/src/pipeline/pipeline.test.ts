@@ -365,6 +365,7 @@ describe('SourceRunner with a full journal', () => {
     let full = true;
     let compactions = 0;
     const bounded = Object.assign(journal, {
+      capabilities: { durable: false, compaction: true, budget: true },
       usage: () => Promise.resolve({ bytes: 100, maxBytes: 100, policy: 'block' as const, full }),
       compact: () => {
         compactions += 1;

@@ -1,4 +1,5 @@
 import { describeError, SyslogConnectorError } from '../errors.js';
+import { placeError } from './place-error.js';
 import type { Journal } from '../journal.js';
 import type { Clock, Logger } from '../services.js';
 import type { Source } from '../source.js';
@@ -86,9 +87,9 @@ export class SourceRunner {
   }
 
   async #journalFull(): Promise<boolean> {
-    if (this.#journal.usage === undefined) return false;
+    if (!this.#journal.capabilities.budget) return false;
     if (!(await this.#journal.usage()).full) return false;
-    await this.#journal.compact?.();
+    await this.#journal.compact();
     return (await this.#journal.usage()).full;
   }
 
@@ -104,7 +105,7 @@ export class SourceRunner {
         if (signal.aborted) break;
         failures += 1;
         this.stats.errors += 1;
-        const message = describeError(error);
+        const message = describeError(placeError(error, `sources.${this.#id}`));
         if (message !== this.stats.lastError) {
           this.#logger.error({ source: this.#id, error: message }, 'Source poll failed.');
         }

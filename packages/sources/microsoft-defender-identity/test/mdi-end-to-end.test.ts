@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configPlace, DestinationRunner, SourceRunner, systemClock, type Formatter } from '@syslog-connector/core';
+import { configPlace, systemClock, type Formatter } from '@syslog-connector/core';
+import { DestinationRunner, SourceRunner } from '@syslog-connector/core/engine';
 import { rfc3164Options, Rfc3164Formatter } from '@syslog-connector/format-rfc3164';
 import { rfc5424Options, Rfc5424Formatter } from '@syslog-connector/format-rfc5424';
 import { SqliteJournal } from '@syslog-connector/store-sqlite';

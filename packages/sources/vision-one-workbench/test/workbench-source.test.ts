@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { configPlace, SourceRunner, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
+import { configPlace, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
+import { SourceRunner } from '@syslog-connector/core/engine';
 import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { visionOneWorkbenchSource } from '../src/vision-one-workbench-source.js';
 import { workbenchOptions } from '../src/workbench-options.js';
 import { WorkbenchSource } from '../src/workbench-source.js';
-import { InMemoryJournal as MemoryJournal } from '@syslog-connector/core';
+import { InMemoryJournal as MemoryJournal } from '@syslog-connector/core/engine';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const MINUTE = 60_000;

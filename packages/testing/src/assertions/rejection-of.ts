@@ -1,6 +1,6 @@
 /**
  * Awaits a promise that must reject and returns what it rejected with. With `is`, the rejection must also pass that
- * type guard (`SyslogConnectorError.is`, `(e) => e instanceof TransportError`): anything else is rethrown as it is,
+ * type guard (`SyslogConnectorError.is`, `TransportError.is`): anything else is rethrown as it is,
  * so the test fails on the real error. A promise that resolves fails the test.
  *
  * ```ts

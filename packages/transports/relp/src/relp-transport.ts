@@ -411,7 +411,7 @@ export class RelpTransport implements Transport {
       failure ??= { error, cause };
       rouse();
     };
-    const onBroken = () => stop(session.failure instanceof TransportError ? session.failure : undefined, session.failure);
+    const onBroken = () => stop(TransportError.is(session.failure) ? session.failure : undefined, session.failure);
     const onAbort = () => {
       aborted = true;
       stop(undefined, signal.reason);

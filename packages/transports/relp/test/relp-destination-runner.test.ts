@@ -1,4 +1,5 @@
-import { configPlace, DestinationRunner, InMemoryJournal, systemClock, type Formatter, type SecurityEvent } from '@syslog-connector/core';
+import { configPlace, systemClock, type Formatter, type SecurityEvent } from '@syslog-connector/core';
+import { DestinationRunner, InMemoryJournal } from '@syslog-connector/core/engine';
 import { RecordingLogger, RelpSink } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { relpOptions } from '../src/options.js';

@@ -29,7 +29,7 @@ const transport = (input: Record<string, unknown>, logger = new RecordingLogger(
 const message = (i: number) => `<14>1 2024-01-31T10:00:00.000Z host app - - - message ${i} ünïcødé ✓ 😀`;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => message(from + k));
 
-const rejection = (promise: Promise<unknown>): Promise<TransportError> => rejectionOf(promise, (error) => error instanceof TransportError);
+const rejection = (promise: Promise<unknown>): Promise<TransportError> => rejectionOf(promise, TransportError.is);
 
 /** Polls a condition every 5 ms for at most 5 s. */
 const waitUntil = async (condition: () => boolean): Promise<void> => {

@@ -40,7 +40,7 @@ const transport = (input: Record<string, unknown>, logger = new RecordingLogger(
 const message = (i: number) => `<14>1 2024-01-31T10:00:00.000Z host app - - - message ${i} ünïcødé ✓ 😀`;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => message(from + k));
 
-const rejection = (promise: Promise<unknown>): Promise<TransportError> => rejectionOf(promise, (error) => error instanceof TransportError);
+const rejection = (promise: Promise<unknown>): Promise<TransportError> => rejectionOf(promise, TransportError.is);
 
 const checkSteps = async (t: TlsTransport): Promise<CheckStep[]> => {
   const steps: CheckStep[] = [];
