@@ -10,12 +10,12 @@ import * as api from './index.js';
  */
 const PLUGIN_API = [
   'CEF_TIMESTAMP_KEYS', 'CEF_TIME_FORMS', 'DEFAULT_SOURCE_LIMITS', 'FACILITIES', 'FORMAT_TRUNCATIONS_METRIC', 'JOURNAL_FULL_POLICIES',
-  'MESSAGE_TRUNCATION_KEY', 'PollBudget', 'REDACTED', 'SECRET_WINDOW', 'SecretRedactor', 'SourceLimitError', 'SyslogConnectorError',
+  'MAX_EVENT_TIME', 'MESSAGE_TRUNCATION_KEY', 'PollBudget', 'REDACTED', 'SECRET_WINDOW', 'SecretRedactor', 'SourceLimitError', 'SyslogConnectorError',
   'TransportError', 'byteSize', 'cefTimestampFromEpochMs', 'cefTimestampFromIso', 'collectSecrets', 'configPlace', 'defineFormatter',
   'defineSource', 'defineTransport', 'describeBytes', 'describeError', 'duration', 'facility', 'firstEntryAfter', 'hasEscapedKey',
-  'inspectItem', 'isCefTimestamp', 'isObjectSchema', 'isPluginDefinition', 'isSecretOption', 'itemDeadLetter', 'jsonExcerpt',
+  'inspectItem', 'isCefTimestamp', 'isObjectSchema', 'isPluginDefinition', 'isSecretOption', 'isSecurityEvent', 'itemDeadLetter', 'jsonExcerpt',
   'parseAnswerJson', 'parseByteSize', 'parseDuration', 'parseJson', 'parseJsonSlowly', 'priorityOf', 'readBodyWithin',
-  'readNarrowingWindows', 'secretOption', 'serviceRef', 'services', 'since', 'sourceLimitsOption', 'syslogSeverityOf', 'systemClock', 'z',
+  'readNarrowingWindows', 'secretOption', 'securityEventProblem', 'serviceRef', 'services', 'since', 'sourceLimitsOption', 'syslogSeverityOf', 'systemClock', 'z',
 ];
 
 /** The host's engine (`@syslog-connector/core/engine`). */

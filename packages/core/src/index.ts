@@ -5,6 +5,7 @@
  */
 export { z } from 'zod';
 export * from './security-event.js';
+export * from './event-contract.js';
 export * from './service-ref.js';
 export * from './services.js';
 export * from './errors.js';

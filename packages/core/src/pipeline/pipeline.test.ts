@@ -541,3 +541,22 @@ describe('DestinationRunner under a server that resets the connection every N me
     expect(transport.received.length - 5_000 - (committed - 5_000)).toBeLessThanOrEqual(options.maxUnconfirmed);
   });
 });
+
+describe('SourceRunner and the event contract', () => {
+  it('dead-letters at the source an event that breaks the contract, and stores the rest of its batch', async () => {
+    const journal = new InMemoryJournal();
+    const good = event('wb', 1);
+    const textTime = { ...event('wb', 2), time: '2022-12-05T05:26:45Z' } as unknown as SecurityEvent;
+    const badSeverity = { ...event('wb', 3), record: { ...event('wb', 3).record, severity: 11 } } as unknown as SecurityEvent;
+    const runner = new SourceRunner('wb', listSource([good, textTime, badSeverity, event('wb', 4)]), journal, systemClock, logger, () => undefined);
+    await runner.pollOnce(new AbortController().signal);
+    expect(journal.events.map((e) => e.key)).toEqual(['wb-1', 'wb-4']);
+    expect(runner.stats).toMatchObject({ fetched: 4, stored: 2, deadLettered: 2 });
+    const letters = [...journal.sourceDeadLetters.values()];
+    expect(letters.map((l) => [l.key, l.reason])).toEqual([
+      ['wb-2', 'breaks the SecurityEvent contract: time is 2022-12-05T05:26:45Z, not an integer from 0 to 253402300799999 (epoch ms)'],
+      ['wb-3', 'breaks the SecurityEvent contract: record.severity is 11, not an integer 0–10'],
+    ]);
+    expect(letters[0]?.excerpt).toContain('"key":"wb-2"');
+  });
+});

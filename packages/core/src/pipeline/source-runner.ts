@@ -1,6 +1,9 @@
 import { describeError, SyslogConnectorError } from '../errors.js';
 import { placeError } from './place-error.js';
-import type { Journal } from '../journal.js';
+import { securityEventProblem } from '../event-contract.js';
+import type { Journal, SourceDeadLetter } from '../journal.js';
+import type { SecurityEvent } from '../security-event.js';
+import { itemDeadLetter } from '../source-limits.js';
 import type { Clock, Logger } from '../services.js';
 import type { Source } from '../source.js';
 
@@ -61,16 +64,18 @@ export class SourceRunner {
     this.stats.paused = false;
     const from = await this.#journal.checkpoint(this.#id);
     for await (const batch of this.#source.read(from, signal)) {
+      const { events, broken } = this.#screen(batch.events);
+      const deadLetters = [...(batch.deadLetters ?? []), ...broken];
       // Dead letters first: a crash before the batch re-reads the page, and the journal keeps each letter once.
-      if (batch.deadLetters !== undefined && batch.deadLetters.length > 0) {
-        const stored = await this.#journal.deadLetterAtSource(this.#id, batch.deadLetters);
+      if (deadLetters.length > 0) {
+        const stored = await this.#journal.deadLetterAtSource(this.#id, deadLetters);
         this.stats.deadLettered += stored;
-        for (const letter of batch.deadLetters.slice(0, 10)) {
+        for (const letter of deadLetters.slice(0, 10)) {
           this.#logger.warn({ source: this.#id, key: letter.key, reason: letter.reason }, 'Source item dead-lettered: it cannot become an event; the rest of its page goes on.');
         }
       }
       // Store even an empty batch: its checkpoint moves the window forward.
-      const result = await this.#journal.append(this.#id, batch.events, batch.checkpoint);
+      const result = await this.#journal.append(this.#id, events, batch.checkpoint);
       this.stats.fetched += batch.events.length;
       this.stats.stored += result.appended;
       this.stats.duplicates += result.duplicates;
@@ -84,6 +89,35 @@ export class SourceRunner {
     this.stats.lastPollAt = this.#clock.now();
     this.stats.lastError = undefined;
     return true;
+  }
+
+  /**
+   * The host's check of the event contract (`securityEventProblem`): an event a source yields that breaks it is
+   * dead-lettered here with the reason, so no formatter ever sees one. The rest of the batch goes on.
+   */
+  #screen(events: readonly SecurityEvent[]): { events: readonly SecurityEvent[]; broken: SourceDeadLetter[] } {
+    let broken: SourceDeadLetter[] | undefined;
+    let kept: SecurityEvent[] | undefined;
+    for (const [i, event] of events.entries()) {
+      const problem = securityEventProblem(event);
+      if (problem === undefined) {
+        kept?.push(event);
+        continue;
+      }
+      kept ??= events.slice(0, i);
+      broken ??= [];
+      const reason = `breaks the SecurityEvent contract: ${problem}`;
+      let letter: SourceDeadLetter;
+      try {
+        letter = itemDeadLetter(event, reason, this.#clock.now());
+      } catch {
+        // Not even an excerpt can be written (a BigInt): the key and the reason are kept.
+        letter = itemDeadLetter(null, reason, this.#clock.now());
+      }
+      const key = (event as { readonly key?: unknown }).key;
+      broken.push(typeof key === 'string' && key !== '' && key.length <= 200 ? { ...letter, key } : letter);
+    }
+    return { events: kept ?? events, broken: broken ?? [] };
   }
 
   async #journalFull(): Promise<boolean> {

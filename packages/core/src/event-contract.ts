@@ -1,0 +1,98 @@
+import { CEF_TIME_FORMS, CEF_TIMESTAMP_KEYS, type SecurityEvent } from './security-event.js';
+import { FACILITIES } from './syslog-priority.js';
+
+/** The latest instant a syslog TIMESTAMP (RFC 5424 §6.2.3, four-digit year) can write: 9999-12-31T23:59:59.999Z. */
+export const MAX_EVENT_TIME = 253_402_300_799_999;
+
+/** An extension key as CEF writes it: letters, digits and `_` (CEF keys and vendor-custom keys alike). */
+const EXTENSION_KEY = /^[A-Za-z0-9_]+$/;
+const TIME_FORMS: ReadonlySet<string> = new Set(CEF_TIME_FORMS);
+const RFC5424_PROFILES: ReadonlySet<string> = new Set(['mdi']);
+const HEADER_FIELDS = ['vendor', 'product', 'version', 'signatureId', 'name'] as const;
+
+const isEpochMs = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_EVENT_TIME;
+
+const timestampProblem = (value: unknown): string | undefined => {
+  if (typeof value !== 'object' || value === null) return 'is not a CefTimestamp';
+  const t = value as Record<string, unknown>;
+  if (!isEpochMs(t.epochMs)) return `has epochMs ${String(t.epochMs)}, not an integer from 0 to ${MAX_EVENT_TIME} (epoch ms)`;
+  if (!Number.isInteger(t.ticks) || (t.ticks as number) < 0 || (t.ticks as number) > 9_999) return `has ticks ${String(t.ticks)}, not an integer 0–9999`;
+  if (typeof t.form !== 'string' || !TIME_FORMS.has(t.form)) return `has form ${JSON.stringify(t.form)}, not one of ${CEF_TIME_FORMS.join(', ')}`;
+  return undefined;
+};
+
+/** Why `raw` is not a JSON value (a cycle, a BigInt, undefined, a function, a non-finite number), or undefined. */
+const jsonProblem = (raw: unknown): string | undefined => {
+  const seen = new Set<object>();
+  const walk = (value: unknown, where: string): string | undefined => {
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+    if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${where} is ${String(value)}, not a JSON number`;
+    if (typeof value !== 'object') return `${where} is a ${typeof value}, not a JSON value`;
+    if (seen.has(value)) return `${where} is a cycle`;
+    seen.add(value);
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    for (const [key, child] of entries) {
+      const problem = walk(child, `${where}.${key}`);
+      if (problem !== undefined) return problem;
+    }
+    seen.delete(value);
+    return undefined;
+  };
+  return walk(raw, 'raw');
+};
+
+/**
+ * Why `event` is not a `SecurityEvent` as its type says (DESIGN §3), or undefined when it is one. This is the
+ * contract every formatter may rely on without checking: `time` and every `CefTimestamp.epochMs` integer epoch
+ * milliseconds within four-digit years; `severity` an integer 0–10; the five header fields strings; extension keys
+ * of letters, digits and `_`, each once; a CEF time key (`rt`, `start`, …) holding a `CefTimestamp`; numbers finite; `raw` a
+ * JSON value; a vendor syslog profile with a known facility and a severity 0–7. The host checks every event a source
+ * yields before it is journaled: one that breaks the contract is dead-lettered at the source with this reason, and
+ * no formatter ever sees it.
+ */
+export const securityEventProblem = (event: unknown): string | undefined => {
+  if (typeof event !== 'object' || event === null) return 'the event is not an object';
+  const e = event as Record<string, unknown>;
+  for (const field of ['key', 'source', 'type'] as const) {
+    if (typeof e[field] !== 'string' || e[field] === '') return `${field} is not a non-empty string`;
+  }
+  if (!isEpochMs(e.time)) return `time is ${String(e.time)}, not an integer from 0 to ${MAX_EVENT_TIME} (epoch ms)`;
+  const raw = jsonProblem(e.raw);
+  if (raw !== undefined) return raw;
+  if (typeof e.record !== 'object' || e.record === null) return 'record is not an object';
+  const record = e.record as Record<string, unknown>;
+  for (const field of HEADER_FIELDS) {
+    if (typeof record[field] !== 'string') return `record.${field} is a ${typeof record[field]}, not a string`;
+  }
+  if (!Number.isInteger(record.severity) || (record.severity as number) < 0 || (record.severity as number) > 10) {
+    return `record.severity is ${JSON.stringify(record.severity)}, not an integer 0–10`;
+  }
+  if (!Array.isArray(record.extensions)) return 'record.extensions is not an array';
+  const keys = new Set<string>();
+  for (const [i, extension] of (record.extensions as unknown[]).entries()) {
+    if (!Array.isArray(extension) || extension.length !== 2) return `record.extensions[${i}] is not a [key, value] pair`;
+    const [key, value] = extension as [unknown, unknown];
+    if (typeof key !== 'string' || !EXTENSION_KEY.test(key)) return `record.extensions[${i}] has the key ${JSON.stringify(key)}, not letters, digits and _`;
+    if (keys.has(key)) return `record.extensions[${i}] repeats the key ${key}`;
+    keys.add(key);
+    if (CEF_TIMESTAMP_KEYS.has(key) || (typeof value === 'object' && value !== null)) {
+      const problem = timestampProblem(value);
+      if (problem !== undefined) return `record.extensions[${i}] (${key}) ${problem}`;
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return `record.extensions[${i}] (${key}) is ${String(value)}, not a finite number`;
+    } else if (typeof value !== 'string') {
+      return `record.extensions[${i}] (${key}) is a ${value === null ? 'null' : typeof value}, not text, a number or a CefTimestamp`;
+    }
+  }
+  if (record.syslog !== undefined) {
+    if (typeof record.syslog !== 'object' || record.syslog === null) return 'record.syslog is not an object';
+    const { facility, severity, rfc5424 } = record.syslog as Record<string, unknown>;
+    if (facility !== undefined && !(typeof facility === 'string' && Object.hasOwn(FACILITIES, facility))) return `record.syslog.facility ${JSON.stringify(facility)} is not a syslog facility`;
+    if (severity !== undefined && !(Number.isInteger(severity) && (severity as number) >= 0 && (severity as number) <= 7)) return `record.syslog.severity ${JSON.stringify(severity)} is not an integer 0–7`;
+    if (rfc5424 !== undefined && !(typeof rfc5424 === 'string' && RFC5424_PROFILES.has(rfc5424))) return `record.syslog.rfc5424 ${JSON.stringify(rfc5424)} is not a known profile`;
+  }
+  return undefined;
+};
+
+/** True for a value that keeps the whole `SecurityEvent` contract (see `securityEventProblem`). */
+export const isSecurityEvent = (value: unknown): value is SecurityEvent => securityEventProblem(value) === undefined;
