@@ -30,7 +30,12 @@ export interface Source {
   /** How long the host waits between polls, in milliseconds. */
   readonly pollIntervalMs: number;
   read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch>;
-  /** Checks the API side (name resolution, auth) for `test-connection`. */
+  /**
+   * Optional. One line saying what this source reads, for the host's screens (`validate`, `test-connection`,
+   * `status`): `Vision One workbench alerts from api.xdr.trendmicro.com`. Never a secret. Absent: the source's `type`.
+   */
+  describeTarget?(): string;
+  /** Checks the API side (name resolution, auth) for `test-connection`; each step is printed as the source says. */
   check?(signal: AbortSignal): AsyncIterable<CheckStep>;
   close(): Promise<void>;
 }

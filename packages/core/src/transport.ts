@@ -50,6 +50,12 @@ export interface Transport {
    * sent again. Absent (UDP): the transport is taken at its word.
    */
   readonly connected?: boolean | undefined;
+  /**
+   * Optional. One line saying where this transport sends, in its own terms, for the host's screens (`validate`,
+   * `test-connection`, `send-test`, `status`): `tcp 10.0.0.5:6514`, `unix /run/rsyslog/imptcp.sock`,
+   * `file /var/log/siem.log`. Never a secret. Absent: the host shows the destination's `protocol` alone.
+   */
+  describeTarget?(): string;
   send(messages: readonly string[], signal: AbortSignal): Promise<Delivery>;
   /** DNS → connect → TLS handshake, each step reported (`test-connection`). */
   check(signal: AbortSignal): AsyncIterable<CheckStep>;

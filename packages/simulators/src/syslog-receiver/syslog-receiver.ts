@@ -32,6 +32,11 @@ export interface SyslogReceiverOptions {
   readonly host?: string;
   /** Default 0: an ephemeral port, read it from `port`. */
   readonly port?: number;
+  /**
+   * TCP only: listen on this Unix-domain socket path instead of a host and port (rsyslog's imptcp `path`); `address`
+   * is then the path and `port` 0. The socket file is removed on `stop` and made again on `restart`.
+   */
+  readonly path?: string;
   /** Required for `tls`. */
   readonly tls?: ReceiverTlsOptions;
   /** A frame longer than this closes the connection with a framing error. Default 64 MiB. */
@@ -114,6 +119,7 @@ export class SyslogReceiver {
   private constructor(options: SyslogReceiverOptions) {
     if (options.protocol === 'tls' && options.tls === undefined) throw new TypeError('A TLS receiver needs tls: { key, cert }');
     if (options.protocol === 'tls' && options.framing === 'lf') throw new TypeError('TLS is always octet-counting (RFC 5425 §4.3)');
+    if (options.path !== undefined && options.protocol !== 'tcp') throw new TypeError('Only a tcp receiver listens on a Unix-domain socket path');
     this.#options = options;
     this.protocol = options.protocol;
     this.framing = options.framing ?? 'octet-counting';
@@ -133,7 +139,7 @@ export class SyslogReceiver {
     return this.#port;
   }
 
-  /** The bound address, e.g. `127.0.0.1` or `::1`. */
+  /** The bound address, e.g. `127.0.0.1` or `::1`; the socket path of a Unix-domain receiver. */
   get address(): string {
     return this.#address;
   }
@@ -265,14 +271,20 @@ export class SyslogReceiver {
       return;
     }
     const server = this.protocol === 'tls' ? this.#createTlsServer() : createTcpServer((socket) => this.#onStream(socket, null));
+    const path = this.#options.path;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ port: this.#port, host }, () => {
+      server.listen(path === undefined ? { port: this.#port, host } : { path }, () => {
         server.off('error', reject);
         resolve();
       });
     });
     server.on('error', (error) => this.errors.push(`server: ${error.message}`));
+    if (path !== undefined) {
+      this.#address = path;
+      this.#listening = { kind: 'stream', server };
+      return;
+    }
     const bound = server.address() as AddressInfo;
     this.#port = bound.port;
     this.#address = bound.address;
