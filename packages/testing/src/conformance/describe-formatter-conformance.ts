@@ -5,19 +5,16 @@ import {
   MAX_EVENT_TIME,
   securityEventProblem,
   SyslogConnectorError,
-  isPluginDefinition,
-  services,
-  z,
   type Clock,
   type FormatterDefinition,
   type Formatter,
   type HostIdentity,
   type Logger,
   type SecurityEvent,
-  type StateStore,
 } from '@syslog-connector/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hostileSecurityEvents } from './hostile-security-events.js';
+import { bindSuiteDeps, describeDefinitionChecks, memoryStateStore } from './plugin-harness.js';
 import { RecordingMetrics } from './recording-metrics.js';
 import { FORMATTER_SAMPLE_EVENTS, TREND_WORKBENCH_ALERT_SAMPLE } from './sample-events.js';
 import { visionOneEventCorpus } from './vision-one-event-corpus.js';
@@ -58,14 +55,6 @@ const fixedClock: Clock = {
       const timer = setTimeout(resolve, ms);
       signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
     }),
-};
-
-const memoryStore = (): StateStore => {
-  const values = new Map<string, string>();
-  return {
-    get: async (namespace, key) => values.get(`${namespace}\u0000${key}`),
-    set: async (namespace, key, value) => void values.set(`${namespace}\u0000${key}`, value),
-  };
 };
 
 const withRecord = (patch: Record<string, unknown>): SecurityEvent =>
@@ -137,35 +126,12 @@ export const describeFormatterConformance = (definition: FormatterDefinition, op
     ];
     const hostile = hostileSecurityEvents();
 
-    it('is a formatter plugin definition with a kebab-case type', () => {
-      expect(isPluginDefinition(definition)).toBe(true);
-      expect(definition.kind).toBe('formatter');
-      expect(definition.type).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
-      expect(definition.meta.summary).not.toBe('');
-    });
+    describeDefinitionChecks(definition, 'formatter');
 
     it('is sent only events that keep the SecurityEvent contract', () => {
       for (const event of [...FORMATTER_SAMPLE_EVENTS, ...corpus, ...hostile, ...EDGE_EVENTS.map(([, e]) => e)]) {
         expect(`${event.key}: ${securityEventProblem(event) ?? 'keeps the contract'}`).toBe(`${event.key}: keeps the contract`);
       }
-    });
-
-    it('accepts an empty options object: every key has a default or is optional', () => {
-      expect(definition.options.safeParse({}).success).toBe(true);
-    });
-
-    it('rejects an unknown option key (a strict schema)', () => {
-      const result = definition.options.safeParse({ notAnOption: true });
-      expect(result.success).toBe(false);
-      expect(result.error?.issues.map((issue) => issue.code)).toContain('unrecognized_keys');
-    });
-
-    it('describes every option in its JSON Schema', () => {
-      const schema = z.toJSONSchema(definition.options, { io: 'input' }) as { properties?: Record<string, { description?: string }> };
-      const undescribed = Object.entries(schema.properties ?? {})
-        .filter(([, property]) => (property.description ?? '') === '')
-        .map(([key]) => key);
-      expect(undescribed).toEqual([]);
     });
 
     it.each(invalidOptions.map((invalid) => [label(invalid), invalid] as const))('rejects the options %s', (_, invalid) => {
@@ -179,19 +145,7 @@ export const describeFormatterConformance = (definition: FormatterDefinition, op
 
       const create = async (): Promise<Formatter> => {
         const parsed = definition.options.parse(optionSet);
-        const bound = new Map<symbol, unknown>([
-          [services.host, host],
-          [services.metrics, new RecordingMetrics()],
-          [services.clock, fixedClock],
-          [services.logger, silentLogger],
-          [services.store, memoryStore()],
-        ]);
-        const deps = Object.fromEntries(
-          Object.entries(definition.deps).map(([name, ref]) => {
-            if (!bound.has(ref)) throw new Error(`The conformance suite cannot bind the dependency ${name} (${String(ref)}).`);
-            return [name, bound.get(ref)];
-          }),
-        );
+        const deps = bindSuiteDeps(definition.deps, { host, metrics: new RecordingMetrics(), clock: fixedClock, logger: silentLogger, store: memoryStateStore() });
         return definition.create({ ...configPlace('destinations', 'conformance', process.cwd()), options: parsed, deps, signal: new AbortController().signal });
       };
 

@@ -46,3 +46,5 @@ export {
   type MadeFormatter,
   type ReadmeExamples,
 } from './formatter-test-kit.js';
+export { describeSourceConformance, type SourceConformanceOptions, type SourceConformanceWorld } from './describe-source-conformance.js';
+export { bindSuiteDeps, describeDefinitionChecks, memoryStateStore, type SuiteServices } from './plugin-harness.js';
