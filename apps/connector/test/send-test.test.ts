@@ -54,7 +54,7 @@ describe('syslog-connector send-test', () => {
     const result = await runCli(['send-test', '-c', 'syslog-connector.yaml', '-d', name], { cwd: dir, timeoutMs: 30_000 });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^${name}: sent over ${name} to 127\\.0\\.0\\.1:\\d+ .*\\n  look for: signature id syslog-connector-test, instance sensor-01, sent at \\d{4}-`));
+    expect(result.stdout).toMatch(new RegExp(`^${name}: sent to ${name} 127\\.0\\.0\\.1:\\d+ .*\\n  look for: signature id syslog-connector-test, instance sensor-01, sent at \\d{4}-`));
     const [got] = await (receivers[name] as SyslogReceiver).waitFor(1);
     const cef = got?.parsed?.cef;
     expect(cef).toMatchObject({ signatureId: 'syslog-connector-test', name: 'syslog-connector test message' });

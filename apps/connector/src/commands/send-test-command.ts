@@ -1,5 +1,6 @@
-import type { SecurityEvent } from '@syslog-connector/core';
+import { cefTimestampFromEpochMs, type SecurityEvent } from '@syslog-connector/core';
 import { ids } from '../container/create-container.js';
+import { transportTarget } from '../plugins/plugin-target.js';
 import { type CommandIo, EXIT, reportError } from './command-context.js';
 import { withDestinations } from './destination-selection.js';
 
@@ -20,7 +21,7 @@ export const testEvent = (instance: string, now: number): SecurityEvent => ({
     extensions: [
       ['msg', `Test message from syslog-connector instance ${instance}; if you can read this, delivery works.`],
       ['dvchost', instance],
-      ['rt', now],
+      ['rt', cefTimestampFromEpochMs(now, 'epoch-ms')],
     ],
   },
 });
@@ -38,11 +39,14 @@ export const sendTestCommand = async (configPath: string, io: CommandIo, options
         await transport.send([message], signal);
         // Flush and close now, so that "sent" is only printed once the connection ended cleanly.
         await transport.close();
-        const destination = loaded.config.destinations[id];
-        const protocol = String(destination?.protocol);
+        const protocol = String(loaded.config.destinations[id]?.protocol);
         io.stdout.write(
-          `${id}: sent over ${protocol} to ${String(destination?.address)}:${String(destination?.port)}` +
-            (protocol === 'udp' ? ' (UDP cannot confirm arrival)' : ' (the syslog protocol has no acknowledgement: check the server)') +
+          `${id}: sent to ${transportTarget(transport, protocol)}` +
+            (transport.acknowledged === true
+              ? ' (the server acknowledged it)'
+              : protocol === 'udp'
+                ? ' (UDP cannot confirm arrival)'
+                : ' (the syslog protocol has no acknowledgement: check the server)') +
             `\n  look for: signature id syslog-connector-test, instance ${loaded.config.instance}, sent at ${new Date(now).toISOString()}\n  ${message}\n`,
         );
       } catch (error) {

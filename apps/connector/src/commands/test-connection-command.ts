@@ -1,6 +1,7 @@
 import type { CheckStep } from '@syslog-connector/core';
 import type { ConnectorConfig } from '@syslog-connector/core/engine';
 import { ids } from '../container/create-container.js';
+import { transportTarget } from '../plugins/plugin-target.js';
 import { hostSecrets } from '../logger.js';
 import { type CommandIo, EXIT } from './command-context.js';
 import { selectDestinations, withOneShotContainer } from './destination-selection.js';
@@ -17,6 +18,8 @@ export interface TestConnectionOptions {
 interface SourceReport {
   readonly source: string;
   readonly type: string;
+  /** What the source says it reads (`Source.describeTarget`), else its type. */
+  readonly target: string;
   /** False when the source's plugin has no `check`: nothing was tried, nothing failed. */
   readonly checked: boolean;
   readonly ok: boolean;
@@ -26,8 +29,11 @@ interface SourceReport {
 interface DestinationReport {
   readonly destination: string;
   readonly protocol: string;
-  readonly address: string;
-  readonly port: number;
+  /** What the transport says it sends to (`Transport.describeTarget`: `tcp 10.0.0.5:6514`, `unix /run/x.sock`). */
+  readonly target: string;
+  /** The destination's `address` and `port`, when it has them (network transports). */
+  readonly address?: string;
+  readonly port?: number;
   readonly ok: boolean;
   readonly steps: CheckStep[];
 }
@@ -81,11 +87,13 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
     const sources: SourceReport[] = [];
     for (const id of selection.sources) {
       const type = String(loaded.config.sources[id]?.type);
-      print(`${id}: ${type} (source)\n`);
       const steps: CheckStep[] = [];
       let checked = true;
+      let target = type;
       try {
         const source = await container.getAsync(ids.source, { name: id });
+        target = source.describeTarget?.() ?? type;
+        print(`${id}: ${target} (source)\n`);
         if (source.check === undefined) {
           checked = false;
           print(`  --   not checked: the ${type} plugin has no connection check; its first poll shows in \`status\`\n`);
@@ -96,27 +104,36 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
           }
         }
       } catch (error) {
+        print(`${id}: ${type} (source)\n`);
         const step = setupFailure(error);
         steps.push(step);
         printStep(step);
       }
       // A check that yields nothing proved nothing: only a source with no check at all passes without a step.
-      sources.push({ source: id, type, checked, ok: steps.every((s) => s.ok) && (!checked || steps.length > 0), steps });
+      sources.push({ source: id, type, target, checked, ok: steps.every((s) => s.ok) && (!checked || steps.length > 0), steps });
     }
 
     const destinations: DestinationReport[] = [];
     for (const id of selection.destinations) {
       const destination = loaded.config.destinations[id];
-      const where = { protocol: String(destination?.protocol), address: String(destination?.address), port: Number(destination?.port) };
-      print(`${id}: ${where.protocol} ${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}\n`);
+      const protocol = String(destination?.protocol);
+      const where = {
+        protocol,
+        target: protocol,
+        ...(typeof destination?.address === 'string' ? { address: destination.address } : {}),
+        ...(typeof destination?.port === 'number' ? { port: destination.port } : {}),
+      };
       const steps: CheckStep[] = [];
       try {
         const transport = await container.getAsync(ids.transport, { name: id });
+        where.target = transportTarget(transport, protocol);
+        print(`${id}: ${where.target}\n`);
         for await (const step of transport.check(signal)) {
           steps.push(step);
           printStep(step);
         }
       } catch (error) {
+        print(`${id}: ${where.target}\n`);
         const step = setupFailure(error);
         steps.push(step);
         printStep(step);

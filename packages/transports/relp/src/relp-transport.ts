@@ -112,6 +112,11 @@ export class RelpTransport implements Transport {
   #closed = false;
   #closing: Promise<void> | undefined;
 
+  /** `relp 10.0.0.5:514`: what the host's screens print. */
+  describeTarget(): string {
+    return `relp ${target(this.#destination)}`;
+  }
+
   constructor(place: PluginPlace, options: RelpOptions, deps: RelpTransportDeps) {
     this.#options = options;
     this.#place = place;

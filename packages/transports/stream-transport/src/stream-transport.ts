@@ -16,7 +16,7 @@ import { frameChunk, type StreamFraming } from './frame-message.js';
 import type { StreamConnectionOptions } from './stream-options.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { resolveHost, type ResolvedAddress } from './resolve-host.js';
-import { closedTransportError, shutdownError, streamError, type Destination } from './transport-errors.js';
+import { closedTransportError, shutdownError, streamError, target, type Destination } from './transport-errors.js';
 
 /** The services a `StreamTransport` uses. */
 export interface StreamTransportDeps {
@@ -109,6 +109,11 @@ export class StreamTransport implements Transport {
     this.#logger = deps.logger.child({ destination: place.id, protocol: profile.protocol });
     this.#clock = deps.clock;
     this.#backoff = new ReconnectBackoff(options.reconnect.initialDelay, options.reconnect.maxDelay);
+  }
+
+  /** `tcp 10.0.0.5:6514`, `tls [::1]:6514`: what the host's screens print. */
+  describeTarget(): string {
+    return `${this.#profile.protocol} ${target(this.#destination)}`;
   }
 
   /** True while a connection is open and not known to be broken. */

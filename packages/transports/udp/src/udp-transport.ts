@@ -64,6 +64,11 @@ export class UdpTransport implements Transport {
   #sending: Promise<unknown> = Promise.resolve();
   #closed = false;
 
+  /** `udp 10.0.0.5:514`: what the host's screens print. */
+  describeTarget(): string {
+    return `udp ${target(this.#destination)}`;
+  }
+
   constructor(place: PluginPlace, options: UdpOptions, deps: UdpTransportDeps) {
     this.#id = place.id;
     this.#options = options;
