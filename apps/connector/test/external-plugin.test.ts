@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SyslogReceiver } from '@syslog-connector/testing';
@@ -59,6 +59,18 @@ describe('a plugin package from the config', () => {
     await writeFile(path, config(pluginPath));
     const result = await runCli(['validate', '-c', path]);
     expect(result.code).toBe(0);
+  });
+
+  it('gives a plugin copied next to the config, with no node_modules of its own, the host\'s core', async () => {
+    // A built plugin alone in a folder: its `import … from '@syslog-connector/core'` resolves to the host's copy.
+    await copyFile(join(process.cwd(), '../../examples/format-json-example/dist/index.js'), join(dir, 'json-plugin.js'));
+    const path = join(dir, 'config.yaml');
+    await writeFile(path, config('./json-plugin.js'));
+    const result = await runCli(['send-test', '-c', path], { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [message] = await receiver.waitFor(1, 5_000);
+    expect(JSON.parse(message?.raw ?? '{}')).toMatchObject({ host: 'plugin-host', type: 'test-message' });
   });
 
   it('names the entry and the fix when a plugin cannot be loaded', async () => {

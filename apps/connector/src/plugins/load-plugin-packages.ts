@@ -1,9 +1,44 @@
-import { createRequire } from 'node:module';
+import { createRequire, registerHooks } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AnyPluginDefinition, isPluginDefinition, SyslogConnectorError } from '@syslog-connector/core';
 
 const isPath = (spec: string) => spec.startsWith('.') || isAbsolute(spec);
+
+const CORE = '@syslog-connector/core';
+let coreShared = false;
+
+/**
+ * Makes every `import '@syslog-connector/core'` (and its subpaths) resolve to the host's own copy, whoever imports
+ * it: a plugin loaded by path from a folder without `node_modules`, or installed by name with a core of its own,
+ * gets the host's core — one copy, one set of brands, one zod. Registered once, before the first plugin loads
+ * (Node's synchronous module hooks, `module.registerHooks`).
+ */
+export const shareCoreWithPlugins = (): void => {
+  if (coreShared) return;
+  coreShared = true;
+  const hostCore = new Map<string, string>();
+  const resolveHost = (specifier: string): string => {
+    let url = hostCore.get(specifier);
+    if (url === undefined) {
+      url = import.meta.resolve(specifier);
+      hostCore.set(specifier, url);
+    }
+    return url;
+  };
+  registerHooks({
+    resolve: (specifier, context, nextResolve) => {
+      if (specifier === CORE || specifier.startsWith(`${CORE}/`)) {
+        try {
+          return { url: resolveHost(specifier), shortCircuit: true };
+        } catch {
+          // A subpath the host's core does not export: let Node say so for the importer.
+        }
+      }
+      return nextResolve(specifier, context);
+    },
+  });
+};
 
 /** A plugin definition from the `plugins:` list: the entry that named it (`origin`, at `index`) and its module file. */
 export interface LoadedPlugin {
@@ -15,7 +50,8 @@ export interface LoadedPlugin {
 
 /**
  * Loads the plugin packages named in the config's `plugins:` list. A name is resolved like an import from the
- * config file's folder; a path (./x, /x) is taken relative to it. The module's default export must be a
+ * config file's folder; a path (./x, /x) is taken relative to it. Either way the plugin's `@syslog-connector/core`
+ * is the host's (`shareCoreWithPlugins`). The module's default export must be a
  * plugin definition (or a list of them); anything else is a clear error naming the entry.
  */
 export const loadPluginPackages = async (
@@ -34,6 +70,7 @@ export const loadPluginPackages = async (
     }
     throw new Error(`Cannot find package '${spec}' next to the config file or the connector`);
   };
+  if (specs.length > 0) shareCoreWithPlugins();
   const loaded: LoadedPlugin[] = [];
   for (const [index, spec] of specs.entries()) {
     const path = `plugins[${index}]`;
