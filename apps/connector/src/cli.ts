@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '@syslog-connector/core';
 import { DEFAULT_CONFIG_PATH, EXIT, processIo } from './commands/command-context.js';
+import { newCommand } from './commands/new-command.js';
 import { pluginsCommand } from './commands/plugins-command.js';
 import { runCommand } from './commands/run-command.js';
 import { schemaCommand } from './commands/schema-command.js';
@@ -45,6 +46,13 @@ export const createProgram = (setExit: (code: number) => void): Command => {
     .addOption(config())
     .option('--json', 'machine-readable report')
     .action(async (opts: { config: string; json?: boolean }) => setExit(await statusCommand(opts.config, processIo, { json: opts.json === true })));
+  program
+    .command('new')
+    .description('write a new plugin package (source, formatter or transport) that builds, lints and runs its conformance suite with npm alone')
+    .argument('<kind>', 'source, formatter or transport')
+    .argument('<name>', 'kebab-case; the plugin\'s type')
+    .option('--dir <folder>', 'where to write it (default ./syslog-connector-<kind>-<name>)')
+    .action(async (kind: string, name: string, opts: { dir?: string }) => setExit(await newCommand(kind, name, opts, processIo)));
   program
     .command('validate')
     .description('exit 0 if the config is valid, 1 with every error listed')

@@ -58,10 +58,10 @@ export class UnixSocketTransport implements Transport {
     try {
       const connection = await this.#connect(signal);
       connection.socket.destroy();
-      yield { step: 'connect', ok: true, detail: `connected to ${this.#path}`, durationMs: performance.now() - started };
+      yield { step: 'connect', ok: true, detail: `connected to ${this.#path}`, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       const hint = TransportError.is(error) ? error.hint : undefined;
-      yield { step: 'connect', ok: false, detail: (error as Error).message, ...(hint === undefined ? {} : { hint }), durationMs: performance.now() - started };
+      yield { step: 'connect', ok: false, detail: (error as Error).message, ...(hint === undefined ? {} : { hint }), durationMs: Math.round(performance.now() - started) };
     }
   }
 

@@ -8,3 +8,4 @@ export * from './oracles/index.js';
 export * from './conformance/index.js';
 export * from './assertions/index.js';
 export * from './machine/index.js';
+export * from './file-sink/index.js';

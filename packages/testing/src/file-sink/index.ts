@@ -1,0 +1,1 @@
+export { FileSink } from './file-sink.js';
