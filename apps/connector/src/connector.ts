@@ -135,6 +135,19 @@ export const DEFAULT_DELIVERY_BATCH = 1_000;
 
 const DEFAULT_CONFIRM_WINDOW_MS = 2_000;
 
+/**
+ * Sources started together do not all poll at once (issue #20: a thousand tenants on one daemon): the n-th of them
+ * polls first `n × min(pollInterval / count, POLL_START_STEP_MS)` after the start, so the first polls of many sources
+ * spread evenly over their interval, and a few sources still begin within seconds. Each later wait varies by
+ * `POLL_JITTER` either way, so sources that fell into step (an outage that ended for all of them at once) drift
+ * apart again.
+ */
+export const POLL_START_STEP_MS = 1_000;
+export const POLL_JITTER = 0.05;
+
+const firstPollDelayMs = (source: Source, index: number, count: number): number =>
+  Math.round(index * Math.min(source.pollIntervalMs / Math.max(count, 1), POLL_START_STEP_MS));
+
 /** What a reload changed; `needsRestart` lists the config keys that changed but apply only at the next start. */
 export interface ReloadResult {
   readonly sources: ReloadChanges;
@@ -258,7 +271,7 @@ export class Connector {
     const sources = await this.#prepareSources(config, registry, Object.keys(config.sources));
     await journal.setConsumers?.(destinations.map((d) => consumerOf(d)));
     for (const prepared of destinations) this.#startDestination(prepared);
-    for (const prepared of sources) this.#startSource(prepared);
+    sources.forEach((prepared, index) => this.#startSource(prepared, firstPollDelayMs(prepared.source, index, sources.length)));
     this.#maintenanceRun = this.#maintain(this.#maintenance.signal);
     await this.#checkCertificates([...this.#destinations.keys()]);
     logger.info(
@@ -329,7 +342,7 @@ export class Connector {
     const running = [...this.#destinations.values()].map((d) => d.consumer);
     await journal.setConsumers?.([...running, ...preparedDestinations.map((d) => consumerOf(d))]);
     for (const prepared of preparedDestinations) this.#startDestination(prepared);
-    for (const prepared of preparedSources) this.#startSource(prepared);
+    preparedSources.forEach((prepared, index) => this.#startSource(prepared, firstPollDelayMs(prepared.source, index, preparedSources.length)));
     for (const id of destinations.removed) this.#certificates.delete(id);
     await this.#checkCertificates([...destinations.added, ...destinations.changed]);
 
@@ -446,12 +459,20 @@ export class Connector {
     return prepared;
   }
 
-  #startSource(prepared: PreparedSource): void {
+  #startSource(prepared: PreparedSource, firstPollDelay = 0): void {
     const { journal, logger } = this.#options;
     const { id, source, controller } = prepared;
-    const runner = new SourceRunner(id, source, journal, this.#clock, logger.child({ source: id }), () => {
-      for (const destination of this.#destinations.values()) destination.runner.notify();
-    });
+    const runner = new SourceRunner(
+      id,
+      source,
+      journal,
+      this.#clock,
+      logger.child({ source: id }),
+      () => {
+        for (const destination of this.#destinations.values()) destination.runner.notify();
+      },
+      { firstPollDelayMs: firstPollDelay, jitter: POLL_JITTER },
+    );
     this.#sources.set(id, { id, settings: prepared.settings, container: prepared.container, controller, runner, run: runner.run(controller.signal) });
   }
 

@@ -27,3 +27,4 @@ export * from './in-memory-journal.js';
 export * from './parse-json.js';
 export * from './source-limits.js';
 export * from './narrowing-windows.js';
+export * from './request-gate.js';
