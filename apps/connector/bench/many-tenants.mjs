@@ -8,7 +8,8 @@
 //
 //   node bench/many-tenants.mjs [--sources 1000] [--alerts 5] [--interval 30] [--duration 200] [--delay 50]
 //                               [--label today] [--config-extra 'key: value'] [--source-extra 'key: value']
-//                               [--cli /copy/of/apps/connector/dist/cli.js] [--snapshot-at 90 --snapshot-dir DIR] [--keep]
+//                               [--cli /copy/of/apps/connector/dist/cli.js] [--snapshot-at 90 --snapshot-dir DIR]
+//                               [--memory-log FILE] [--node-option=--flag] [--keep]
 //
 // Prints a readable report and one JSON line (`RESULT {…}`). Needs `pnpm build` first (it runs dist/cli.js).
 import { spawn } from 'node:child_process';
@@ -35,6 +36,10 @@ const { values: args } = parseArgs({
     // Where the memory goes: a heap snapshot of the daemon this many seconds after its start, into --snapshot-dir.
     'snapshot-at': { type: 'string' },
     'snapshot-dir': { type: 'string', default: tmpdir() },
+    // process.memoryUsage() of the daemon every 5 s into this file (bench/memory-probe.mjs, preloaded).
+    'memory-log': { type: 'string' },
+    // More options for the daemon's node (e.g. --max-semi-space-size=1), to try what changes the figures.
+    'node-option': { type: 'string', multiple: true },
   },
 });
 const SOURCES = Number(args.sources);
@@ -75,8 +80,16 @@ writeFileSync(config, lines.join('\n'));
 
 const started = Date.now();
 const snapshotAt = args['snapshot-at'] === undefined ? undefined : Number(args['snapshot-at']);
-const nodeArgs = snapshotAt === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['snapshot-dir']}`];
-const child = spawn(process.execPath, [...nodeArgs, CLI, 'run', '-c', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+const nodeArgs = [
+  ...(snapshotAt === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['snapshot-dir']}`]),
+  ...(args['memory-log'] === undefined ? [] : [`--import=${fileURLToPath(new URL('./memory-probe.mjs', import.meta.url))}`]),
+  ...(args['node-option'] ?? []),
+];
+const child = spawn(process.execPath, [...nodeArgs, CLI, 'run', '-c', config], {
+  cwd: dir,
+  stdio: ['ignore', 'ignore', 'pipe'],
+  env: { ...process.env, ...(args['memory-log'] === undefined ? {} : { MANY_TENANTS_MEMORY_LOG: args['memory-log'] }) },
+});
 let logBytes = 0;
 let errorLines = 0;
 child.stderr.on('data', (chunk) => {

@@ -4,7 +4,7 @@ import { createLogger } from '../logger.js';
 import { Connector } from '../connector.js';
 import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
 import { openJournal } from './open-journal.js';
-import { summarizeStatus } from './status-command.js';
+import { loggedStatus, summarizeStatus } from './status-command.js';
 
 export interface RunOptions {
   /** Stop by itself after this long (tests, demos); default: run until SIGINT/SIGTERM. */
@@ -74,7 +74,7 @@ const runDaemon = async (configPath: string, io: CommandIo, options: RunOptions,
   await reloader.follow();
   const statusTimer = setInterval(() => {
     connector.status().then(
-      (status) => logger.info({ status }, `Status: ${summarizeStatus(status)}`),
+      (status) => logger.info({ status: loggedStatus(status) }, `Status: ${summarizeStatus(status)}`),
       (error: unknown) => logger.warn({ error: (error as Error).message }, 'Status unavailable.'),
     );
   }, options.statusIntervalMs ?? 60_000);
