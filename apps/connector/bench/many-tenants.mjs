@@ -9,7 +9,7 @@
 //   node bench/many-tenants.mjs [--sources 1000] [--alerts 5] [--interval 30] [--duration 200] [--delay 50]
 //                               [--label today] [--config-extra 'key: value'] [--source-extra 'key: value']
 //                               [--cli /copy/of/apps/connector/dist/cli.js] [--snapshot-at 90 --snapshot-dir DIR]
-//                               [--memory-log FILE] [--node-option=--flag] [--keep]
+//                               [--memory-log FILE] [--allocation-profile FILE:FROM:TO] [--node-option=--flag] [--keep]
 //
 // Prints a readable report and one JSON line (`RESULT {…}`). Needs `pnpm build` first (it runs dist/cli.js).
 import { spawn } from 'node:child_process';
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     'config-extra': { type: 'string', multiple: true, default: [] },
     'source-extra': { type: 'string', multiple: true, default: [] },
     keep: { type: 'boolean', default: false },
+    // What the RSS is made of at this second: /proc/<pid>/smaps summed by mapping (V8 heap spaces show as anon).
+    'smaps-at': { type: 'string' },
     // Another build of the daemon (a copy of the tree before a change), run against this stand-in: the baseline.
     cli: { type: 'string' },
     // Where the memory goes: a heap snapshot of the daemon this many seconds after its start, into --snapshot-dir.
@@ -38,6 +40,8 @@ const { values: args } = parseArgs({
     'snapshot-dir': { type: 'string', default: tmpdir() },
     // process.memoryUsage() of the daemon every 5 s into this file (bench/memory-probe.mjs, preloaded).
     'memory-log': { type: 'string' },
+    // FILE:FROM:TO — every allocation between FROM and TO seconds after start, sampled (bench/memory-probe.mjs).
+    'allocation-profile': { type: 'string' },
     // More options for the daemon's node (e.g. --max-semi-space-size=1), to try what changes the figures.
     'node-option': { type: 'string', multiple: true },
   },
@@ -82,13 +86,17 @@ const started = Date.now();
 const snapshotAt = args['snapshot-at'] === undefined ? undefined : Number(args['snapshot-at']);
 const nodeArgs = [
   ...(snapshotAt === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['snapshot-dir']}`]),
-  ...(args['memory-log'] === undefined ? [] : [`--import=${fileURLToPath(new URL('./memory-probe.mjs', import.meta.url))}`]),
+  ...(args['memory-log'] === undefined && args['allocation-profile'] === undefined ? [] : [`--import=${fileURLToPath(new URL('./memory-probe.mjs', import.meta.url))}`]),
   ...(args['node-option'] ?? []),
 ];
 const child = spawn(process.execPath, [...nodeArgs, CLI, 'run', '-c', config], {
   cwd: dir,
   stdio: ['ignore', 'ignore', 'pipe'],
-  env: { ...process.env, ...(args['memory-log'] === undefined ? {} : { MANY_TENANTS_MEMORY_LOG: args['memory-log'] }) },
+  env: {
+    ...process.env,
+    ...(args['memory-log'] === undefined ? {} : { MANY_TENANTS_MEMORY_LOG: args['memory-log'] }),
+    ...(args['allocation-profile'] === undefined ? {} : { MANY_TENANTS_ALLOCATION_PROFILE: args['allocation-profile'] }),
+  },
 });
 let logBytes = 0;
 let errorLines = 0;
@@ -107,6 +115,22 @@ const status = () => {
   return { rssMb: kib('VmRSS') / 1024, hwmMb: kib('VmHWM') / 1024, cpuTicks: Number(fields[11]) + Number(fields[12]) };
 };
 
+/** Resident kB per mapping name (anonymous ones by size class), the largest first. */
+const smapsSummary = (pid) => {
+  const groups = new Map();
+  let name = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'latin1').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header !== null) {
+      name = header[1] === '' ? '[anon]' : header[1].replace(/^.*\/(node_modules|lib)\//, '');
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss !== null) groups.set(name, (groups.get(name) ?? 0) + Number(rss[1]));
+  }
+  return [...groups].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, kb]) => `${(kb / 1024).toFixed(1)} MB ${n}`);
+};
+let smaps;
 const samples = [];
 const expected = SOURCES * ALERTS;
 let deliveredAt;
@@ -122,6 +146,7 @@ while (Date.now() < deadline) {
   }
   samples.push(sample);
   if (snapshotAt !== undefined && sample.t >= snapshotAt && samples.at(-2)?.t < snapshotAt) child.kill('SIGUSR2');
+  if (args['smaps-at'] !== undefined && smaps === undefined && sample.t >= Number(args['smaps-at'])) smaps = smapsSummary(child.pid);
   if (deliveredAt === undefined && receiver.messages.length >= expected) deliveredAt = sample.t;
   if (firstPollsDoneAt === undefined && tenants.every((t) => t.firstRequestAt !== undefined)) firstPollsDoneAt = sample.t;
 }
@@ -190,4 +215,5 @@ out.write(`  delivered ${result.delivered}/${expected}${deliveredAt === undefine
 const fp = result.firstPolls;
 out.write(`  first polls: ${fp.asked} tenants from ${fp.firstS}s to ${fp.lastS}s (p50 ${fp.p50S}s, p90 ${fp.p90S}s); per tenth of the interval ${fp.perTenthOfInterval.join(' ')}; at most ${fp.mostInOneSecond} in one second\n`);
 out.write(`  at most ${peakInFlight} requests in flight at the stand-in\n`);
+if (smaps !== undefined) out.write(`  resident at ${args['smaps-at']}s by mapping: ${smaps.join('; ')}\n`);
 out.write(`RESULT ${JSON.stringify({ ...result, samples: undefined })}\n`);

@@ -16,3 +16,21 @@ if (file !== undefined) {
     );
   }, 5_000).unref();
 }
+
+// MANY_TENANTS_ALLOCATION_PROFILE=FILE:FROM:TO: a sampling profile of every allocation (kept or collected) between
+// FROM and TO seconds after start, written to FILE (.heapprofile, for DevTools or a summary): what makes garbage.
+const allocation = process.env.MANY_TENANTS_ALLOCATION_PROFILE;
+if (allocation !== undefined) {
+  const [out, from, to] = allocation.split(':');
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  setTimeout(async () => {
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    setTimeout(async () => {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(out, JSON.stringify(profile));
+    }, (Number(to) - Number(from)) * 1_000).unref();
+  }, Number(from) * 1_000).unref();
+}

@@ -28,3 +28,4 @@ export * from './parse-json.js';
 export * from './source-limits.js';
 export * from './narrowing-windows.js';
 export * from './request-gate.js';
+export * from './request-signal.js';

@@ -21,6 +21,7 @@ import {
   type SourceLimits,
   apiHostGate,
   type ApiHostGate,
+  requestSignal,
   tenantKey,
 } from '@syslog-connector/core';
 import { DEFAULT_RETRY_POLICY, RetryAfterBackoff, type RetryPolicy } from './retry-after-backoff.js';
@@ -295,11 +296,11 @@ export class VisionOneClient {
     let response: Response;
     let text: string;
     let bytes: number;
+    // The whole exchange, body included, shares one time limit; released as soon as it ends (requestSignal).
+    const request = requestSignal(signal, this.#timeoutMs);
     try {
-      // The whole exchange, body included, shares one time limit.
-      const timeout = AbortSignal.timeout(this.#timeoutMs);
       // `manual`: a redirect is reported, never followed with the API key to wherever it points.
-      response = await fetch(url, { headers, signal: AbortSignal.any([signal, timeout]), redirect: 'manual' });
+      response = await fetch(url, { headers, signal: request.signal, redirect: 'manual' });
       // Streamed under a limit, never `response.text()`: a 2xx body may be as large as the poll has left; an error
       // body is only read for its message.
       const ok = response.status >= 200 && response.status < 300;
@@ -318,6 +319,8 @@ export class VisionOneClient {
           ? `no answer within ${this.#timeoutMs} ms`
           : `a network error (${networkCause(error)})`;
       return { ok: false, reason, retryAfter: null, status: undefined };
+    } finally {
+      request.release();
     }
 
     if (response.status >= 200 && response.status < 300) {
