@@ -45,7 +45,19 @@ export const createProgram = (setExit: (code: number) => void): Command => {
     .description('per source and destination: last poll, delivered, lag, reconnects, dropped, last error')
     .addOption(config())
     .option('--json', 'machine-readable report')
-    .action(async (opts: { config: string; json?: boolean }) => setExit(await statusCommand(opts.config, processIo, { json: opts.json === true })));
+    .option('--source <glob>', 'only the sources whose id matches (* and ?; repeat for more)', (glob: string, globs: string[] = []) => [...globs, glob])
+    .option('--problems', 'only the sources that fail, are paused or have dead letters')
+    .option('--all', 'every source, however many (past 10 the report shows totals and the worst 5)')
+    .action(async (opts: { config: string; json?: boolean; source?: string[]; problems?: boolean; all?: boolean }) =>
+      setExit(
+        await statusCommand(opts.config, processIo, {
+          json: opts.json === true,
+          ...(opts.source === undefined ? {} : { sources: opts.source }),
+          problems: opts.problems === true,
+          all: opts.all === true,
+        }),
+      ),
+    );
   program
     .command('new')
     .description('write a new plugin package (source, formatter or transport) that builds, lints and runs its conformance suite with npm alone')

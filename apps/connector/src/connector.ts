@@ -123,7 +123,10 @@ export interface ConnectorOptions {
   readonly batchSize?: number;
   /** See `DestinationRunnerOptions.confirmWindowMs`. Default 2 s. */
   readonly confirmWindowMs?: number;
-  /** How often delivered events are compacted away and counters saved for `status`. Default 1 s. */
+  /**
+   * How often delivered events are compacted away and counters saved for `status`. Default 1 s, or
+   * `MAINTENANCE_MS_PER_SOURCE` per running source when that is longer (10 s for 1,000 sources).
+   */
   readonly maintenanceIntervalMs?: number;
 }
 
@@ -136,6 +139,27 @@ export interface ConnectorOptions {
 export const DEFAULT_DELIVERY_BATCH = 1_000;
 
 const DEFAULT_CONFIRM_WINDOW_MS = 2_000;
+
+/**
+ * Sources started together do not all poll at once (issue #20: a thousand tenants on one daemon): the n-th of them
+ * polls first `n × min(pollInterval / count, POLL_START_STEP_MS)` after the start, so the first polls of many sources
+ * spread evenly over their interval, and a few sources still begin within seconds. Each later wait varies by
+ * `POLL_JITTER` either way, so sources that fell into step (an outage that ended for all of them at once) drift
+ * apart again.
+ */
+export const POLL_START_STEP_MS = 1_000;
+/**
+ * The maintenance round (compaction, and the counters `syslog-connector status` reads) costs in proportion to the
+ * sources: saving a thousand sources' counters every second was 44 % of an idle daemon's allocations and compaction
+ * another 14 % (apps/connector/bench, issue #20). So the round runs every second up to 100 sources and every
+ * 10 ms per source above (10 s for 1,000); a journal at its budget still compacts at once (`SourceRunner`), and the
+ * daemon's own status (admin API, metrics, status line) is live whatever the interval.
+ */
+export const MAINTENANCE_MS_PER_SOURCE = 10;
+export const POLL_JITTER = 0.05;
+
+const firstPollDelayMs = (source: Source, index: number, count: number): number =>
+  Math.round(index * Math.min(source.pollIntervalMs / Math.max(count, 1), POLL_START_STEP_MS));
 
 /** What a reload changed; `needsRestart` lists the config keys that changed but apply only at the next start. */
 export interface ReloadResult {
@@ -260,7 +284,7 @@ export class Connector {
     const sources = await this.#prepareSources(config, registry, Object.keys(config.sources));
     await journal.setConsumers(destinations.map((d) => consumerOf(d)));
     for (const prepared of destinations) this.#startDestination(prepared);
-    for (const prepared of sources) this.#startSource(prepared);
+    sources.forEach((prepared, index) => this.#startSource(prepared, firstPollDelayMs(prepared.source, index, sources.length)));
     this.#maintenanceRun = this.#maintain(this.#maintenance.signal);
     await this.#checkCertificates([...this.#destinations.keys()]);
     logger.info(
@@ -331,7 +355,7 @@ export class Connector {
     const running = [...this.#destinations.values()].map((d) => d.consumer);
     await journal.setConsumers([...running, ...preparedDestinations.map((d) => consumerOf(d))]);
     for (const prepared of preparedDestinations) this.#startDestination(prepared);
-    for (const prepared of preparedSources) this.#startSource(prepared);
+    preparedSources.forEach((prepared, index) => this.#startSource(prepared, firstPollDelayMs(prepared.source, index, preparedSources.length)));
     for (const id of destinations.removed) this.#certificates.delete(id);
     await this.#checkCertificates([...destinations.added, ...destinations.changed]);
 
@@ -448,12 +472,22 @@ export class Connector {
     return prepared;
   }
 
-  #startSource(prepared: PreparedSource): void {
+  #startSource(prepared: PreparedSource, firstPollDelay = 0): void {
     const { journal, logger } = this.#options;
     const { id, source, controller } = prepared;
-    const runner = new SourceRunner(id, source, journal, this.#clock, logger.child({ source: id }), () => {
-      for (const destination of this.#destinations.values()) destination.runner.notify();
-    });
+    const runner = new SourceRunner(
+      id,
+      source,
+      journal,
+      this.#clock,
+      // Not a child logger per source: the runner names its source in every line, and a thousand pino children
+      // (each compiling the redaction paths) were 9 MB of garbage at start and a few kB each for good.
+      logger,
+      () => {
+        for (const destination of this.#destinations.values()) destination.runner.notify();
+      },
+      { firstPollDelayMs: firstPollDelay, jitter: POLL_JITTER },
+    );
     this.#sources.set(id, { id, settings: prepared.settings, container: prepared.container, controller, runner, run: runner.run(controller.signal) });
   }
 
@@ -528,7 +562,7 @@ export class Connector {
     let certificatesCheckedAt = this.#clock.now();
     while (!signal.aborted) {
       try {
-        await this.#clock.sleep(this.#options.maintenanceIntervalMs ?? 1_000, signal);
+        await this.#clock.sleep(this.#options.maintenanceIntervalMs ?? Math.max(1_000, this.#sources.size * MAINTENANCE_MS_PER_SOURCE), signal);
       } catch {
         return;
       }

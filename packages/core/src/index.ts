@@ -22,3 +22,5 @@ export * from './syslog-priority.js';
 export * from './parse-json.js';
 export * from './source-limits.js';
 export * from './narrowing-windows.js';
+export * from './request-gate.js';
+export * from './request-signal.js';

@@ -249,6 +249,13 @@ export class SqliteJournal implements Journal {
   readonly #keyRetentionMs: number;
   #lastKeyPrune = 0;
   readonly #recent: RecentEvents;
+  /**
+   * Per source, the bound its delivered events were last removed through (issue #20): compaction runs every second,
+   * and with a thousand sources, asking SQLite twice per source each time was most of an idle daemon's CPU. A
+   * source whose bound has not moved has nothing new to remove.
+   */
+  readonly #compactedThrough = new Map<string, number>();
+  #compactStatements: { readonly copyKeys: StatementSync; readonly remove: StatementSync } | undefined;
 
   private constructor(db: DatabaseSync, path: string, options: SqliteJournalOptions) {
     this.#db = db;
@@ -707,10 +714,12 @@ export class SqliteJournal implements Journal {
 
   /** Deletes a source's events up to `bound`, keeping their keys (recent ones) for de-duplication. */
   #removeDelivered(source: string, bound: number): number {
-    this.#db
-      .prepare('INSERT OR IGNORE INTO compacted_keys (source, key, at) SELECT source, key, ? FROM events WHERE source = ? AND seq <= ?')
-      .run(this.#now(), source, bound);
-    return Number(this.#db.prepare('DELETE FROM events WHERE source = ? AND seq <= ?').run(source, bound).changes);
+    this.#compactStatements ??= {
+      copyKeys: this.#db.prepare('INSERT OR IGNORE INTO compacted_keys (source, key, at) SELECT source, key, ? FROM events WHERE source = ? AND seq <= ?'),
+      remove: this.#db.prepare('DELETE FROM events WHERE source = ? AND seq <= ?'),
+    };
+    this.#compactStatements.copyKeys.run(this.#now(), source, bound);
+    return Number(this.#compactStatements.remove.run(source, bound).changes);
   }
 
   #compactSync(): { removed: number; through: number } {
@@ -720,7 +729,10 @@ export class SqliteJournal implements Journal {
     let through = 0;
     this.#transaction(() => {
       for (const [source, bound] of bounds) {
+        // Events appended later get higher seqs than any bound already used: nothing at or under it is left.
+        if (bound <= (this.#compactedThrough.get(source) ?? 0)) continue;
         const n = this.#removeDelivered(source, bound);
+        this.#compactedThrough.set(source, bound);
         removed += n;
         if (n > 0) through = Math.max(through, bound);
       }

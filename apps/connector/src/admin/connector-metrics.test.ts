@@ -36,4 +36,23 @@ describe('ConnectorMetrics', () => {
     expect(second).not.toContain('syslog_connector_tls_certificate_expiry_seconds{');
     expect(second).toContain('syslog_connector_ready 1');
   });
+
+  it('adds totals over all sources beside the per-source series: by state, and the oldest last poll', async () => {
+    const source = (id: string, extra: object) => ({
+      source: id, polls: 1, fetched: 0, stored: 0, duplicates: 0, errors: 0, deadLettered: 0, lastPollAt: 5_000, lastError: undefined, paused: false, ...extra,
+    });
+    const sources = [
+      source('t1', {}),
+      source('t2', { lastPollAt: 2_000 }),
+      source('t3', { lastError: 'HTTP 401', errors: 3 }),
+      source('t4', { paused: true }),
+      source('t5', { lastPollAt: undefined }),
+    ];
+    const text = await new ConnectorMetrics().scrape({ at: 10_000, head: 0, journal: undefined, sources, destinations: [] }, { ready: true });
+    expect(text).toContain('syslog_connector_sources{state="polling"} 3');
+    expect(text).toContain('syslog_connector_sources{state="failing"} 1');
+    expect(text).toContain('syslog_connector_sources{state="paused"} 1');
+    expect(text).toContain('syslog_connector_sources_oldest_poll_timestamp_seconds 2');
+    expect(text).toContain('syslog_connector_poll_errors_total{source="t3"} 3');
+  });
 });

@@ -52,6 +52,14 @@ export const JOURNAL_METRICS: ReadonlyArray<MetricDefinition<ConnectorStatus>> =
   { name: 'syslog_connector_journal_head_sequence', kind: 'gauge', help: 'Sequence number of the newest journaled event.', value: (s) => s.head },
 ];
 
+/**
+ * Totals over every source (issue #20): with a thousand tenants the per-source series stay (one per source and
+ * metric, what Prometheus aggregates well), and these answer "how many fail?" and "who polled longest ago?" without a
+ * query over a thousand series.
+ */
+export const SOURCES_METRIC = 'syslog_connector_sources';
+export const SOURCES_OLDEST_POLL_METRIC = 'syslog_connector_sources_oldest_poll_timestamp_seconds';
+
 export const TLS_CERTIFICATE_EXPIRY_METRIC = 'syslog_connector_tls_certificate_expiry_seconds';
 export const READY_METRIC = 'syslog_connector_ready';
 
@@ -60,6 +68,8 @@ export const METRIC_NAMES: readonly string[] = [
   ...SOURCE_METRICS.map((m) => m.name),
   ...DESTINATION_METRICS.map((m) => m.name),
   ...JOURNAL_METRICS.map((m) => m.name),
+  SOURCES_METRIC,
+  SOURCES_OLDEST_POLL_METRIC,
   TLS_CERTIFICATE_EXPIRY_METRIC,
   READY_METRIC,
 ];
@@ -89,6 +99,8 @@ export class ConnectorMetrics {
   readonly #journal: Array<[MetricDefinition<ConnectorStatus>, Settable]>;
   readonly #certificates: Settable;
   readonly #ready: Settable;
+  readonly #sourceStates: Settable;
+  readonly #oldestPoll: Settable;
   #scrapes: Promise<unknown> = Promise.resolve();
 
   constructor() {
@@ -103,6 +115,14 @@ export class ConnectorMetrics {
       ['destination', 'certificate'],
     );
     this.#ready = instrument(this.registry, READY_METRIC, 'gauge', '1 when /readyz answers 200.', []);
+    this.#sourceStates = instrument(
+      this.registry,
+      SOURCES_METRIC,
+      'gauge',
+      'Configured sources by state: polling (last poll succeeded or none yet), failing (last poll failed), paused (journal full).',
+      ['state'],
+    );
+    this.#oldestPoll = instrument(this.registry, SOURCES_OLDEST_POLL_METRIC, 'gauge', 'The oldest last poll of all sources that have polled, Unix time.', []);
     // process_* and nodejs_* (CPU, memory, open files, event loop lag): the usual companions of an exporter.
     collectDefaultMetrics({ register: this.registry });
   }
@@ -131,6 +151,15 @@ export class ConnectorMetrics {
       metric.reset();
       for (const destination of status.destinations) setDefined(metric, { destination: destination.destination }, definition.value(destination, now));
     }
+    this.#sourceStates.reset();
+    const failing = status.sources.filter((s) => s.lastError !== undefined).length;
+    const paused = status.sources.filter((s) => s.lastError === undefined && s.paused).length;
+    this.#sourceStates.set({ state: 'polling' }, status.sources.length - failing - paused);
+    this.#sourceStates.set({ state: 'failing' }, failing);
+    this.#sourceStates.set({ state: 'paused' }, paused);
+    this.#oldestPoll.reset();
+    const polled = status.sources.flatMap((s) => (s.lastPollAt === undefined ? [] : [s.lastPollAt]));
+    if (polled.length > 0) this.#oldestPoll.set({}, Math.min(...polled) / 1_000);
     for (const [definition, metric] of this.#journal) {
       metric.reset();
       setDefined(metric, {}, definition.value(status, now));

@@ -24,6 +24,19 @@ export interface SourceStats {
   pausedPolls: number;
 }
 
+/** When a runner polls, besides its source's interval (issue #20: many sources on one daemon). */
+export interface SourceSchedule {
+  /** Wait this long before the first poll: the host spreads the first polls of many sources over their interval. */
+  readonly firstPollDelayMs?: number;
+  /**
+   * Each wait is varied by up to this share either way (0.05: ±5 %), so sources that started or failed together
+   * (an outage ends for all at once) drift apart instead of polling in lockstep. Default 0.
+   */
+  readonly jitter?: number;
+  /** [0, 1); default Math.random. */
+  readonly random?: () => number;
+}
+
 /**
  * Polls one source forever: from the journal's checkpoint, stores each batch with its checkpoint in one
  * transaction, then waits the source's poll interval. A failed poll is logged and retried with capped backoff;
@@ -37,9 +50,11 @@ export class SourceRunner {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #onStored: () => void;
+  readonly #schedule: SourceSchedule;
 
-  constructor(id: string, source: Source, journal: Journal, clock: Clock, logger: Logger, onStored: () => void) {
+  constructor(id: string, source: Source, journal: Journal, clock: Clock, logger: Logger, onStored: () => void, schedule: SourceSchedule = {}) {
     this.#id = id;
+    this.#schedule = schedule;
     this.#source = source;
     this.#journal = journal;
     this.#clock = clock;
@@ -120,6 +135,12 @@ export class SourceRunner {
     return { events: kept ?? events, broken: broken ?? [] };
   }
 
+  #jittered(wait: number): number {
+    const jitter = this.#schedule.jitter ?? 0;
+    if (jitter <= 0) return wait;
+    return Math.max(0, Math.round(wait * (1 + jitter * (2 * (this.#schedule.random ?? Math.random)() - 1))));
+  }
+
   async #journalFull(): Promise<boolean> {
     if (!this.#journal.capabilities.budget) return false;
     if (!(await this.#journal.usage()).full) return false;
@@ -129,6 +150,13 @@ export class SourceRunner {
 
   async run(signal: AbortSignal): Promise<void> {
     let failures = 0;
+    if ((this.#schedule.firstPollDelayMs ?? 0) > 0) {
+      try {
+        await this.#clock.sleep(this.#schedule.firstPollDelayMs ?? 0, signal);
+      } catch {
+        return;
+      }
+    }
     while (!signal.aborted) {
       let wait = this.#source.pollIntervalMs;
       try {
@@ -149,7 +177,7 @@ export class SourceRunner {
         wait = auth ? Math.max(this.#source.pollIntervalMs, 60_000) : Math.min(this.#source.pollIntervalMs, 1_000 * 2 ** Math.min(failures - 1, 10));
       }
       try {
-        await this.#clock.sleep(wait, signal);
+        await this.#clock.sleep(this.#jittered(wait), signal);
       } catch {
         break;
       }

@@ -6,6 +6,7 @@ export type {
   RecordedRequest,
   TimeSpread,
   VisionOneSimulatorOptions,
+  VisionOneTenant,
 } from './vision-one-simulator.js';
 export type { AuditLog, HostValue, ImpactScopeEntity, OatDetection, OatRiskLevel, WorkbenchAlert, WorkbenchIndicator } from './vision-one-items.js';
 export { HOSTILE_STRINGS, HOSTILE_STRING_NAMES, type HostileStringName } from './hostile-strings.js';

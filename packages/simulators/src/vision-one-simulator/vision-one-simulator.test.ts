@@ -323,3 +323,48 @@ describe('VisionOneSimulator generator', () => {
     expect([sim.workbenchAlerts.length, sim.oatDetections.length, sim.auditLogs.length]).toEqual([1, 1, 1]);
   });
 });
+
+describe('VisionOneSimulator tenants and concurrency (issue #20)', () => {
+  const list = (sim: VisionOneSimulator, token: string) =>
+    fetch(`${sim.baseUrl}/v3.0/workbench/alerts?startDateTime=2026-03-01T00:00:00Z&endDateTime=2026-03-01T12:00:00Z`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+
+  it('serves each tenant its own alerts under its own key, and injects a failure for one tenant only', async () => {
+    const sim = await start();
+    const acme = sim.addTenant('acme-key-0123456789', 'acme');
+    const globex = sim.addTenant('globex-key-987654321', 'globex');
+    const acmeAlerts = acme.addWorkbenchAlerts(3, { from: NOW - 3_600_000, to: NOW - 60_000 });
+    globex.addWorkbenchAlerts(1, { from: NOW - 3_600_000, to: NOW - 60_000 });
+    acme.failNext(1, 429, 30);
+
+    const throttled = await list(sim, acme.token);
+    expect([throttled.status, throttled.headers.get('retry-after')]).toEqual([429, '30']);
+    expect(((await (await list(sim, globex.token)).json()) as Envelope).count).toBe(1);
+    const page = (await (await list(sim, acme.token)).json()) as Envelope;
+    expect(page.items.map((i) => i.id).sort()).toEqual(acmeAlerts.map((a) => a.id).sort());
+    expect((await list(sim, TOKEN)).status).toBe(200);
+    expect((await list(sim, 'nobody-key')).status).toBe(401);
+
+    expect([acme.requestCount, globex.requestCount]).toEqual([2, 1]);
+    expect(acme.firstRequestAt).toBeGreaterThan(0);
+    expect(sim.requests.map((r) => [r.tenant, r.status])).toEqual([
+      ['acme', 429],
+      ['globex', 200],
+      ['acme', 200],
+      ['default', 200],
+      [undefined, 401],
+    ]);
+    expect(() => sim.addTenant('acme-key-0123456789')).toThrow(RangeError);
+  });
+
+  it('counts the requests in flight at once, each held for responseDelayMs', async () => {
+    const sim = await start({ responseDelayMs: 200 });
+    await Promise.all(Array.from({ length: 5 }, () => list(sim, TOKEN).then((r) => r.arrayBuffer())));
+    expect(sim.peakConcurrentRequests).toBeGreaterThanOrEqual(2);
+    expect(sim.peakConcurrentRequests).toBeLessThanOrEqual(5);
+    expect(sim.concurrentRequests).toBe(0);
+    sim.resetPeakConcurrency();
+    expect(sim.peakConcurrentRequests).toBe(0);
+  });
+});

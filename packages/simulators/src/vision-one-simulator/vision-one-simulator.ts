@@ -24,6 +24,30 @@ export interface VisionOneSimulatorOptions {
   readonly clock?: { now(): number };
   /** Writes nextLinks with this origin instead of its own: a misbehaving API, to test that clients refuse it. */
   readonly nextLinkOrigin?: string;
+  /**
+   * Every answer waits this long before it is written (default 0): a real API takes tens to hundreds of ms, and on
+   * loopback an instant answer would hide how many requests a client keeps in flight (`peakConcurrentRequests`).
+   */
+  readonly responseDelayMs?: number;
+  /** Keep every request in `requests` (default true); a benchmark of thousands of sources turns it off. */
+  readonly recordRequests?: boolean;
+}
+
+/**
+ * One tenant of a multi-tenant simulator (issue #20): its own API key, items and injected failures, as one customer's
+ * Vision One account behind the shared API host. The simulator's own methods act on its default tenant (`token`).
+ */
+export interface VisionOneTenant {
+  readonly name: string;
+  readonly token: string;
+  addWorkbenchAlerts(count: number, spread?: TimeSpread): WorkbenchAlert[];
+  addOatDetections(count: number, spread?: OatTimeSpread): OatDetection[];
+  addAuditLogs(count: number, spread?: AuditTimeSpread): AuditLog[];
+  /** This tenant's next `count` requests fail with `status` (a 429 with `Retry-After` when given); others are served. */
+  failNext(count: number, status: InjectedFailureStatus, retryAfter?: number | Date): void;
+  /** Requests answered for this tenant (any status) and when its first one arrived (epoch ms; undefined before). */
+  readonly requestCount: number;
+  readonly firstRequestAt: number | undefined;
 }
 
 /** One request as the simulator received it, with the API key redacted. */
@@ -40,6 +64,10 @@ export interface RecordedRequest {
   readonly status: number;
   /** Node's HTTP parser error code when the request line could not be parsed (e.g. a raw space in the URL). */
   readonly parseError?: string;
+  /** The tenant whose API key it carried (`addTenant`); absent for an unknown key or an unparsed request. */
+  readonly tenant?: string;
+  /** When it arrived, epoch ms of the system clock. */
+  readonly at?: number;
 }
 
 export type InjectedFailureStatus = 401 | 403 | 429 | 500 | 502 | 503 | 504;
@@ -62,12 +90,38 @@ export interface AuditTimeSpread extends TimeSpread {
 
 type Injected = { readonly kind: 'fail'; readonly status: InjectedFailureStatus; readonly retryAfter?: number | Date } | { readonly kind: 'stall' };
 
+/** What one tenant holds: its items and the failures injected for its requests. */
+interface TenantData {
+  readonly name: string;
+  readonly token: string;
+  readonly workbench: JsonValue[];
+  readonly oat: JsonValue[];
+  readonly audit: JsonValue[];
+  readonly injected: Injected[];
+  requests: number;
+  firstRequestAt: number | undefined;
+}
+
+const tenantData = (name: string, token: string): TenantData => ({
+  name,
+  token,
+  workbench: [],
+  oat: [],
+  audit: [],
+  injected: [],
+  requests: 0,
+  firstRequestAt: undefined,
+});
+
+const injection = (status: InjectedFailureStatus, retryAfter: number | Date | undefined): Injected =>
+  retryAfter === undefined ? { kind: 'fail', status } : { kind: 'fail', status, retryAfter };
+
 interface Endpoint {
   readonly params: ReadonlySet<string>;
   readonly filterFields: Readonly<Record<string, (item: JsonValue) => readonly string[]>>;
   /** FACTS §B.4: header length limits (workbench 5000, OAT 4000; audit undocumented, 5000 assumed). */
   readonly filterMaxLength: number;
-  readonly items: () => readonly JsonValue[];
+  readonly items: (tenant: TenantData) => readonly JsonValue[];
   /** Selects and orders the items for the query, or returns an error message for a 400. */
   readonly select: (params: URLSearchParams, items: readonly JsonValue[]) => JsonValue[] | string;
   /** Validates `top` and returns it, or an error message. */
@@ -136,17 +190,32 @@ export class VisionOneSimulator {
   readonly #nextLinkOrigin: string;
   readonly #clock: { now(): number };
   readonly #generator: VisionOneItemGenerator;
-  readonly #workbench: JsonValue[] = [];
-  readonly #oat: JsonValue[] = [];
-  readonly #audit: JsonValue[] = [];
+  /** The default tenant (`token`): what the simulator's own add/fail methods act on. */
+  readonly #default: TenantData;
+  readonly #workbench: JsonValue[];
+  readonly #oat: JsonValue[];
+  readonly #audit: JsonValue[];
+  /** Failures for the next requests of any tenant, before the API key is looked at. */
   readonly #injected: Injected[] = [];
+  /** Every tenant by its API key. */
+  readonly #tenants = new Map<string, TenantData>();
   readonly #endpoints: ReadonlyMap<string, Endpoint>;
   readonly #demoFeed = new DemoFeed();
+  readonly #responseDelayMs: number;
+  readonly #record: boolean;
+  readonly #delays = new Set<NodeJS.Timeout>();
   #misbehaviour: Misbehaviour | undefined;
+  #inFlight = 0;
+  #peakInFlight = 0;
 
   private constructor(server: LoopbackHttpServer, options: VisionOneSimulatorOptions, token: string) {
     this.#server = server;
     this.token = token;
+    this.#default = tenantData('default', token);
+    this.#tenants.set(token, this.#default);
+    ({ workbench: this.#workbench, oat: this.#oat, audit: this.#audit } = this.#default);
+    this.#responseDelayMs = options.responseDelayMs ?? 0;
+    this.#record = options.recordRequests ?? true;
     this.#pageSize = options.pageSize ?? 200;
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#generator = new VisionOneItemGenerator(new SeededRandom(options.seed ?? 1), options.hostileRatio ?? 0.25);
@@ -158,7 +227,7 @@ export class VisionOneSimulator {
   static async start(options: VisionOneSimulatorOptions = {}): Promise<VisionOneSimulator> {
     const server = await LoopbackHttpServer.listen(options.port);
     const simulator = new VisionOneSimulator(server, options, options.token ?? `sim-${randomBytes(16).toString('hex')}`);
-    server.server.on('request', (req, res) => simulator.#handle(req, res));
+    server.server.on('request', (req, res) => simulator.#admit(req, res));
     server.server.on('clientError', (error: NodeJS.ErrnoException, socket) => simulator.#clientError(error, socket));
     return simulator;
   }
@@ -221,9 +290,61 @@ export class VisionOneSimulator {
    * `Retry-After` when `retryAfter` is given: seconds as a number, or an HTTP-date for a `Date`.
    */
   failNext(count: number, status: InjectedFailureStatus, retryAfter?: number | Date): void {
-    for (let i = 0; i < count; i += 1) {
-      this.#injected.push(retryAfter === undefined ? { kind: 'fail', status } : { kind: 'fail', status, retryAfter });
-    }
+    for (let i = 0; i < count; i += 1) this.#injected.push(injection(status, retryAfter));
+  }
+
+  /**
+   * Adds a tenant: another customer's account behind the same API host, with its own API key and items (issue #20,
+   * a managed provider running one connector for many tenants). Its name labels its recorded requests.
+   */
+  addTenant(token: string, name = `tenant-${this.#tenants.size}`): VisionOneTenant {
+    if (this.#tenants.has(token)) throw new RangeError(`A tenant with this API key exists already (${name})`);
+    const data = tenantData(name, token);
+    this.#tenants.set(token, data);
+    const times = (count: number, spread: TimeSpread) => this.#times(count, spread);
+    const generator = this.#generator;
+    return {
+      name,
+      token,
+      addWorkbenchAlerts: (count, spread = {}) => {
+        const added = times(count, spread).map((t) => generator.workbenchAlert(t));
+        data.workbench.push(...added);
+        return added;
+      },
+      addOatDetections: (count, spread = {}) => {
+        const added = times(count, spread).map((t) => generator.oatDetection(t, t + (spread.ingestDelayMs ?? 30_000)));
+        data.oat.push(...added);
+        return added;
+      },
+      addAuditLogs: (count, spread = {}) => {
+        const added = times(count, spread).map((t) => generator.auditLog(t, spread.ingestDelayMs));
+        data.audit.push(...added);
+        return added;
+      },
+      failNext: (count, status, retryAfter) => {
+        for (let i = 0; i < count; i += 1) data.injected.push(injection(status, retryAfter));
+      },
+      get requestCount() {
+        return data.requests;
+      },
+      get firstRequestAt() {
+        return data.firstRequestAt;
+      },
+    };
+  }
+
+  /** Requests this host is answering right now: received, not yet answered (or closed). */
+  get concurrentRequests(): number {
+    return this.#inFlight;
+  }
+
+  /** The most requests this host has had in flight at one moment, since the start or `resetPeakConcurrency()`. */
+  get peakConcurrentRequests(): number {
+    return this.#peakInFlight;
+  }
+
+  resetPeakConcurrency(): void {
+    this.#peakInFlight = this.#inFlight;
   }
 
   /**
@@ -262,6 +383,8 @@ export class VisionOneSimulator {
 
   async stop(): Promise<void> {
     this.stopDemoFeed();
+    for (const timer of this.#delays) clearTimeout(timer);
+    this.#delays.clear();
     await this.#server.close();
   }
 
@@ -302,7 +425,7 @@ export class VisionOneSimulator {
       params: new Set(['startDateTime', 'endDateTime', 'dateTimeTarget', 'orderBy', 'top', 'skipToken']),
       filterFields: fields(['id', 'status', 'investigationStatus', 'investigationResult', 'alertProvider', 'modelId', 'model', 'modelType', 'severity', 'incidentId']),
       filterMaxLength: 5000,
-      items: () => this.#workbench,
+      items: (tenant) => tenant.workbench,
       select: (params, items) => {
         const target = params.get('dateTimeTarget') ?? 'createdDateTime';
         if (target !== 'createdDateTime' && target !== 'updatedDateTime') {
@@ -339,7 +462,7 @@ export class VisionOneSimulator {
         },
       ),
       filterMaxLength: 4000,
-      items: () => this.#oat,
+      items: (tenant) => tenant.oat,
       select: (params, items) => {
         // FACTS §B.6: without any time parameter the API answers the last 24 h of detections (PYTMV1's default).
         const anyTime = ['detectedStartDateTime', 'detectedEndDateTime', 'ingestedStartDateTime', 'ingestedEndDateTime'].some((k) => params.has(k));
@@ -368,7 +491,7 @@ export class VisionOneSimulator {
       params: new Set(['startDateTime', 'endDateTime', 'dateTimeTarget', 'orderBy', 'top', 'labels', 'skipToken']),
       filterFields: fields(['loggedUser', 'loggedRole', 'loggedUserId', 'loggedUserMailAddress', 'accessType', 'category', 'activity', 'result']),
       filterMaxLength: 5000,
-      items: () => this.#audit,
+      items: (tenant) => tenant.audit,
       select: (params, items) => {
         const target = params.get('dateTimeTarget') ?? 'loggedDateTime';
         if (target !== 'loggedDateTime' && target !== 'ingestedDateTime') {
@@ -396,8 +519,35 @@ export class VisionOneSimulator {
     ]);
   }
 
+  /**
+   * Counts the request as in flight until its answer is written or its connection closes, then answers it, after
+   * `responseDelayMs` when set.
+   */
+  #admit(req: IncomingMessage, res: ServerResponse): void {
+    this.#inFlight += 1;
+    this.#peakInFlight = Math.max(this.#peakInFlight, this.#inFlight);
+    res.once('close', () => {
+      this.#inFlight -= 1;
+    });
+    if (this.#responseDelayMs <= 0) {
+      this.#handle(req, res);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#delays.delete(timer);
+      if (!res.destroyed) this.#handle(req, res);
+    }, this.#responseDelayMs);
+    this.#delays.add(timer);
+  }
+
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const target = req.url ?? '/';
+    const at = Date.now();
+    const tenant = this.#tenants.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+    if (tenant !== undefined) {
+      tenant.requests += 1;
+      tenant.firstRequestAt ??= at;
+    }
     const url = new URL(target, this.baseUrl);
     const rawQuery = target.includes('?') ? target.slice(target.indexOf('?') + 1) : '';
     const headers: Record<string, string> = {};
@@ -406,7 +556,17 @@ export class VisionOneSimulator {
       headers[name] = name === 'authorization' ? redact(String(value)) : Array.isArray(value) ? value.join(', ') : value;
     }
     const record = (status: number): void => {
-      this.requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), rawQuery, headers, status });
+      if (!this.#record) return;
+      this.requests.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        rawQuery,
+        headers,
+        status,
+        ...(tenant === undefined ? {} : { tenant: tenant.name }),
+        at,
+      });
     };
     const reply = (status: number, body: JsonValue, extra: Record<string, string> = {}): void => {
       record(status);
@@ -417,7 +577,7 @@ export class VisionOneSimulator {
     const error = (status: number, code: string, message: string, extra: Record<string, string> = {}): void =>
       reply(status, { error: { code, message } }, extra);
 
-    const injected = this.#injected.shift();
+    const injected = this.#injected.shift() ?? tenant?.injected.shift();
     if (injected?.kind === 'stall') {
       record(0);
       return;
@@ -431,7 +591,7 @@ export class VisionOneSimulator {
       return;
     }
 
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    if (tenant === undefined) {
       error(401, 'Unauthorized', 'The API key is missing, invalid or expired.');
       return;
     }
@@ -493,7 +653,7 @@ export class VisionOneSimulator {
       error(400, 'InvalidParameter', `top must be ${top}`);
       return;
     }
-    const selected = endpoint.select(url.searchParams, endpoint.items());
+    const selected = endpoint.select(url.searchParams, endpoint.items(tenant));
     if (typeof selected === 'string') {
       error(400, 'InvalidParameter', selected);
       return;

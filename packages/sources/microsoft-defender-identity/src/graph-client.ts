@@ -9,6 +9,7 @@ import {
   parseJson,
   PollBudget,
   readBodyWithin,
+  requestSignal,
   SourceLimitError,
   SyslogConnectorError,
   z,
@@ -212,21 +213,25 @@ export class GraphClient {
       signal.throwIfAborted();
       let response: Response;
       let text: string;
+      // Released once the body is read: AbortSignal.any on the long-lived poll signal kept each request alive (issue #20).
+      const request = requestSignal(signal, this.#options.requestTimeout);
       try {
         response = await fetch(this.#tokenUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body: form.toString(),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(this.#options.requestTimeout)]),
+          signal: request.signal,
           redirect: 'manual',
         });
         ({ text } = await readBodyWithin(response, SMALL_BODY_BYTES, 'bytesPerResponse', where, { path: this.#path('authorityHost') }));
       } catch (error) {
+        request.release();
         if (signal.aborted) throw signal.reason;
         if (SourceLimitError.isLimit(error)) throw error;
         await this.#retryOrThrow(retry, where, { ok: false, reason: networkReason(error, this.#options.requestTimeout), retryAfter: null }, 'authorityHost', signal);
         continue;
       }
+      request.release();
       if (response.ok) {
         const parsed = tokenResponse.safeParse(parseJsonOrUndefined(text));
         if (!parsed.success) {
@@ -292,10 +297,11 @@ export class GraphClient {
       let response: Response;
       let text: string;
       let bytes: number;
+      const request = requestSignal(signal, this.#options.requestTimeout);
       try {
         response = await fetch(url, {
           headers: { authorization: `Bearer ${token}`, accept: 'application/json', prefer: 'include-unknown-enum-members' },
-          signal: AbortSignal.any([signal, AbortSignal.timeout(this.#options.requestTimeout)]),
+          signal: request.signal,
           redirect: 'manual',
         });
         // Streamed under a limit, never `response.text()` (issue #16); an error body is read for its message only.
@@ -307,12 +313,14 @@ export class GraphClient {
           },
         ));
       } catch (error) {
+        request.release();
         if (signal.aborted) throw signal.reason;
         if (SourceLimitError.isLimit(error)) throw error;
         await this.#retryOrThrow(retry, where, { ok: false, reason: networkReason(error, this.#options.requestTimeout), retryAfter: null }, 'graphHost', signal, maxRetries);
         retry += 1;
         continue;
       }
+      request.release();
       if (response.ok) {
         let body: unknown;
         try {

@@ -150,7 +150,9 @@ export class AuditSource implements Source {
   }
 
   async close(): Promise<void> {
-    // Nothing to release: requests use the global fetch and end with each poll.
+    // Requests use the global fetch (one keep-alive pool per origin, shared) and end with each poll; the client
+    // only gives its host's request limit back.
+    this.#client.close();
   }
 
   #event(item: VisionOneItem<AuditLog>): SecurityEvent[] {

@@ -1,4 +1,4 @@
-export { visionOneConnection, visionOneBaseUrl, type VisionOneConnectionOptions } from './vision-one-connection.js';
+export { visionOneConnection, visionOneBaseUrl, DEFAULT_MAX_CONCURRENT_REQUESTS, type VisionOneConnectionOptions } from './vision-one-connection.js';
 export { VISION_ONE_REGIONS, VISION_ONE_REGION_NAMES, type VisionOneRegion } from './vision-one-regions.js';
 export {
   VisionOneClient,

@@ -19,9 +19,13 @@ import {
   SourceLimitError,
   type SourceDeadLetter,
   type SourceLimits,
+  apiHostGate,
+  type ApiHostGate,
+  requestSignal,
+  tenantKey,
 } from '@syslog-connector/core';
 import { DEFAULT_RETRY_POLICY, RetryAfterBackoff, type RetryPolicy } from './retry-after-backoff.js';
-import { visionOneBaseUrl, type VisionOneConnectionOptions } from './vision-one-connection.js';
+import { DEFAULT_MAX_CONCURRENT_REQUESTS, visionOneBaseUrl, type VisionOneConnectionOptions } from './vision-one-connection.js';
 
 export interface VisionOneClientDeps {
   readonly clock: Clock;
@@ -119,11 +123,18 @@ export class VisionOneClient {
   readonly #logger: Logger;
   readonly #backoff: RetryAfterBackoff;
   readonly #userAgent: string;
+  /** Shared by every Vision One source of this API host in the process (issue #20). */
+  readonly #gate: ApiHostGate;
+  readonly #tenant: string;
+  #unregister: (() => void) | undefined;
   readonly limits: SourceLimits;
 
   constructor(
     place: Pick<PluginPlace, 'id' | 'configPath'>,
-    options: Pick<VisionOneConnectionOptions, 'region' | 'baseUrl' | 'token' | 'requestTimeout'> & { readonly limits?: SourceLimits | undefined },
+    options: Pick<VisionOneConnectionOptions, 'region' | 'baseUrl' | 'token' | 'requestTimeout'> & {
+      readonly limits?: SourceLimits | undefined;
+      readonly maxConcurrentRequests?: number | undefined;
+    },
     deps: VisionOneClientDeps,
     tuning: VisionOneClientTuning = {},
   ) {
@@ -138,6 +149,16 @@ export class VisionOneClient {
     this.#backoff = new RetryAfterBackoff({ ...DEFAULT_RETRY_POLICY, ...tuning.retry }, tuning.random);
     this.#userAgent = tuning.userAgent ?? 'syslog-connector';
     this.limits = options.limits ?? DEFAULT_SOURCE_LIMITS;
+    this.#gate = apiHostGate(this.#base.origin);
+    // The rate limit is the API key's (FACTS §B.3): the sources of one key share a 429's wait, other keys do not.
+    this.#tenant = tenantKey(this.#base.origin, this.#token);
+    this.#unregister = this.#gate.register(options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS);
+  }
+
+  /** Takes this client's `maxConcurrentRequests` away from its host's gate (the source closes). */
+  close(): void {
+    this.#unregister?.();
+    this.#unregister = undefined;
   }
 
   /**
@@ -242,7 +263,8 @@ export class VisionOneClient {
     const where = `GET ${url.pathname}`;
     for (let retry = 0; ; retry += 1) {
       signal.throwIfAborted();
-      const attempt = await this.#attempt(url, filter, signal, where, budget);
+      // A slot of the host's gate for the request and its body only: never held while waiting out a back-off.
+      const attempt = await this.#gate.run(this.#tenant, this.#clock, signal, () => this.#attempt(url, filter, signal, where, budget));
       if (attempt.ok) return { body: attempt.body, bytes: attempt.bytes };
       if (retry >= maxRetries) {
         throw new SyslogConnectorError(
@@ -254,6 +276,8 @@ export class VisionOneClient {
         );
       }
       const delayMs = this.#backoff.delayMs(retry, attempt.retryAfter, this.#clock.now());
+      // Too many requests for this API key: every source of the tenant waits, the others go on.
+      if (attempt.status === 429) this.#gate.holdTenant(this.#tenant, delayMs, this.#clock.now());
       this.#logger.warn(
         { source: this.#sourceId, request: where, reason: attempt.reason, retry: retry + 1, of: maxRetries, delayMs },
         'Vision One request failed; retrying.',
@@ -272,11 +296,11 @@ export class VisionOneClient {
     let response: Response;
     let text: string;
     let bytes: number;
+    // The whole exchange, body included, shares one time limit; released as soon as it ends (requestSignal).
+    const request = requestSignal(signal, this.#timeoutMs);
     try {
-      // The whole exchange, body included, shares one time limit.
-      const timeout = AbortSignal.timeout(this.#timeoutMs);
       // `manual`: a redirect is reported, never followed with the API key to wherever it points.
-      response = await fetch(url, { headers, signal: AbortSignal.any([signal, timeout]), redirect: 'manual' });
+      response = await fetch(url, { headers, signal: request.signal, redirect: 'manual' });
       // Streamed under a limit, never `response.text()`: a 2xx body may be as large as the poll has left; an error
       // body is only read for its message.
       const ok = response.status >= 200 && response.status < 300;
@@ -295,6 +319,8 @@ export class VisionOneClient {
           ? `no answer within ${this.#timeoutMs} ms`
           : `a network error (${networkCause(error)})`;
       return { ok: false, reason, retryAfter: null, status: undefined };
+    } finally {
+      request.release();
     }
 
     if (response.status >= 200 && response.status < 300) {

@@ -32,6 +32,14 @@ const baseUrl = z
   .describe('API base URL instead of `region` (https://…; http:// only for loopback addresses)');
 
 /**
+ * Requests in flight at once to one Vision One API host, shared by every Vision One source of the daemon with that
+ * host (region or `baseUrl`). FACTS §B.3 publishes no numbers, only that the rate is counted per 60 s and a request
+ * may take up to 60 s: 16 keeps 1,000 sources polling every 30 s (33 requests/s) served even at 0.4 s an answer,
+ * while a burst of them opens 16 connections, not 1,000. Tenants' own rate limits are their API keys' (429 per key).
+ */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+
+/**
  * The account options every Vision One source shares (where and how to connect, and the tenant's company ID);
  * a source extends it with its own keys
  * (`visionOneConnection.extend({ … })`). Strict: an unknown key is a config error.
@@ -65,6 +73,16 @@ export const visionOneConnection = z
       .describe('Items per page (`top`)'),
     // Issue #16: what one poll may read; past it the source narrows its window (README "Limits").
     limits: sourceLimitsOption(),
+    // Issue #20: one limit per API host, shared by every source of that host; the lowest configured value applies.
+    maxConcurrentRequests: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(DEFAULT_MAX_CONCURRENT_REQUESTS)
+      .describe(
+        `Requests in flight at once to this API host, shared by every Vision One source of the host; the lowest value any of them sets applies (${DEFAULT_MAX_CONCURRENT_REQUESTS})`,
+      ),
     // The tenant, not the connection, but every Vision One source needs it the same way (see `visionOneAdvice`).
     companyId: companyIdOption(),
   })
