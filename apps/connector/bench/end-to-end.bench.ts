@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -21,6 +21,7 @@ import {
 import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
 import { openStore } from '@syslog-connector/store-sqlite';
 import { TcpTransport, tcpOptions } from '@syslog-connector/transport-tcp';
+import { syslogNgInstallation } from '@syslog-connector/testing';
 import { afterAll, describe, test } from 'vitest';
 import { DEFAULT_DELIVERY_BATCH } from '../src/connector.js';
 import { InMemoryMetrics } from '../src/in-memory-metrics.js';
@@ -139,33 +140,36 @@ class FloorJournal extends InMemoryJournal {
   }
 }
 
-/** rsyslog: imtcp (octet-counted in) → omfwd TCP octet-counted → the sink, the raw message passed through. */
-const rsyslogForward = async (total: number): Promise<number> => {
+/** The same events as the pipeline sends, formatted beforehand and octet-counted: what a peer daemon receives. */
+const preformatted = (total: number): Buffer => {
+  const cef = formatter();
+  const frames: Buffer[] = [];
+  for (let n = 0; n < total; n += 1) {
+    const message = Buffer.from(cef.format(event(n)));
+    frames.push(Buffer.from(`${message.length} `), message);
+  }
+  return Buffer.concat(frames);
+};
+
+/** A peer daemon's config, given its work folder, its input port and the sink's port; and how to start it. */
+interface Peer {
+  readonly config: (dir: string, inPort: number, sinkPort: number) => string;
+  readonly start: (dir: string, configFile: string) => ChildProcess;
+}
+
+/**
+ * A peer daemon (rsyslog, syslog-ng) receiving the pre-formatted events on TCP (octet-counted) and forwarding them
+ * to the same sink: events/s from the sender's connect to the sink's last frame.
+ */
+const peerForward = async (peer: Peer, total: number): Promise<number> => {
+  const payload = preformatted(total);
   const sink = await startSink(total);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-rsyslog-'));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-peer-'));
   const inPort = 20_000 + Math.floor(Math.random() * 20_000);
-  writeFileSync(
-    join(dir, 'rsyslog.conf'),
-    [
-      `global(workDirectory="${dir}" maxMessageSize="64k")`,
-      'module(load="imtcp" maxSessions="10")',
-      `input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="fwd")`,
-      'template(name="raw" type="string" string="%rawmsg%")',
-      'ruleset(name="fwd" queue.type="LinkedList" queue.size="200000") {',
-      `  action(type="omfwd" target="127.0.0.1" port="${sink.port}" protocol="tcp" TCP_Framing="octet-counted" template="raw")`,
-      '}',
-      '',
-    ].join('\n'),
-  );
-  const daemon = spawn('rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rsyslog.pid')], { stdio: 'ignore' });
+  const configFile = join(dir, 'peer.conf');
+  writeFileSync(configFile, peer.config(dir, inPort, sink.port));
+  const daemon = peer.start(dir, configFile);
   try {
-    const cef = formatter();
-    const frames: Buffer[] = [];
-    for (let n = 0; n < total; n += 1) {
-      const message = Buffer.from(cef.format(event(n)));
-      frames.push(Buffer.from(`${message.length} `), message);
-    }
-    const payload = Buffer.concat(frames);
     let socket;
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -175,7 +179,7 @@ const rsyslogForward = async (total: number): Promise<number> => {
         });
         break;
       } catch (error) {
-        if (attempt > 100) throw error;
+        if (attempt > 100 || daemon.exitCode !== null) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
@@ -185,9 +189,51 @@ const rsyslogForward = async (total: number): Promise<number> => {
     return total / ((performance.now() - started) / 1_000);
   } finally {
     daemon.kill('SIGTERM');
+    await new Promise((resolve) => (daemon.exitCode === null && daemon.signalCode === null ? daemon.once('exit', resolve) : resolve(undefined)));
     sink.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
+};
+
+/** rsyslog: imtcp → `omfwd` (TCP, octet-counted) → the sink, the raw message passed through; `queue` is the action's. */
+const rsyslog = (queue: string): Peer => ({
+  config: (dir, inPort, sinkPort) =>
+    [
+      `global(workDirectory="${dir}" maxMessageSize="64k")`,
+      'module(load="imtcp" maxSessions="10")',
+      `input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="fwd")`,
+      'template(name="raw" type="string" string="%rawmsg%")',
+      'ruleset(name="fwd" queue.type="LinkedList" queue.size="200000") {',
+      `  action(type="omfwd" target="127.0.0.1" port="${sinkPort}" protocol="tcp" TCP_Framing="octet-counted" template="raw" ${queue})`,
+      '}',
+      '',
+    ].join('\n'),
+  start: (dir, configFile) => spawn('rsyslogd', ['-n', '-f', configFile, '-i', join(dir, 'rsyslog.pid')], { stdio: 'ignore' }),
+});
+
+/** rsyslog's durable mode: a Disk action queue, its bookkeeping written every 1,000 messages. */
+const RSYSLOG_DISK_QUEUE = 'queue.type="Disk" queue.filename="fwdq" queue.checkpointInterval="1000" queue.maxDiskSpace="2g"';
+
+/** syslog-ng's durable mode: `syslog()` in (octet-counted) → `syslog()` out with a reliable disk-buffer → the sink. */
+const syslogNgDisk: Peer = {
+  config: (dir, inPort, sinkPort) => `@version: ${syslogNgInstallation().version}
+options { keep-hostname(yes); chain-hostnames(no); use-dns(no); dns-cache(no); log-msg-size(65536); create-dirs(no); };
+source s_in { syslog(transport(tcp) ip("127.0.0.1") port(${inPort}) max-connections(10)); };
+destination d_sink {
+  syslog("127.0.0.1" transport(tcp) port(${sinkPort})
+    disk-buffer(reliable(yes) dir("${dir}") disk-buf-size(2147483648) mem-buf-size(16777216)));
+};
+log { source(s_in); destination(d_sink); };
+`,
+  start: (dir, configFile) => {
+    const installation = syslogNgInstallation();
+    return spawn(
+      installation.binary,
+      ['--foreground', '--no-caps', '-f', configFile, `--module-path=${installation.modulePath}`, '--persist-file', join(dir, 'syslog-ng.persist'),
+        '--control', join(dir, 'syslog-ng.ctl'), '--pidfile', join(dir, 'syslog-ng.pid')],
+      { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LD_LIBRARY_PATH: installation.libraryPath, TZ: 'UTC', LC_ALL: 'C' } },
+    );
+  },
 };
 
 const PILE_UP_SCRIPT = fileURLToPath(new URL('./pile-up.mjs', import.meta.url));
@@ -231,7 +277,15 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
   }, once);
 
   test('rsyslog imtcp → omfwd → sink', async () => {
-    results.push({ path: 'rsyslog 8.2302 imtcp → omfwd (pre-formatted)', eventsPerSecond: await rsyslogForward(EVENTS) });
+    results.push({ path: 'rsyslog 8.2302 imtcp → omfwd, memory queue (pre-formatted)', eventsPerSecond: await peerForward(rsyslog(''), EVENTS) });
+  }, once);
+
+  test('rsyslog imtcp → Disk action queue → omfwd → sink', async () => {
+    results.push({ path: 'rsyslog-disk: rsyslog 8.2302 imtcp → Disk action queue (checkpoint every 1,000) → omfwd', eventsPerSecond: await peerForward(rsyslog(RSYSLOG_DISK_QUEUE), EVENTS) });
+  }, once);
+
+  test('syslog-ng syslog() → reliable disk-buffer → syslog() → sink', async () => {
+    results.push({ path: `syslog-ng-disk: syslog-ng ${syslogNgInstallation().version} syslog() → reliable disk-buffer → syslog()`, eventsPerSecond: await peerForward(syslogNgDisk, EVENTS) });
   }, once);
 
   test(`${PILE_UP} events pile up, destination down`, async () => {
@@ -245,18 +299,25 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
   }, once);
 });
 
+const loadAtStart = loadavg();
+
 afterAll(() => {
   const rate = (path: string) => results.find((r) => r.path.startsWith(path))?.eventsPerSecond ?? Number.NaN;
   const sqlite = rate('connector, SQLite');
   const memory = rate('connector, in-memory');
-  const rsyslog = rate('rsyslog');
-  const lines = ['| path | events/s | notes |', '|---|---|---|'];
+  const rsyslogMemory = rate('rsyslog 8.2302 imtcp → omfwd, memory');
+  const rsyslogDisk = rate('rsyslog-disk');
+  const syslogNgDiskRate = rate('syslog-ng-disk');
+  const lines = [`load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`, '', '| path | events/s | notes |', '|---|---|---|'];
   for (const r of results) lines.push(`| ${r.path} | ${r.eventsPerSecond === undefined ? '' : Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.note ?? ''} |`);
   const json = rate('floor: in-memory journal + JSON.stringify');
   const file = rate('floor: in-memory journal + JSON appended');
-  lines.push(`| ratios | journal/rsyslog ${(sqlite / rsyslog).toFixed(2)}× · journal/in-memory ${(sqlite / memory).toFixed(2)}× | |`);
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   lines.push(
-    `| ceilings | JSON only/in-memory ${(json / memory).toFixed(2)}× · JSON + file/in-memory ${(file / memory).toFixed(2)}× · in-memory/rsyslog ${(memory / rsyslog).toFixed(2)}× | |`,
+    `| ratios, SQLite journal | journal/rsyslog-disk ${x(sqlite, rsyslogDisk)} · journal/syslog-ng-disk ${x(sqlite, syslogNgDiskRate)} · journal/in-memory ${x(sqlite, memory)} · journal/rsyslog-memory ${x(sqlite, rsyslogMemory)} | |`,
+  );
+  lines.push(
+    `| ceilings | JSON only/in-memory ${x(json, memory)} · JSON + file/in-memory ${x(file, memory)} · in-memory/rsyslog-memory ${x(memory, rsyslogMemory)} | |`,
   );
   console.log(`\n${lines.join('\n')}\n`);
 });
