@@ -194,6 +194,19 @@ const inspectExistingFile = (file: string): void => {
   }
 };
 
+/**
+ * A store the log engine (`journal.engine: log`) wrote before: new seqs go on after the highest it gave, so that no
+ * destination cursor is ahead of the events stored next (they would be skipped).
+ */
+const continueAfterLogHead = (db: DatabaseSync): void => {
+  const logHead = Number(db.prepare("SELECT seq FROM log_marks WHERE name = 'head'").get()?.['seq'] ?? 0);
+  const head = Number(db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get()?.['seq'] ?? 0);
+  if (logHead <= head) return;
+  if (Number(db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'events'").run(logHead).changes) === 0) {
+    db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)").run(logHead);
+  }
+};
+
 /** A new database file gets mode 0600: it holds security events and plugin secrets (tokens). */
 const createPrivateFile = (file: string): void => {
   try {
@@ -349,6 +362,7 @@ export class SqliteJournal implements Journal {
       }
       db.exec(`PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
       const from = migrateSchema(db);
+      continueAfterLogHead(db);
       const journal = new SqliteJournal(db, file, options);
       options.logger?.info(
         { path: file, schemaVersion: SCHEMA_VERSION, ...(from === SCHEMA_VERSION ? {} : { migratedFrom: from }), head: journal.#headSync() },
@@ -363,6 +377,15 @@ export class SqliteJournal implements Journal {
       }
       throw toStoreError(error, file, 'opening');
     }
+  }
+
+  /**
+   * The connection, for the log engine (`LogJournal`), which keeps its cursors, checkpoint copies and marks in this
+   * database. Not for other callers: every statement on it runs inside this journal's single-connection discipline.
+   */
+  get database(): DatabaseSync {
+    this.#live();
+    return this.#db;
   }
 
   /** The `StateStore` on this database; it lives and closes with the journal. */
