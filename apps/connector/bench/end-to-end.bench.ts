@@ -239,8 +239,8 @@ log { source(s_in); destination(d_sink); };
 const PILE_UP_SCRIPT = fileURLToPath(new URL('./pile-up.mjs', import.meta.url));
 
 /** `PILE_UP` events stored while the only destination is down, in a fresh process; its peak RSS (maxRSS). */
-const pileUp = async (total: number): Promise<{ peakRssMb: number; seconds: number; journalMb: number; backlog: number }> => {
-  const child = spawn(process.execPath, [PILE_UP_SCRIPT, String(total)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const pileUp = async (total: number, engine: 'log' | 'sqlite'): Promise<{ peakRssMb: number; seconds: number; journalMb: number; backlog: number }> => {
+  const child = spawn(process.execPath, [PILE_UP_SCRIPT, String(total), engine], { stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   await new Promise((resolve) => child.on('close', resolve));
@@ -251,10 +251,26 @@ const pileUp = async (total: number): Promise<{ peakRssMb: number; seconds: numb
 const once = 300_000;
 
 describe(`end to end, ${EVENTS} events of ~400 B`, () => {
+  test('log journal → CEF → TCP → sink', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
+    const journal = await openStore(dir, { engine: 'log' });
+    results.push({ path: 'connector, log journal (segments, default)', eventsPerSecond: await pipeline(journal, EVENTS) });
+    await journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, once);
+
   test('SQLite journal → CEF → TCP → sink', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
-    const journal = await openStore(dir);
+    const journal = await openStore(dir, { engine: 'sqlite' });
     results.push({ path: 'connector, SQLite journal (WAL)', eventsPerSecond: await pipeline(journal, EVENTS) });
+    await journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, once);
+
+  test('log journal with fsync → CEF → TCP → sink', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
+    const journal = await openStore(dir, { engine: 'log', fsync: true });
+    results.push({ path: 'connector, log journal, fdatasync per batch (journal.fsync)', eventsPerSecond: await pipeline(journal, EVENTS) });
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }, once);
@@ -288,21 +304,24 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
     results.push({ path: `syslog-ng-disk: syslog-ng ${syslogNgInstallation().version} syslog() → reliable disk-buffer → syslog()`, eventsPerSecond: await peerForward(syslogNgDisk, EVENTS) });
   }, once);
 
-  test(`${PILE_UP} events pile up, destination down`, async () => {
-    const { peakRssMb, seconds, journalMb, backlog } = await pileUp(PILE_UP);
-    if (backlog !== PILE_UP) throw new Error(`expected ${PILE_UP} events in the backlog, found ${backlog}`);
-    results.push({
-      path: `${PILE_UP.toLocaleString('en')} events pile up (destination down)`,
-      eventsPerSecond: PILE_UP / seconds,
-      note: `peak RSS ${peakRssMb.toFixed(0)} MB (whole process), journal ${journalMb.toFixed(0)} MB on disk`,
-    });
-  }, once);
+  for (const engine of ['log', 'sqlite'] as const) {
+    test(`${PILE_UP} events pile up, destination down (${engine} journal)`, async () => {
+      const { peakRssMb, seconds, journalMb, backlog } = await pileUp(PILE_UP, engine);
+      if (backlog !== PILE_UP) throw new Error(`expected ${PILE_UP} events in the backlog, found ${backlog}`);
+      results.push({
+        path: `${engine} journal: ${PILE_UP.toLocaleString('en')} events pile up (destination down)`,
+        eventsPerSecond: PILE_UP / seconds,
+        note: `stored/s; peak RSS ${peakRssMb.toFixed(0)} MB (whole process), journal ${journalMb.toFixed(0)} MB on disk, ${Math.round((journalMb * 1_048_576) / PILE_UP)} B per event`,
+      });
+    }, once);
+  }
 });
 
 const loadAtStart = loadavg();
 
 afterAll(() => {
   const rate = (path: string) => results.find((r) => r.path.startsWith(path))?.eventsPerSecond ?? Number.NaN;
+  const log = rate('connector, log journal (');
   const sqlite = rate('connector, SQLite');
   const memory = rate('connector, in-memory');
   const rsyslogMemory = rate('rsyslog 8.2302 imtcp → omfwd, memory');
@@ -313,9 +332,11 @@ afterAll(() => {
   const json = rate('floor: in-memory journal + JSON.stringify');
   const file = rate('floor: in-memory journal + JSON appended');
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  lines.push(
-    `| ratios, SQLite journal | journal/rsyslog-disk ${x(sqlite, rsyslogDisk)} · journal/syslog-ng-disk ${x(sqlite, syslogNgDiskRate)} · journal/in-memory ${x(sqlite, memory)} · journal/rsyslog-memory ${x(sqlite, rsyslogMemory)} | |`,
-  );
+  for (const [name, journal] of [['log journal', log], ['SQLite journal', sqlite]] as const) {
+    lines.push(
+      `| ratios, ${name} | journal/rsyslog-disk **${x(journal, rsyslogDisk)}** · journal/syslog-ng-disk **${x(journal, syslogNgDiskRate)}** · journal/in-memory **${x(journal, memory)}** · journal/rsyslog-memory ${x(journal, rsyslogMemory)} | |`,
+    );
+  }
   lines.push(
     `| ceilings | JSON only/in-memory ${x(json, memory)} · JSON + file/in-memory ${x(file, memory)} · in-memory/rsyslog-memory ${x(memory, rsyslogMemory)} | |`,
   );
