@@ -5,9 +5,7 @@ export {
   openStore,
   STORE_FILE_NAME,
   JOURNAL_DIR_NAME,
-  JOURNAL_ENGINES,
   DEFAULT_JOURNAL_ENGINE,
-  type JournalEngine,
   type OpenStoreOptions,
   type StoreJournal,
 } from './open-store.js';

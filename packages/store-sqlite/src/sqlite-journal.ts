@@ -58,6 +58,11 @@ export interface SqliteJournalOptions {
   readonly recentEvents?: number;
   /** Bound of the in-memory tail by the events' JSON size (characters); default `DEFAULT_RECENT_EVENTS_BYTES`. */
   readonly recentEventsBytes?: number;
+  /**
+   * `synchronous=FULL` instead of NORMAL: every commit is fsynced, so the last batches survive power loss too
+   * (`journal.fsync`). Default false.
+   */
+  readonly fsync?: boolean | undefined;
   /** A lock this journal holds for its owner (the daemon's `lockStateDir`): released once the database is closed. */
   readonly heldLock?: { release(): void };
 }
@@ -360,7 +365,7 @@ export class SqliteJournal implements Journal {
           hint: 'put `stateDir` on a local file system (WAL needs shared memory; network file systems do not provide it)',
         });
       }
-      db.exec(`PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
+      db.exec(`PRAGMA synchronous = ${options.fsync === true ? 'FULL' : 'NORMAL'}; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
       const from = migrateSchema(db);
       continueAfterLogHead(db);
       const journal = new SqliteJournal(db, file, options);
