@@ -102,6 +102,10 @@ const segmentName = (id: number): string => String(id).padStart(20, '0');
 
 const lastSeq = (batch: Batch): number => batch.first + batch.count - 1;
 
+/** A record's place in the log as one number, in log order: segment id × 2^32 + offset (exact below 2^53). */
+const SEGMENT_SPAN = 2 ** 32;
+const position = (segment: number, offset: number): number => segment * SEGMENT_SPAN + offset;
+
 /**
  * The log engine of the journal (`journal.engine: log`, issue #18): events in append-only segment files, one CRC'd
  * record per stored batch with its checkpoint; cursors, dead letters and state in the SQLite store beside it.
@@ -140,6 +144,8 @@ export class LogJournal implements Journal {
   #retained: RetainedKeys[] = [];
   /** The newest checkpoint of each source, as JSON. */
   readonly #checkpoints = new Map<string, string>();
+  /** Where the record of each source's newest checkpoint is (`position`): its copy in SQLite says so too. */
+  readonly #checkpointAt = new Map<string, number>();
   /** Per source: events up to this seq were compacted (no longer read). */
   readonly #compacted = new Map<string, number>();
   readonly #recovery: LogRecovery[] = [];
@@ -285,6 +291,7 @@ export class LogJournal implements Journal {
       this.#head += fresh.length;
     }
     this.#checkpoints.set(source, checkpointJson);
+    this.#checkpointAt.set(source, position(active.id, offset));
     if (active.size >= this.#segmentBytes) this.#roll();
     if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && fresh.length > 0) {
       removedThrough = Math.max(removedThrough, this.#dropOldest());
@@ -422,11 +429,16 @@ export class LogJournal implements Journal {
         { path: 'journal.engine', hint: 'run with `journal.engine: sqlite` until the destinations have delivered them (status shows the backlog), then switch' },
       );
     }
-    for (const row of db.prepare('SELECT source, json FROM checkpoints').all() as Array<{ source: string; json: string }>) this.#checkpoints.set(row.source, row.json);
+    const copies = new Map<string, { json: string; at: number }>();
+    for (const row of db.prepare('SELECT source, json FROM checkpoints').all() as Array<{ source: string; json: string }>) copies.set(row.source, { json: row.json, at: 0 });
     let head = Math.max(0, Number(db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get()?.['seq'] ?? 0));
     for (const row of db.prepare('SELECT name, seq FROM log_marks').all() as Array<{ name: string; seq: number }>) {
       if (row.name === 'head') head = Math.max(head, Number(row.seq));
       else if (row.name.startsWith('compacted:')) this.#compacted.set(row.name.slice('compacted:'.length), Number(row.seq));
+      else if (row.name.startsWith('checkpoint-at:')) {
+        const copy = copies.get(row.name.slice('checkpoint-at:'.length));
+        if (copy !== undefined) copy.at = Number(row.seq);
+      }
     }
     // A cursor is never past what was stored; should the log have lost its tail, seqs still go on after it.
     head = Math.max(head, Number(db.prepare('SELECT max(seq) AS n FROM cursors').get()?.['n'] ?? 0));
@@ -447,9 +459,29 @@ export class LogJournal implements Journal {
       const last = segment.batches.at(-1);
       if (last !== undefined) head = Math.max(head, lastSeq(last));
     }
+    this.#adoptCopies(copies);
     this.#head = head;
     this.#recent.evictThrough(head);
     if (!this.#readOnly && this.#segments.length === 0) this.#startSegment(1);
+  }
+
+  /**
+   * The SQLite copies of the checkpoints against the records the log still has: per source the newer one wins, by
+   * position. A copy whose record was cut on open (it lies past the end of a segment that is still there) is not
+   * taken: its events are gone, so the source must read them again from the checkpoint before (or from the start).
+   */
+  #adoptCopies(copies: ReadonlyMap<string, { json: string; at: number }>): void {
+    for (const [source, copy] of copies) {
+      const inLog = this.#checkpointAt.get(source);
+      if (inLog !== undefined && inLog >= copy.at) continue;
+      const segment = this.#segments.find((s) => s.id === Math.floor(copy.at / SEGMENT_SPAN));
+      if (segment !== undefined && copy.at % SEGMENT_SPAN >= segment.size) {
+        this.#logger?.warn({ source }, 'Journal checkpoint rolled back: the batch it was stored with was cut; the source reads from the one before.');
+        continue;
+      }
+      this.#checkpoints.set(source, copy.json);
+      this.#checkpointAt.set(source, copy.at);
+    }
   }
 
   /** Reads a segment's records, checking each; cuts (or, read-only, skips) from the first that does not check out. */
@@ -480,6 +512,7 @@ export class LogJournal implements Journal {
       }
       segment.keys.addFrom(payload, batch.hashesAt, batch.count);
       this.#checkpoints.set(batch.source, batch.checkpoint);
+      this.#checkpointAt.set(batch.source, position(id, offset));
       if (batch.count > 0) {
         const entry: Batch = { segment, offset, size: RECORD_HEADER_BYTES + length, source: batch.source, first: batch.first, count: batch.count, jsonAt: batch.jsonAt };
         segment.batches.push(entry);
@@ -562,7 +595,10 @@ export class LogJournal implements Journal {
     const db = this.#meta.database;
     db.exec('BEGIN IMMEDIATE');
     try {
-      for (const [source, json] of this.#checkpoints) this.#setCheckpoint.run(source, json);
+      for (const [source, json] of this.#checkpoints) {
+        this.#setCheckpoint.run(source, json);
+        this.#setMark.run(`checkpoint-at:${source}`, this.#checkpointAt.get(source) ?? 0);
+      }
       this.#setMark.run('head', this.#head);
       for (const [source, seq] of this.#compacted) this.#setMark.run(`compacted:${source}`, seq);
       db.exec('COMMIT');
