@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,18 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const PILE_UP = Number(process.env.BENCH_PILE_UP ?? 1_000_000);
 const SINK = fileURLToPath(new URL('./counting-sink.mjs', import.meta.url));
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet };
-const results: Array<{ path: string; eventsPerSecond?: number; note?: string }> = [];
+const results: Array<{ path: string; eventsPerSecond?: number; cpuUsPerEvent?: number; note?: string }> = [];
+
+/** CPU time (user + system) a process has used so far, in µs: /proc/<pid>/stat, every thread included. */
+const processCpuUs = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000; // clock ticks of 10 ms
+};
+/** A pipeline's or a peer's rate, and the CPU its process spent per event (what a shared machine distorts least). */
+interface Rate {
+  readonly eventsPerSecond: number;
+  readonly cpuUsPerEvent: number;
+}
 
 // @ts-expect-error: a plain .mjs shared with pile-up.mjs, which runs in its own process without a build step.
 import { benchEvent } from './bench-event.mjs';
@@ -85,7 +96,7 @@ const transport = (port: number) =>
   new TcpTransport(configPlace('destinations', 'sink', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port }), { logger: quiet, clock: systemClock });
 
 /** Source and destination running together, as in the daemon; resolves with events/s once the sink has all. */
-const pipeline = async (journal: Journal, total: number): Promise<number> => {
+const pipeline = async (journal: Journal, total: number): Promise<Rate> => {
   const sink = await startSink(total);
   const tcp = transport(sink.port);
   const destination = new DestinationRunner('sink', formatter(), tcp, journal, systemClock, quiet, {
@@ -99,16 +110,18 @@ const pipeline = async (journal: Journal, total: number): Promise<number> => {
   const polling = new AbortController();
   const delivery = new AbortController();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const sourceRun = source.run(polling.signal);
   const destinationRun = destination.run(delivery.signal, 5);
   await sink.done;
   const seconds = (performance.now() - started) / 1_000;
+  const used = process.cpuUsage(cpu);
   polling.abort();
   delivery.abort();
   await Promise.allSettled([sourceRun, destinationRun]);
   await tcp.close();
   sink.child.kill('SIGTERM');
-  return total / seconds;
+  return { eventsPerSecond: total / seconds, cpuUsPerEvent: (used.user + used.system) / total };
 };
 
 /**
@@ -161,7 +174,7 @@ interface Peer {
  * A peer daemon (rsyslog, syslog-ng) receiving the pre-formatted events on TCP (octet-counted) and forwarding them
  * to the same sink: events/s from the sender's connect to the sink's last frame.
  */
-const peerForward = async (peer: Peer, total: number): Promise<number> => {
+const peerForward = async (peer: Peer, total: number): Promise<Rate> => {
   const payload = preformatted(total);
   const sink = await startSink(total);
   const dir = mkdtempSync(join(tmpdir(), 'bench-peer-'));
@@ -184,9 +197,11 @@ const peerForward = async (peer: Peer, total: number): Promise<number> => {
       }
     }
     const started = performance.now();
+    const cpu = processCpuUs(daemon.pid as number);
     socket.end(payload);
     await sink.done;
-    return total / ((performance.now() - started) / 1_000);
+    const seconds = (performance.now() - started) / 1_000;
+    return { eventsPerSecond: total / seconds, cpuUsPerEvent: (processCpuUs(daemon.pid as number) - cpu) / total };
   } finally {
     daemon.kill('SIGTERM');
     await new Promise((resolve) => (daemon.exitCode === null && daemon.signalCode === null ? daemon.once('exit', resolve) : resolve(undefined)));
@@ -254,7 +269,7 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
   test('log journal → CEF → TCP → sink', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
     const journal = await openStore(dir, { engine: 'log' });
-    results.push({ path: 'connector, log journal (segments, default)', eventsPerSecond: await pipeline(journal, EVENTS) });
+    results.push({ path: 'connector, log journal (segments, default)', ...(await pipeline(journal, EVENTS)) });
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }, once);
@@ -262,7 +277,7 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
   test('SQLite journal → CEF → TCP → sink', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
     const journal = await openStore(dir, { engine: 'sqlite' });
-    results.push({ path: 'connector, SQLite journal (WAL)', eventsPerSecond: await pipeline(journal, EVENTS) });
+    results.push({ path: 'connector, SQLite journal (WAL)', ...(await pipeline(journal, EVENTS)) });
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }, once);
@@ -270,38 +285,38 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
   test('log journal with fsync → CEF → TCP → sink', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
     const journal = await openStore(dir, { engine: 'log', fsync: true });
-    results.push({ path: 'connector, log journal, fdatasync per batch (journal.fsync)', eventsPerSecond: await pipeline(journal, EVENTS) });
+    results.push({ path: 'connector, log journal, fdatasync per batch (journal.fsync)', ...(await pipeline(journal, EVENTS)) });
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }, once);
 
   test('in-memory journal → CEF → TCP → sink', async () => {
-    results.push({ path: 'connector, in-memory journal', eventsPerSecond: await pipeline(new InMemoryJournal(), EVENTS) });
+    results.push({ path: 'connector, in-memory journal', ...(await pipeline(new InMemoryJournal(), EVENTS)) });
   }, once);
 
   test('floor: in-memory journal + JSON of every event → CEF → TCP → sink', async () => {
     const journal = new FloorJournal();
-    results.push({ path: 'floor: in-memory journal + JSON.stringify of each event', eventsPerSecond: await pipeline(journal, EVENTS) });
+    results.push({ path: 'floor: in-memory journal + JSON.stringify of each event', ...(await pipeline(journal, EVENTS)) });
   }, once);
 
   test('floor: in-memory journal + JSON appended to a file → CEF → TCP → sink', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
     const journal = new FloorJournal(join(dir, 'events.jsonl'));
-    results.push({ path: 'floor: in-memory journal + JSON appended to a plain file', eventsPerSecond: await pipeline(journal, EVENTS) });
+    results.push({ path: 'floor: in-memory journal + JSON appended to a plain file', ...(await pipeline(journal, EVENTS)) });
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }, once);
 
   test('rsyslog imtcp → omfwd → sink', async () => {
-    results.push({ path: 'rsyslog 8.2302 imtcp → omfwd, memory queue (pre-formatted)', eventsPerSecond: await peerForward(rsyslog(''), EVENTS) });
+    results.push({ path: 'rsyslog 8.2302 imtcp → omfwd, memory queue (pre-formatted)', ...(await peerForward(rsyslog(''), EVENTS)) });
   }, once);
 
   test('rsyslog imtcp → Disk action queue → omfwd → sink', async () => {
-    results.push({ path: 'rsyslog-disk: rsyslog 8.2302 imtcp → Disk action queue (checkpoint every 1,000) → omfwd', eventsPerSecond: await peerForward(rsyslog(RSYSLOG_DISK_QUEUE), EVENTS) });
+    results.push({ path: 'rsyslog-disk: rsyslog 8.2302 imtcp → Disk action queue (checkpoint every 1,000) → omfwd', ...(await peerForward(rsyslog(RSYSLOG_DISK_QUEUE), EVENTS)) });
   }, once);
 
   test('syslog-ng syslog() → reliable disk-buffer → syslog() → sink', async () => {
-    results.push({ path: `syslog-ng-disk: syslog-ng ${syslogNgInstallation().version} syslog() → reliable disk-buffer → syslog()`, eventsPerSecond: await peerForward(syslogNgDisk, EVENTS) });
+    results.push({ path: `syslog-ng-disk: syslog-ng ${syslogNgInstallation().version} syslog() → reliable disk-buffer → syslog()`, ...(await peerForward(syslogNgDisk, EVENTS)) });
   }, once);
 
   for (const engine of ['log', 'sqlite'] as const) {
@@ -321,24 +336,33 @@ const loadAtStart = loadavg();
 
 afterAll(() => {
   const rate = (path: string) => results.find((r) => r.path.startsWith(path))?.eventsPerSecond ?? Number.NaN;
-  const log = rate('connector, log journal (');
-  const sqlite = rate('connector, SQLite');
+  const cpuOf = (path: string) => results.find((r) => r.path.startsWith(path))?.cpuUsPerEvent ?? Number.NaN;
   const memory = rate('connector, in-memory');
   const rsyslogMemory = rate('rsyslog 8.2302 imtcp → omfwd, memory');
   const rsyslogDisk = rate('rsyslog-disk');
   const syslogNgDiskRate = rate('syslog-ng-disk');
-  const lines = [`load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`, '', '| path | events/s | notes |', '|---|---|---|'];
-  for (const r of results) lines.push(`| ${r.path} | ${r.eventsPerSecond === undefined ? '' : Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.note ?? ''} |`);
+  const lines = [`load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`, '', '| path | events/s | CPU µs per event | notes |', '|---|---|---|---|'];
+  for (const r of results) {
+    lines.push(
+      `| ${r.path} | ${r.eventsPerSecond === undefined ? '' : Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.cpuUsPerEvent === undefined ? '' : r.cpuUsPerEvent.toFixed(2)} | ${r.note ?? ''} |`,
+    );
+  }
   const json = rate('floor: in-memory journal + JSON.stringify');
   const file = rate('floor: in-memory journal + JSON appended');
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  for (const [name, journal] of [['log journal', log], ['SQLite journal', sqlite]] as const) {
+  for (const [name, prefix] of [['log journal', 'connector, log journal ('], ['SQLite journal', 'connector, SQLite']] as const) {
+    const journal = rate(prefix);
     lines.push(
-      `| ratios, ${name} | journal/rsyslog-disk **${x(journal, rsyslogDisk)}** · journal/syslog-ng-disk **${x(journal, syslogNgDiskRate)}** · journal/in-memory **${x(journal, memory)}** · journal/rsyslog-memory ${x(journal, rsyslogMemory)} | |`,
+      `| ratios, ${name} | journal/rsyslog-disk **${x(journal, rsyslogDisk)}** · journal/syslog-ng-disk **${x(journal, syslogNgDiskRate)}** · journal/in-memory **${x(journal, memory)}** · journal/rsyslog-memory ${x(journal, rsyslogMemory)} | | events/s |`,
+    );
+    // Events per CPU second, the same ratios by what each process spent: less distorted by other work on the machine.
+    const cpu = cpuOf(prefix);
+    lines.push(
+      `| ratios by CPU, ${name} | rsyslog-disk/journal ${x(cpuOf('rsyslog-disk'), cpu)} · syslog-ng-disk/journal ${x(cpuOf('syslog-ng-disk'), cpu)} · in-memory/journal ${x(cpuOf('connector, in-memory'), cpu)} | | CPU per event, inverted |`,
     );
   }
   lines.push(
-    `| ceilings | JSON only/in-memory ${x(json, memory)} · JSON + file/in-memory ${x(file, memory)} · in-memory/rsyslog-memory ${x(memory, rsyslogMemory)} | |`,
+    `| ceilings | JSON only/in-memory ${x(json, memory)} · JSON + file/in-memory ${x(file, memory)} · in-memory/rsyslog-memory ${x(memory, rsyslogMemory)} | | |`,
   );
   console.log(`\n${lines.join('\n')}\n`);
 });

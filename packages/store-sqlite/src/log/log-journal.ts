@@ -23,7 +23,7 @@ import { DEFAULT_RECENT_EVENTS, DEFAULT_RECENT_EVENTS_BYTES, type DeadLetter, ty
 import type { SqliteStateStore } from '../sqlite-state-store.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from '../store-error.js';
 import { KeyHashSet, keyHash } from './key-hash-set.js';
-import { MAX_RECORD_BYTES, payloadIntact, readBatchHeader, RECORD_HEADER_BYTES, RecordWriter } from './segment-record.js';
+import { eventTexts, MAX_RECORD_BYTES, payloadIntact, readBatchHeader, RECORD_HEADER_BYTES, RecordWriter } from './segment-record.js';
 
 export interface LogJournalOptions {
   /** The folder of the segment files (`<stateDir>/journal`); created (0700) when missing. */
@@ -70,7 +70,8 @@ interface Batch {
   readonly source: string;
   readonly first: number;
   readonly count: number;
-  readonly jsonAt: number;
+  readonly lengthsAt: number;
+  readonly eventsAt: number;
 }
 
 interface Segment {
@@ -266,8 +267,8 @@ export class LogJournal implements Journal {
       seqs[i] = first + fresh.length;
       fresh.push(event);
     }
-    const json = this.#serializeEvents(source, fresh);
-    const record = this.#writer.encode(source, first, fresh.length, checkpointJson, hashes, json);
+    const sizes: number[] = [];
+    const record = this.#writer.encode(source, first, checkpointJson, hashes, fresh, (event) => this.#stringify(source, event as SecurityEvent), sizes);
     const offset = active.size;
     try {
       let written = 0;
@@ -285,7 +286,7 @@ export class LogJournal implements Journal {
     active.size += record.length;
     for (let n = 0; n < fresh.length; n += 1) active.keys.add(hashes[n * 2] as number, hashes[n * 2 + 1] as number);
     if (fresh.length > 0) {
-      const batch: Batch = { segment: active, offset, size: record.length, source, first, count: fresh.length, jsonAt: this.#writer.jsonAt };
+      const batch: Batch = { segment: active, offset, size: record.length, source, first, count: fresh.length, lengthsAt: this.#writer.eventsAt - fresh.length * 4, eventsAt: this.#writer.eventsAt };
       active.batches.push(batch);
       this.#batches.push(batch);
       this.#head += fresh.length;
@@ -296,8 +297,7 @@ export class LogJournal implements Journal {
     if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && fresh.length > 0) {
       removedThrough = Math.max(removedThrough, this.#dropOldest());
     }
-    const size = fresh.length === 0 ? 0 : json.length / fresh.length;
-    this.#recent.stored(source, events, seqs, removedThrough, seqs.map((seq) => (seq > 0 ? size : 0)));
+    this.#recent.stored(source, events, seqs, removedThrough, seqs.map((seq) => (seq > 0 ? (sizes[seq - first] as number) : 0)));
     return { appended: fresh.length, duplicates: events.length - fresh.length };
   }
 
@@ -514,7 +514,7 @@ export class LogJournal implements Journal {
       this.#checkpoints.set(batch.source, batch.checkpoint);
       this.#checkpointAt.set(batch.source, position(id, offset));
       if (batch.count > 0) {
-        const entry: Batch = { segment, offset, size: RECORD_HEADER_BYTES + length, source: batch.source, first: batch.first, count: batch.count, jsonAt: batch.jsonAt };
+        const entry: Batch = { segment, offset, size: RECORD_HEADER_BYTES + length, source: batch.source, first: batch.first, count: batch.count, lengthsAt: batch.lengthsAt, eventsAt: batch.eventsAt };
         segment.batches.push(entry);
         this.#batches.push(entry);
       }
@@ -747,9 +747,9 @@ export class LogJournal implements Journal {
     if (this.#decoded?.batch === batch) return this.#decoded.events;
     const buffer = Buffer.allocUnsafe(batch.size);
     readSync(batch.segment.fd, buffer, 0, batch.size, batch.offset);
-    const json = buffer.toString('utf8', RECORD_HEADER_BYTES + batch.jsonAt);
-    const events = this.#parse(json, `batch of events #${batch.first}–${lastSeq(batch)}`) as SecurityEvent[];
-    if (!Array.isArray(events) || events.length !== batch.count) {
+    const payload = buffer.subarray(RECORD_HEADER_BYTES);
+    const events = eventTexts(payload, batch, 0).map((text, n) => this.#parse(text, `event #${batch.first + n}`) as SecurityEvent);
+    if (events.length !== batch.count) {
       throw new SyslogConnectorError('STORE_CORRUPT', `The journal ${batch.segment.path} holds a damaged batch of events #${batch.first}.`, {
         path: STATE_DIR_CONFIG_PATH,
         hint: corruptHint(batch.segment.path),
@@ -781,23 +781,16 @@ export class LogJournal implements Journal {
     }
   }
 
-  /** The events as one JSON array (one call, not one per event); on failure, names the event that is not JSON. */
-  #serializeEvents(source: string, events: readonly SecurityEvent[]): string {
+  /** An event's JSON; one that is not JSON (BigInt, a cycle) is the plugin's bug, named with its key. */
+  #stringify(source: string, event: SecurityEvent): string {
     try {
-      return JSON.stringify(events);
-    } catch (error) {
-      for (const event of events) {
-        try {
-          JSON.stringify(event);
-        } catch (cause) {
-          throw new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: event ${event.key} is not JSON (${cause instanceof Error ? cause.message : String(cause)}).`, {
-            path: `sources.${source}`,
-            hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
-            cause,
-          });
-        }
-      }
-      throw error;
+      return JSON.stringify(event);
+    } catch (cause) {
+      throw new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: event ${event.key} is not JSON (${cause instanceof Error ? cause.message : String(cause)}).`, {
+        path: `sources.${source}`,
+        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
+        cause,
+      });
     }
   }
 
