@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StatementSync } from 'node:sqlite';
 import {
@@ -79,17 +79,25 @@ interface Segment {
   readonly path: string;
   fd: number;
   size: number;
+  /** When this process opened or created it (the active segment is compacted away once it is old or large enough). */
+  readonly createdAt: number;
   readonly batches: Batch[];
   readonly keys: KeyHashSet;
 }
 
-/** The keys of a segment compacted away, kept for de-dup until `at` + retention. */
+/**
+ * The keys of the segments compacted away during one window of time (a generation, an eighth of the retention), kept
+ * for de-dup in one set and one `.keys` file until the retention has passed since the window closed. A handful of
+ * generations at most, whatever the number of segments deleted.
+ */
 interface RetainedKeys {
   readonly path: string;
-  readonly at: number;
+  readonly start: number;
   readonly keys: KeyHashSet;
-  readonly bytes: number;
+  bytes: number;
 }
+
+const KEYS_HEADER_BYTES = 16;
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const MIN_SEGMENT_BYTES = 16 * 1024;
@@ -98,6 +106,7 @@ const DEFAULT_MAX_RETAINED_KEYS = 2_000_000;
 const SEGMENT_SUFFIX = '.log';
 const KEYS_SUFFIX = '.keys';
 const KEYS_MAGIC = 0x53434b59; // "SCKY"
+const ACTIVE_SEGMENT_MIN_AGE_MS = 60_000;
 
 const segmentName = (id: number): string => String(id).padStart(20, '0');
 
@@ -487,7 +496,7 @@ export class LogJournal implements Journal {
   /** Reads a segment's records, checking each; cuts (or, read-only, skips) from the first that does not check out. */
   #scan(id: number, path: string): Segment {
     const fd = openSync(path, this.#readOnly ? 'r' : 'r+');
-    const segment: Segment = { id, path, fd, size: 0, batches: [], keys: new KeyHashSet() };
+    const segment: Segment = { id, path, fd, size: 0, createdAt: this.#now(), batches: [], keys: new KeyHashSet() };
     const fileSize = fstatSync(fd).size;
     const header = Buffer.alloc(RECORD_HEADER_BYTES);
     let offset = 0;
@@ -535,21 +544,30 @@ export class LogJournal implements Journal {
   #loadKeys(path: string, now: number): void {
     try {
       const data = readFileSync(path);
-      if (data.length < 16 || data.readUInt32LE(0) !== KEYS_MAGIC) throw new Error('not a key file');
-      const at = data.readDoubleLE(4);
-      const count = data.readUInt32LE(12);
-      if (16 + count * 8 !== data.length) throw new Error('cut short');
-      if (now - at >= this.#keyRetentionMs) {
+      if (data.length < KEYS_HEADER_BYTES || data.readUInt32LE(0) !== KEYS_MAGIC) throw new Error('not a key file');
+      const start = data.readDoubleLE(4);
+      if (this.#expired(start, now)) {
         if (!this.#readOnly) unlinkSync(path);
         return;
       }
+      // A pair cut short by a crash is left out: only the keys of whole pairs count.
+      const count = Math.floor((data.length - KEYS_HEADER_BYTES) / 8);
       const keys = new KeyHashSet(count);
-      keys.addFrom(data, 16, count);
-      this.#retained.push({ path, at, keys, bytes: data.length });
+      keys.addFrom(data, KEYS_HEADER_BYTES, count);
+      this.#retained.push({ path, start, keys, bytes: data.length });
     } catch (error) {
       // Only de-dup of old, delivered events depends on it: said, and set aside.
       this.#logger?.warn({ path, error: error instanceof Error ? error.message : String(error) }, 'Journal key file unreadable: ignored.');
     }
+  }
+
+  /** A generation of kept keys is forgotten once the retention has passed since its window closed. */
+  #expired(start: number, now: number): boolean {
+    return now - start >= this.#keyRetentionMs + this.#keyWindowMs();
+  }
+
+  #keyWindowMs(): number {
+    return Math.max(1_000, Math.floor(this.#keyRetentionMs / 8));
   }
 
   // --- writing -------------------------------------------------------------------------------------------------
@@ -563,7 +581,7 @@ export class LogJournal implements Journal {
   #startSegment(id: number): Segment {
     const path = join(this.dir, `${segmentName(id)}${SEGMENT_SUFFIX}`);
     const fd = openSync(path, 'wx+', 0o600);
-    const segment: Segment = { id, path, fd, size: 0, batches: [], keys: new KeyHashSet() };
+    const segment: Segment = { id, path, fd, size: 0, createdAt: this.#now(), batches: [], keys: new KeyHashSet() };
     this.#segments.push(segment);
     return segment;
   }
@@ -644,7 +662,16 @@ export class LogJournal implements Journal {
       removed += n;
       if (n > 0) through = Math.max(through, bound);
     }
-    const passed = this.#segments.filter((segment) => segment.size > 0 && segment.batches.every((b) => lastSeq(b) <= (this.#compacted.get(b.source) ?? 0)));
+    const now = this.#now();
+    const active = this.#segments.at(-1);
+    // The active segment goes too once passed, if it is a quarter full or a minute old: a journal that keeps up does
+    // not create and delete a file at every compaction (every second), and its budget still frees.
+    const passed = this.#segments.filter(
+      (segment) =>
+        segment.size > 0 &&
+        (segment !== active || segment.size * 4 >= this.#segmentBytes || now - segment.createdAt >= ACTIVE_SEGMENT_MIN_AGE_MS || this.#overBudget()) &&
+        segment.batches.every((b) => lastSeq(b) <= (this.#compacted.get(b.source) ?? 0)),
+    );
     if (removed > 0 || passed.length > 0) this.#saveMarks();
     for (const segment of passed) this.#deleteSegment(segment);
     if (through > 0) this.#recent.evictThrough(through);
@@ -655,20 +682,7 @@ export class LogJournal implements Journal {
   #deleteSegment(segment: Segment): void {
     const isActive = segment === this.#segments.at(-1);
     if (isActive) this.#roll();
-    if (segment.keys.size > 0 && this.#keyRetentionMs > 0) {
-      const at = this.#now();
-      const path = join(this.dir, `${segmentName(segment.id)}${KEYS_SUFFIX}`);
-      const hashes = segment.keys.toBuffer();
-      const data = Buffer.allocUnsafe(16 + hashes.length);
-      data.writeUInt32LE(KEYS_MAGIC, 0);
-      data.writeDoubleLE(at, 4);
-      data.writeUInt32LE(segment.keys.size, 12);
-      hashes.copy(data, 16);
-      writeFileSync(`${path}.tmp`, data, { mode: 0o600 });
-      renameSync(`${path}.tmp`, path);
-      this.#retained.push({ path, at, keys: segment.keys, bytes: data.length });
-      this.#boundRetained();
-    }
+    if (segment.keys.size > 0 && this.#keyRetentionMs > 0) this.#retain(segment.keys);
     closeSync(segment.fd);
     unlinkSync(segment.path);
     this.#segments.splice(this.#segments.indexOf(segment), 1);
@@ -676,14 +690,35 @@ export class LogJournal implements Journal {
     if (this.#decoded?.batch.segment === segment) this.#decoded = undefined;
   }
 
-  #expireKeys(): void {
+  /** Adds a deleted segment's keys to the current generation (its set and its file), starting one when due. */
+  #retain(keys: KeyHashSet): void {
     const now = this.#now();
-    const expired = this.#retained.filter((r) => now - r.at >= this.#keyRetentionMs);
-    if (expired.length === 0) return;
-    for (const r of expired) unlinkSync(r.path);
-    this.#retained = this.#retained.filter((r) => now - r.at < this.#keyRetentionMs);
+    let generation = this.#retained.at(-1);
+    if (generation === undefined || now - generation.start >= this.#keyWindowMs()) {
+      const path = join(this.dir, `${String(now).padStart(16, '0')}${KEYS_SUFFIX}`);
+      const header = Buffer.alloc(KEYS_HEADER_BYTES);
+      header.writeUInt32LE(KEYS_MAGIC, 0);
+      header.writeDoubleLE(now, 4);
+      writeFileSync(path, header, { mode: 0o600 });
+      generation = { path, start: now, keys: new KeyHashSet(keys.size), bytes: KEYS_HEADER_BYTES };
+      this.#retained.push(generation);
+    }
+    const hashes = keys.toBuffer();
+    appendFileSync(generation.path, hashes);
+    generation.bytes += hashes.length;
+    generation.keys.addFrom(hashes, 0, keys.size);
+    this.#boundRetained();
   }
 
+  #expireKeys(): void {
+    const now = this.#now();
+    const expired = this.#retained.filter((r) => this.#expired(r.start, now));
+    if (expired.length === 0) return;
+    for (const r of expired) unlinkSync(r.path);
+    this.#retained = this.#retained.filter((r) => !this.#expired(r.start, now));
+  }
+
+  /** At most `maxRetainedKeys` kept keys: the oldest generations go first (never the current one). */
   #boundRetained(): void {
     let total = this.#retained.reduce((sum, r) => sum + r.keys.size, 0);
     while (total > this.#maxRetainedKeys && this.#retained.length > 1) {
