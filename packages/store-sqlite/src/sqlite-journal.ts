@@ -28,6 +28,7 @@ import {
   STORE_APPLICATION_ID,
 } from './schema-migrations.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
+import { checkEvent, checkpointJson, eventJson } from './event-checks.js';
 import { RecentEvents } from './recent-events.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from './store-error.js';
 
@@ -417,7 +418,7 @@ export class SqliteJournal implements Journal {
     // checkpoint, so the source re-reads the page from its previous checkpoint.
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
     const serialized = events.map((event) => this.#serializeEvent(source, event));
-    const stored = this.#store(source, serialized, this.#serializeCheckpoint(source, checkpoint));
+    const stored = this.#store(source, serialized, checkpointJson(source, checkpoint));
     this.#recent.stored(source, events, stored.seqs, stored.removedThrough, serialized.map((row) => row.json.length));
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
@@ -851,41 +852,8 @@ export class SqliteJournal implements Journal {
 
   /** Checks an event of a source's batch and serialises it; a bad one is a bug in the plugin (PLUGIN_INVALID). */
   #serializeEvent(source: string, event: SecurityEvent): SerializedEvent {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof event !== 'object' || event === null) throw invalid('not an object');
-    if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
-    if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
-    if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
-    if (event.source !== source && !this.#warnedSources.has(source)) {
-      // The append's source is the authority (dedup, filters, checkpoint); the event is stored untouched.
-      this.#warnedSources.add(source);
-      this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
-    }
-    try {
-      return { key: event.key, type: event.type, time: Math.trunc(event.time), json: JSON.stringify(event) };
-    } catch (error) {
-      throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
-  }
-
-  #serializeCheckpoint(source: string, checkpoint: Checkpoint): string {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
-    try {
-      return JSON.stringify(checkpoint);
-    } catch (error) {
-      throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
+    checkEvent(source, event, this.#warnedSources, this.#logger);
+    return { key: event.key, type: event.type, time: Math.trunc(event.time), json: eventJson(source, event) };
   }
 
   #parse(json: string, what: string): unknown {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { SecurityEvent } from '@syslog-connector/core';
 import { RecordingLogger } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JOURNAL_DIR_NAME, LogJournal, openStore } from '../src/index.js';
+import { JOURNAL_DIR_NAME, type LogJournal, openStore } from '../src/index.js';
 import { securityEvent, temporaryFolder } from './fixtures/security-events.js';
 import { distEntry, exitOf, fixtureScript, spawnNode, waitForOutput } from './fixtures/node-child.js';
 

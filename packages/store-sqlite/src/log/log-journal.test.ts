@@ -1,36 +1,11 @@
-import type { JournalEntry } from '@syslog-connector/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { securityEvent, temporaryFolder } from '../../test/fixtures/security-events.js';
 import { openJournalIn } from '../../test/fixtures/engines.js';
+import { journalOperations, SOURCES, view } from '../../test/fixtures/journal-operations.js';
 import type { StoreJournal } from '../open-store.js';
 
-const SOURCES = ['wb', 'oat', 'audit'] as const;
-const DESTINATIONS = ['siem', 'oat-only'] as const;
-const view = (entries: readonly JournalEntry[]) => entries.map((entry) => [entry.seq, entry.event]);
-
-const operation = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      op: fc.constant('append' as const),
-      source: fc.constantFrom(...SOURCES),
-      keys: fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 12 }),
-    }),
-  },
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      op: fc.constant('read' as const),
-      destination: fc.constantFrom(...DESTINATIONS),
-      back: fc.option(fc.integer({ min: 0, max: 40 })),
-      limit: fc.integer({ min: 0, max: 30 }),
-    }),
-  },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('ack' as const), destination: fc.constantFrom(...DESTINATIONS), ahead: fc.integer({ min: 0, max: 20 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('compact' as const) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('reopen' as const) }) },
-);
+const operation = fc.oneof(...journalOperations, { weight: 1, arbitrary: fc.record({ op: fc.constant('reopen' as const) }) });
 
 describe('the log engine against the sqlite engine', () => {
   // Differential: the same operations on both engines, every answer compared — appends (duplicates across batches,

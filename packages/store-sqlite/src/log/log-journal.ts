@@ -22,6 +22,7 @@ import { RecentEvents } from '../recent-events.js';
 import { DEFAULT_RECENT_EVENTS, DEFAULT_RECENT_EVENTS_BYTES, type DeadLetter, type SqliteJournal, type StoreInfo } from '../sqlite-journal.js';
 import type { SqliteStateStore } from '../sqlite-state-store.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from '../store-error.js';
+import { checkEvent, checkpointJson, eventJson } from '../event-checks.js';
 import { KeyHashSet, keyHash } from './key-hash-set.js';
 import { eventTexts, MAX_RECORD_BYTES, payloadIntact, readBatchHeader, RECORD_HEADER_BYTES, RecordWriter } from './segment-record.js';
 
@@ -248,8 +249,8 @@ export class LogJournal implements Journal {
     this.#live();
     this.#writable();
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
-    for (const event of events) this.#check(source, event);
-    const checkpointJson = this.#serializeCheckpoint(source, checkpoint);
+    for (const event of events) checkEvent(source, event, this.#warnedSources, this.#logger);
+    const checkpointText = checkpointJson(source, checkpoint);
     let removedThrough = 0;
     if (this.#maxBytes !== undefined && this.#policy === 'block' && events.length > 0 && this.#overBudget()) {
       removedThrough = this.#compactSync().through;
@@ -277,7 +278,7 @@ export class LogJournal implements Journal {
       fresh.push(event);
     }
     const sizes: number[] = [];
-    const record = this.#writer.encode(source, first, checkpointJson, hashes, fresh, (event) => this.#stringify(source, event as SecurityEvent), sizes);
+    const record = this.#writer.encode(source, first, checkpointText, hashes, fresh, (event) => eventJson(source, event as SecurityEvent), sizes);
     const offset = active.size;
     try {
       let written = 0;
@@ -300,7 +301,7 @@ export class LogJournal implements Journal {
       this.#batches.push(batch);
       this.#head += fresh.length;
     }
-    this.#checkpoints.set(source, checkpointJson);
+    this.#checkpoints.set(source, checkpointText);
     this.#checkpointAt.set(source, position(active.id, offset));
     if (active.size >= this.#segmentBytes) this.#roll();
     if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && fresh.length > 0) {
@@ -799,50 +800,6 @@ export class LogJournal implements Journal {
   }
 
   // --- checks --------------------------------------------------------------------------------------------------
-
-  #check(source: string, event: SecurityEvent): void {
-    const invalid = (problem: string): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
-      });
-    if (typeof event !== 'object' || event === null) throw invalid('not an object');
-    if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
-    if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
-    if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
-    if (event.source !== source && !this.#warnedSources.has(source)) {
-      this.#warnedSources.add(source);
-      this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
-    }
-  }
-
-  /** An event's JSON; one that is not JSON (BigInt, a cycle) is the plugin's bug, named with its key. */
-  #stringify(source: string, event: SecurityEvent): string {
-    try {
-      return JSON.stringify(event);
-    } catch (cause) {
-      throw new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: event ${event.key} is not JSON (${cause instanceof Error ? cause.message : String(cause)}).`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
-        cause,
-      });
-    }
-  }
-
-  #serializeCheckpoint(source: string, checkpoint: Checkpoint): string {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
-    try {
-      return JSON.stringify(checkpoint);
-    } catch (error) {
-      throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
-  }
 
   #parse(json: string, what: string): unknown {
     try {
