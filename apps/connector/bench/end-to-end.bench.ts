@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -19,6 +19,7 @@ import { DestinationRunner, InMemoryJournal, SourceRunner } from '@syslog-connec
 import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
 import { openStore } from '@syslog-connector/store-sqlite';
 import { TcpTransport, tcpOptions } from '@syslog-connector/transport-tcp';
+import { syslogNgInstallation } from '@syslog-connector/testing';
 import { afterAll, describe, test } from 'vitest';
 import { DEFAULT_DELIVERY_BATCH } from '../src/connector.js';
 import { InMemoryMetrics } from '../src/in-memory-metrics.js';
@@ -35,7 +36,18 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const PILE_UP = Number(process.env.BENCH_PILE_UP ?? 1_000_000);
 const SINK = fileURLToPath(new URL('./counting-sink.mjs', import.meta.url));
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet };
-const results: Array<{ path: string; eventsPerSecond?: number; note?: string }> = [];
+const results: Array<{ path: string; eventsPerSecond?: number; cpuUsPerEvent?: number; note?: string }> = [];
+
+/** CPU time (user + system) a process has used so far, in µs: /proc/<pid>/stat, every thread included. */
+const processCpuUs = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000; // clock ticks of 10 ms
+};
+/** A pipeline's or a peer's rate, and the CPU its process spent per event (what a shared machine distorts least). */
+interface Rate {
+  readonly eventsPerSecond: number;
+  readonly cpuUsPerEvent: number;
+}
 
 // @ts-expect-error: a plain .mjs shared with pile-up.mjs, which runs in its own process without a build step.
 import { benchEvent } from './bench-event.mjs';
@@ -82,7 +94,7 @@ const transport = (port: number) =>
   new TcpTransport(configPlace('destinations', 'sink', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port }), { logger: quiet, clock: systemClock });
 
 /** Source and destination running together, as in the daemon; resolves with events/s once the sink has all. */
-const pipeline = async (journal: Journal, total: number): Promise<number> => {
+const pipeline = async (journal: Journal, total: number): Promise<Rate> => {
   const sink = await startSink(total);
   const tcp = transport(sink.port);
   const destination = new DestinationRunner('sink', formatter(), tcp, journal, systemClock, quiet, {
@@ -96,16 +108,18 @@ const pipeline = async (journal: Journal, total: number): Promise<number> => {
   const polling = new AbortController();
   const delivery = new AbortController();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const sourceRun = source.run(polling.signal);
   const destinationRun = destination.run(delivery.signal, 5);
   await sink.done;
   const seconds = (performance.now() - started) / 1_000;
+  const used = process.cpuUsage(cpu);
   polling.abort();
   delivery.abort();
   await Promise.allSettled([sourceRun, destinationRun]);
   await tcp.close();
   sink.child.kill('SIGTERM');
-  return total / seconds;
+  return { eventsPerSecond: total / seconds, cpuUsPerEvent: (used.user + used.system) / total };
 };
 
 /**
@@ -137,33 +151,36 @@ class FloorJournal extends InMemoryJournal {
   }
 }
 
-/** rsyslog: imtcp (octet-counted in) → omfwd TCP octet-counted → the sink, the raw message passed through. */
-const rsyslogForward = async (total: number): Promise<number> => {
+/** The same events as the pipeline sends, formatted beforehand and octet-counted: what a peer daemon receives. */
+const preformatted = (total: number): Buffer => {
+  const cef = formatter();
+  const frames: Buffer[] = [];
+  for (let n = 0; n < total; n += 1) {
+    const message = Buffer.from(cef.format(event(n)));
+    frames.push(Buffer.from(`${message.length} `), message);
+  }
+  return Buffer.concat(frames);
+};
+
+/** A peer daemon's config, given its work folder, its input port and the sink's port; and how to start it. */
+interface Peer {
+  readonly config: (dir: string, inPort: number, sinkPort: number) => string;
+  readonly start: (dir: string, configFile: string) => ChildProcess;
+}
+
+/**
+ * A peer daemon (rsyslog, syslog-ng) receiving the pre-formatted events on TCP (octet-counted) and forwarding them
+ * to the same sink: events/s from the sender's connect to the sink's last frame.
+ */
+const peerForward = async (peer: Peer, total: number): Promise<Rate> => {
+  const payload = preformatted(total);
   const sink = await startSink(total);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-rsyslog-'));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-peer-'));
   const inPort = 20_000 + Math.floor(Math.random() * 20_000);
-  writeFileSync(
-    join(dir, 'rsyslog.conf'),
-    [
-      `global(workDirectory="${dir}" maxMessageSize="64k")`,
-      'module(load="imtcp" maxSessions="10")',
-      `input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="fwd")`,
-      'template(name="raw" type="string" string="%rawmsg%")',
-      'ruleset(name="fwd" queue.type="LinkedList" queue.size="200000") {',
-      `  action(type="omfwd" target="127.0.0.1" port="${sink.port}" protocol="tcp" TCP_Framing="octet-counted" template="raw")`,
-      '}',
-      '',
-    ].join('\n'),
-  );
-  const daemon = spawn('rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rsyslog.pid')], { stdio: 'ignore' });
+  const configFile = join(dir, 'peer.conf');
+  writeFileSync(configFile, peer.config(dir, inPort, sink.port));
+  const daemon = peer.start(dir, configFile);
   try {
-    const cef = formatter();
-    const frames: Buffer[] = [];
-    for (let n = 0; n < total; n += 1) {
-      const message = Buffer.from(cef.format(event(n)));
-      frames.push(Buffer.from(`${message.length} `), message);
-    }
-    const payload = Buffer.concat(frames);
     let socket;
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -173,26 +190,74 @@ const rsyslogForward = async (total: number): Promise<number> => {
         });
         break;
       } catch (error) {
-        if (attempt > 100) throw error;
+        if (attempt > 100 || daemon.exitCode !== null) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
     const started = performance.now();
+    const cpu = processCpuUs(daemon.pid as number);
     socket.end(payload);
     await sink.done;
-    return total / ((performance.now() - started) / 1_000);
+    const seconds = (performance.now() - started) / 1_000;
+    return { eventsPerSecond: total / seconds, cpuUsPerEvent: (processCpuUs(daemon.pid as number) - cpu) / total };
   } finally {
     daemon.kill('SIGTERM');
+    await new Promise((resolve) => (daemon.exitCode === null && daemon.signalCode === null ? daemon.once('exit', resolve) : resolve(undefined)));
     sink.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
 };
 
+/** rsyslog: imtcp → `omfwd` (TCP, octet-counted) → the sink, the raw message passed through; `queue` is the action's. */
+const rsyslog = (queue: string): Peer => ({
+  config: (dir, inPort, sinkPort) =>
+    [
+      `global(workDirectory="${dir}" maxMessageSize="64k")`,
+      'module(load="imtcp" maxSessions="10")',
+      `input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="fwd")`,
+      'template(name="raw" type="string" string="%rawmsg%")',
+      'ruleset(name="fwd" queue.type="LinkedList" queue.size="200000") {',
+      `  action(type="omfwd" target="127.0.0.1" port="${sinkPort}" protocol="tcp" TCP_Framing="octet-counted" template="raw" ${queue})`,
+      '}',
+      '',
+    ].join('\n'),
+  start: (dir, configFile) => spawn('rsyslogd', ['-n', '-f', configFile, '-i', join(dir, 'rsyslog.pid')], { stdio: 'ignore' }),
+});
+
+/** rsyslog's durable mode: a Disk action queue, its bookkeeping written every 1,000 messages. */
+const RSYSLOG_DISK_QUEUE = 'queue.type="Disk" queue.filename="fwdq" queue.checkpointInterval="1000" queue.maxDiskSpace="2g"';
+
+/** syslog-ng's durable mode: `syslog()` in (octet-counted) → `syslog()` out with a reliable disk-buffer → the sink. */
+const syslogNgDisk: Peer = {
+  config: (dir, inPort, sinkPort) => `@version: ${syslogNgInstallation().version}
+options { keep-hostname(yes); chain-hostnames(no); use-dns(no); dns-cache(no); log-msg-size(65536); create-dirs(no); };
+source s_in { syslog(transport(tcp) ip("127.0.0.1") port(${inPort}) max-connections(10)); };
+destination d_sink {
+  syslog("127.0.0.1" transport(tcp) port(${sinkPort})
+    disk-buffer(reliable(yes) dir("${dir}") disk-buf-size(2147483648) mem-buf-size(16777216)));
+};
+log { source(s_in); destination(d_sink); };
+`,
+  start: (dir, configFile) => {
+    const installation = syslogNgInstallation();
+    return spawn(
+      installation.binary,
+      ['--foreground', '--no-caps', '-f', configFile, `--module-path=${installation.modulePath}`, '--persist-file', join(dir, 'syslog-ng.persist'),
+        '--control', join(dir, 'syslog-ng.ctl'), '--pidfile', join(dir, 'syslog-ng.pid')],
+      { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LD_LIBRARY_PATH: installation.libraryPath, TZ: 'UTC', LC_ALL: 'C' } },
+    );
+  },
+};
+
 const PILE_UP_SCRIPT = fileURLToPath(new URL('./pile-up.mjs', import.meta.url));
 
 /** `PILE_UP` events stored while the only destination is down, in a fresh process; its peak RSS (maxRSS). */
-const pileUp = async (total: number): Promise<{ peakRssMb: number; seconds: number; journalMb: number; backlog: number }> => {
-  const child = spawn(process.execPath, [PILE_UP_SCRIPT, String(total)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const pileUp = async (
+  total: number,
+  engine: 'log' | 'sqlite',
+  flags: readonly string[],
+): Promise<{ peakRssMb: number; seconds: number; journalMb: number; backlog: number }> => {
+  const child = spawn(process.execPath, [...flags, PILE_UP_SCRIPT, String(total), engine], { stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   await new Promise((resolve) => child.on('close', resolve));
@@ -203,58 +268,121 @@ const pileUp = async (total: number): Promise<{ peakRssMb: number; seconds: numb
 const once = 300_000;
 
 describe(`end to end, ${EVENTS} events of ~400 B`, () => {
+  // Not measured: the first pipeline of the process pays for compiling the whole path (it ran 2× slower than the
+  // same pipeline run third); each journal kind runs once on a small batch first.
+  test('warm-up (not measured)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-warm-up-'));
+    for (const engine of ['log', 'sqlite'] as const) {
+      const journal = await openStore(join(dir, engine), { engine });
+      await pipeline(journal, 20_000);
+      await journal.close();
+    }
+    await pipeline(new InMemoryJournal(), 20_000);
+    const floor = new FloorJournal(join(dir, 'floor.jsonl'));
+    await pipeline(floor, 20_000);
+    await floor.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, once);
+
+  test('log journal → CEF → TCP → sink', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
+    const journal = await openStore(dir, { engine: 'log' });
+    results.push({ path: 'connector, log journal (segments, default)', ...(await pipeline(journal, EVENTS)) });
+    await journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, once);
+
   test('SQLite journal → CEF → TCP → sink', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
-    const journal = await openStore(dir);
-    results.push({ path: 'connector, SQLite journal (WAL)', eventsPerSecond: await pipeline(journal, EVENTS) });
+    const journal = await openStore(dir, { engine: 'sqlite' });
+    results.push({ path: 'connector, SQLite journal (WAL)', ...(await pipeline(journal, EVENTS)) });
+    await journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, once);
+
+  test('log journal with fsync → CEF → TCP → sink', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
+    const journal = await openStore(dir, { engine: 'log', fsync: true });
+    results.push({ path: 'connector, log journal, fdatasync per batch (journal.fsync)', ...(await pipeline(journal, EVENTS)) });
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }, once);
 
   test('in-memory journal → CEF → TCP → sink', async () => {
-    results.push({ path: 'connector, in-memory journal', eventsPerSecond: await pipeline(new InMemoryJournal(), EVENTS) });
+    results.push({ path: 'connector, in-memory journal', ...(await pipeline(new InMemoryJournal(), EVENTS)) });
   }, once);
 
   test('floor: in-memory journal + JSON of every event → CEF → TCP → sink', async () => {
     const journal = new FloorJournal();
-    results.push({ path: 'floor: in-memory journal + JSON.stringify of each event', eventsPerSecond: await pipeline(journal, EVENTS) });
+    results.push({ path: 'floor: in-memory journal + JSON.stringify of each event', ...(await pipeline(journal, EVENTS)) });
   }, once);
 
   test('floor: in-memory journal + JSON appended to a file → CEF → TCP → sink', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
     const journal = new FloorJournal(join(dir, 'events.jsonl'));
-    results.push({ path: 'floor: in-memory journal + JSON appended to a plain file', eventsPerSecond: await pipeline(journal, EVENTS) });
+    results.push({ path: 'floor: in-memory journal + JSON appended to a plain file', ...(await pipeline(journal, EVENTS)) });
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }, once);
 
   test('rsyslog imtcp → omfwd → sink', async () => {
-    results.push({ path: 'rsyslog 8.2302 imtcp → omfwd (pre-formatted)', eventsPerSecond: await rsyslogForward(EVENTS) });
+    results.push({ path: 'rsyslog 8.2302 imtcp → omfwd, memory queue (pre-formatted)', ...(await peerForward(rsyslog(''), EVENTS)) });
   }, once);
 
-  test(`${PILE_UP} events pile up, destination down`, async () => {
-    const { peakRssMb, seconds, journalMb, backlog } = await pileUp(PILE_UP);
-    if (backlog !== PILE_UP) throw new Error(`expected ${PILE_UP} events in the backlog, found ${backlog}`);
-    results.push({
-      path: `${PILE_UP.toLocaleString('en')} events pile up (destination down)`,
-      eventsPerSecond: PILE_UP / seconds,
-      note: `peak RSS ${peakRssMb.toFixed(0)} MB (whole process), journal ${journalMb.toFixed(0)} MB on disk`,
-    });
+  test('rsyslog imtcp → Disk action queue → omfwd → sink', async () => {
+    results.push({ path: 'rsyslog-disk: rsyslog 8.2302 imtcp → Disk action queue (checkpoint every 1,000) → omfwd', ...(await peerForward(rsyslog(RSYSLOG_DISK_QUEUE), EVENTS)) });
   }, once);
+
+  test('syslog-ng syslog() → reliable disk-buffer → syslog() → sink', async () => {
+    results.push({ path: `syslog-ng-disk: syslog-ng ${syslogNgInstallation().version} syslog() → reliable disk-buffer → syslog()`, ...(await peerForward(syslogNgDisk, EVENTS)) });
+  }, once);
+
+  // V8 grows the young generation up to 2 × 64 MiB under a high allocation rate (most of the peak; the old space
+  // stays near 13 MB): the last row caps it with Node's --max-semi-space-size=16.
+  for (const [engine, flags] of [['log', []], ['sqlite', []], ['log', ['--max-semi-space-size=16']]] as const) {
+    test(`${PILE_UP} events pile up, destination down (${engine} journal ${flags.join(' ')})`, async () => {
+      const { peakRssMb, seconds, journalMb, backlog } = await pileUp(PILE_UP, engine, flags);
+      if (backlog !== PILE_UP) throw new Error(`expected ${PILE_UP} events in the backlog, found ${backlog}`);
+      results.push({
+        path: `${engine} journal: ${PILE_UP.toLocaleString('en')} events pile up (destination down)${flags.length === 0 ? '' : `, node ${flags.join(' ')}`}`,
+        eventsPerSecond: PILE_UP / seconds,
+        note: `stored/s; peak RSS ${peakRssMb.toFixed(0)} MB (whole process), journal ${journalMb.toFixed(0)} MB on disk, ${Math.round((journalMb * 1_048_576) / PILE_UP)} B per event`,
+      });
+    }, once);
+  }
 });
+
+const loadAtStart = loadavg();
 
 afterAll(() => {
   const rate = (path: string) => results.find((r) => r.path.startsWith(path))?.eventsPerSecond ?? Number.NaN;
-  const sqlite = rate('connector, SQLite');
+  const cpuOf = (path: string) => results.find((r) => r.path.startsWith(path))?.cpuUsPerEvent ?? Number.NaN;
   const memory = rate('connector, in-memory');
-  const rsyslog = rate('rsyslog');
-  const lines = ['| path | events/s | notes |', '|---|---|---|'];
-  for (const r of results) lines.push(`| ${r.path} | ${r.eventsPerSecond === undefined ? '' : Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.note ?? ''} |`);
+  const rsyslogMemory = rate('rsyslog 8.2302 imtcp → omfwd, memory');
+  const rsyslogDisk = rate('rsyslog-disk');
+  const syslogNgDiskRate = rate('syslog-ng-disk');
+  const lines = [`load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`, '', '| path | events/s | CPU µs per event | notes |', '|---|---|---|---|'];
+  for (const r of results) {
+    lines.push(
+      `| ${r.path} | ${r.eventsPerSecond === undefined ? '' : Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.cpuUsPerEvent === undefined ? '' : r.cpuUsPerEvent.toFixed(2)} | ${r.note ?? ''} |`,
+    );
+  }
   const json = rate('floor: in-memory journal + JSON.stringify');
   const file = rate('floor: in-memory journal + JSON appended');
-  lines.push(`| ratios | journal/rsyslog ${(sqlite / rsyslog).toFixed(2)}× · journal/in-memory ${(sqlite / memory).toFixed(2)}× | |`);
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  for (const [name, prefix] of [['log journal', 'connector, log journal ('], ['SQLite journal', 'connector, SQLite']] as const) {
+    const journal = rate(prefix);
+    lines.push(
+      `| ratios, ${name} | journal/rsyslog-disk **${x(journal, rsyslogDisk)}** · journal/syslog-ng-disk **${x(journal, syslogNgDiskRate)}** · journal/in-memory **${x(journal, memory)}** · journal/rsyslog-memory ${x(journal, rsyslogMemory)} | | events/s |`,
+    );
+    // Events per CPU second, the same ratios by what each process spent: less distorted by other work on the machine.
+    const cpu = cpuOf(prefix);
+    lines.push(
+      `| ratios by CPU, ${name} | rsyslog-disk/journal ${x(cpuOf('rsyslog-disk'), cpu)} · syslog-ng-disk/journal ${x(cpuOf('syslog-ng-disk'), cpu)} · in-memory/journal ${x(cpuOf('connector, in-memory'), cpu)} | | CPU per event, inverted |`,
+    );
+  }
   lines.push(
-    `| ceilings | JSON only/in-memory ${(json / memory).toFixed(2)}× · JSON + file/in-memory ${(file / memory).toFixed(2)}× · in-memory/rsyslog ${(memory / rsyslog).toFixed(2)}× | |`,
+    `| ceilings | JSON only/in-memory ${x(json, memory)} · JSON + file/in-memory ${x(file, memory)} · in-memory/rsyslog-memory ${x(memory, rsyslogMemory)} | | |`,
   );
   console.log(`\n${lines.join('\n')}\n`);
 });

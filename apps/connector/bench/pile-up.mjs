@@ -1,5 +1,6 @@
 // Peak memory while the only destination is down and <count> events pile up in the journal, in a fresh process
-// so nothing else inflates the figure. Prints one JSON line: { peakRssMb, seconds, journalMb }.
+// so nothing else inflates the figure. Usage: pile-up.mjs <count> [log|sqlite]. Prints one JSON line:
+// { peakRssMb, seconds, journalMb, backlog }.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { openStore } from '@syslog-connector/store-sqlite';
 import { benchEvent } from './bench-event.mjs';
 
 const total = Number(process.argv[2]);
+const engine = process.argv[3] ?? 'log';
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const source = {
   pollIntervalMs: 0,
@@ -25,7 +27,7 @@ const source = {
   close: async () => undefined,
 };
 const dir = mkdtempSync(join(tmpdir(), 'bench-pileup-'));
-const journal = await openStore(dir);
+const journal = await openStore(dir, { engine });
 await journal.setConsumers([{ destination: 'down' }]);
 const started = performance.now();
 await new SourceRunner('bench', source, journal, systemClock, quiet, () => undefined).pollOnce(new AbortController().signal);

@@ -3,36 +3,10 @@ import type { JournalEntry } from '@syslog-connector/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
+import { journalOperations, view } from '../test/fixtures/journal-operations.js';
 import { SqliteJournal } from './sqlite-journal.js';
 
-const SOURCES = ['wb', 'oat', 'audit'] as const;
-const DESTINATIONS = ['siem', 'oat-only'] as const;
-
-/** What a reader sees: positions and events, the in-memory ones compared with those parsed from the store. */
-const view = (entries: readonly JournalEntry[]) => entries.map((entry) => [entry.seq, entry.event]);
-
-const operation = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      op: fc.constant('append' as const),
-      source: fc.constantFrom(...SOURCES),
-      // Keys from a small range, so batches repeat keys of earlier batches and of themselves (duplicates).
-      keys: fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 12 }),
-    }),
-  },
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      op: fc.constant('read' as const),
-      destination: fc.constantFrom(...DESTINATIONS),
-      back: fc.option(fc.integer({ min: 0, max: 40 })),
-      limit: fc.integer({ min: 0, max: 30 }),
-    }),
-  },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('ack' as const), destination: fc.constantFrom(...DESTINATIONS), ahead: fc.integer({ min: 0, max: 20 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('compact' as const) }) },
-);
+const operation = fc.oneof(...journalOperations);
 
 describe('the in-memory tail of the journal (RecentEvents)', () => {
   // Model-based: the same operations on a journal reading its tail from memory (a small one, so it overflows)

@@ -86,6 +86,17 @@ const migrations: ReadonlyArray<(db: DatabaseSync) => void> = [
       ) STRICT, WITHOUT ROWID;
     `);
   },
+  // 3 → 4: marks of the log journal engine (journal.engine: log, issue #18), whose events live in segment files
+  // beside the database: 'head' (the highest seq it ever gave, kept when every segment is compacted away) and
+  // 'compacted:<source>' (what compaction removed of a source, up to that seq).
+  (db) => {
+    db.exec(`
+      CREATE TABLE log_marks (
+        name TEXT    PRIMARY KEY,
+        seq  INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The schema version this build writes. */

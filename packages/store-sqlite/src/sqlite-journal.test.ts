@@ -6,11 +6,16 @@ import { RecordingLogger, rejectionOf } from '@syslog-connector/testing';
 import { securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
 import { SCHEMA_VERSION, STORE_APPLICATION_ID } from './schema-migrations.js';
 import { SqliteJournal } from './sqlite-journal.js';
+import type { StoreJournal } from './open-store.js';
+import { ENGINES, openJournalIn } from '../test/fixtures/engines.js';
 
+// The journal contract, on both engines (the log engine keeps its cursors, dead letters and state in the same
+// database file; its events in segment files beside it).
+describe.each(ENGINES)('%s engine', (engine) => {
 let folder: ReturnType<typeof temporaryFolder>;
 let file: string;
-let journal: SqliteJournal;
-const open = () => SqliteJournal.open({ path: file, clock: { now: () => 1_750_000_000_000 } });
+let journal: StoreJournal;
+const open = () => openJournalIn(engine, folder.path, { clock: { now: () => 1_750_000_000_000 } });
 
 beforeEach(async () => {
   folder = temporaryFolder();
@@ -34,7 +39,7 @@ describe('SqliteJournal schema and settings', () => {
       expect(inspector.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
       expect(inspector.prepare('PRAGMA application_id').get()).toEqual({ application_id: STORE_APPLICATION_ID });
       const tables = inspector.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((row) => row['name']);
-      expect(tables).toEqual(['checkpoints', 'compacted_keys', 'cursors', 'dead_letters', 'events', 'source_dead_letters', 'sqlite_sequence', 'state']);
+      expect(tables).toEqual(['checkpoints', 'compacted_keys', 'cursors', 'dead_letters', 'events', 'log_marks', 'source_dead_letters', 'sqlite_sequence', 'state']);
     } finally {
       inspector.close();
     }
@@ -219,7 +224,7 @@ describe('SqliteJournal.append and read', () => {
   it('stores an event labelled with another source under the append source, warning once per source', async () => {
     await journal.close();
     const logger = new RecordingLogger();
-    journal = await SqliteJournal.open({ path: file, logger });
+    journal = await openJournalIn(engine, folder.path, { logger });
     const mislabelled = securityEvent('vision-one-workbench', 'a');
 
     await journal.append('workbench', [mislabelled, securityEvent('vision-one-workbench', 'b')], {});
@@ -231,7 +236,7 @@ describe('SqliteJournal.append and read', () => {
       '3:vision-one-workbench/c',
     ]);
     expect((await journal.read('siem', { limit: 1 }))[0]?.event).toStrictEqual(mislabelled);
-    expect(logger.records).toEqual([
+    expect(logger.records.filter((record) => record.message !== 'Journal opened.')).toEqual([
       { level: 'info', fields: { path: file, schemaVersion: SCHEMA_VERSION, head: 0 }, message: 'Store opened.' },
       {
         level: 'warn',
@@ -375,4 +380,5 @@ describe('SqliteJournal lifetime', () => {
     reader.close();
     journal = await SqliteJournal.open({ path: join(folder.path, 'other.db') });
   });
+});
 });

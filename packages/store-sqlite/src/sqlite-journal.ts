@@ -29,6 +29,7 @@ import {
   STORE_APPLICATION_ID,
 } from './schema-migrations.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
+import { checkEvent, checkpointJson, eventJson } from './event-checks.js';
 import { RecentEvents } from './recent-events.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from './store-error.js';
 
@@ -59,6 +60,11 @@ export interface SqliteJournalOptions {
   readonly recentEvents?: number;
   /** Bound of the in-memory tail by the events' JSON size (characters); default `DEFAULT_RECENT_EVENTS_BYTES`. */
   readonly recentEventsBytes?: number;
+  /**
+   * `synchronous=FULL` instead of NORMAL: every commit is fsynced, so the last batches survive power loss too
+   * (`journal.fsync`). Default false.
+   */
+  readonly fsync?: boolean | undefined;
   /** A lock this journal holds for its owner (the daemon's `lockStateDir`): released once the database is closed. */
   readonly heldLock?: { release(): void };
 }
@@ -192,6 +198,19 @@ const inspectExistingFile = (file: string): void => {
     accessSync(dirname(file), constants.W_OK);
   } catch (error) {
     throw toStoreError(error, file, 'checking permissions');
+  }
+};
+
+/**
+ * A store the log engine (`journal.engine: log`) wrote before: new seqs go on after the highest it gave, so that no
+ * destination cursor is ahead of the events stored next (they would be skipped).
+ */
+const continueAfterLogHead = (db: DatabaseSync): void => {
+  const logHead = Number(db.prepare("SELECT seq FROM log_marks WHERE name = 'head'").get()?.['seq'] ?? 0);
+  const head = Number(db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get()?.['seq'] ?? 0);
+  if (logHead <= head) return;
+  if (Number(db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'events'").run(logHead).changes) === 0) {
+    db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)").run(logHead);
   }
 };
 
@@ -357,8 +376,9 @@ export class SqliteJournal implements Journal {
           hint: 'put `stateDir` on a local file system (WAL needs shared memory; network file systems do not provide it)',
         });
       }
-      db.exec(`PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
+      db.exec(`PRAGMA synchronous = ${options.fsync === true ? 'FULL' : 'NORMAL'}; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
       const from = migrateSchema(db);
+      continueAfterLogHead(db);
       const journal = new SqliteJournal(db, file, options);
       options.logger?.info(
         { path: file, schemaVersion: SCHEMA_VERSION, ...(from === SCHEMA_VERSION ? {} : { migratedFrom: from }), head: journal.#headSync() },
@@ -373,6 +393,15 @@ export class SqliteJournal implements Journal {
       }
       throw toStoreError(error, file, 'opening');
     }
+  }
+
+  /**
+   * The connection, for the log engine (`LogJournal`), which keeps its cursors, checkpoint copies and marks in this
+   * database. Not for other callers: every statement on it runs inside this journal's single-connection discipline.
+   */
+  get database(): DatabaseSync {
+    this.#live();
+    return this.#db;
   }
 
   /** The `StateStore` on this database; it lives and closes with the journal. */
@@ -399,7 +428,7 @@ export class SqliteJournal implements Journal {
     // checkpoint, so the source re-reads the page from its previous checkpoint.
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
     const serialized = events.map((event) => this.#serializeEvent(source, event));
-    const stored = this.#store(source, serialized, this.#serializeCheckpoint(source, checkpoint));
+    const stored = this.#store(source, serialized, checkpointJson(source, checkpoint));
     this.#recent.stored(source, events, stored.seqs, stored.removedThrough, serialized.map((row) => row.json.length));
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
@@ -838,41 +867,8 @@ export class SqliteJournal implements Journal {
 
   /** Checks an event of a source's batch and serialises it; a bad one is a bug in the plugin (PLUGIN_INVALID). */
   #serializeEvent(source: string, event: SecurityEvent): SerializedEvent {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof event !== 'object' || event === null) throw invalid('not an object');
-    if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
-    if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
-    if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
-    if (event.source !== source && !this.#warnedSources.has(source)) {
-      // The append's source is the authority (dedup, filters, checkpoint); the event is stored untouched.
-      this.#warnedSources.add(source);
-      this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
-    }
-    try {
-      return { key: event.key, type: event.type, time: Math.trunc(event.time), json: JSON.stringify(event) };
-    } catch (error) {
-      throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
-  }
-
-  #serializeCheckpoint(source: string, checkpoint: Checkpoint): string {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
-    try {
-      return JSON.stringify(checkpoint);
-    } catch (error) {
-      throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
+    checkEvent(source, event, this.#warnedSources, this.#logger);
+    return { key: event.key, type: event.type, time: Math.trunc(event.time), json: eventJson(source, event) };
   }
 
   #parse(json: string, what: string): unknown {

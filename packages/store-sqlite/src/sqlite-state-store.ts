@@ -54,4 +54,4 @@ export class SqliteStateStore implements StateStore {
 }
 
 /** The `StateStore` service (core `services.store`) on the same database as the journal. */
-export const sqliteStateStore = (journal: SqliteJournal): StateStore => journal.state;
+export const sqliteStateStore = (journal: Pick<SqliteJournal, 'state'>): StateStore => journal.state;

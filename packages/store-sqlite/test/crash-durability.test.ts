@@ -2,7 +2,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Checkpoint, SecurityEvent } from '@syslog-connector/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, STORE_FILE_NAME } from '../src/index.js';
+import { JOURNAL_DIR_NAME, openStore, STORE_FILE_NAME } from '../src/index.js';
+import { ENGINES } from './fixtures/engines.js';
 import { securityEvent, temporaryFolder } from './fixtures/security-events.js';
 import { distEntry, exitOf, fixtureScript, spawnNode, waitForOutput } from './fixtures/node-child.js';
 
@@ -16,7 +17,7 @@ afterEach(() => {
   folder.remove();
 });
 
-describe('durability across a killed process', () => {
+describe.each(ENGINES)('durability across a killed process (%s engine)', (engine) => {
   it('keeps every committed event and checkpoint when the writer is killed with SIGKILL right after append returns', async () => {
     const workbench: SecurityEvent[] = Array.from({ length: 200 }, (_, index) =>
       securityEvent('workbench', `WB-${index}`, { raw: { index, note: `línea ${index}\r\n| 🛡️` } }),
@@ -32,7 +33,7 @@ describe('durability across a killed process', () => {
     writeFileSync(batchesFile, JSON.stringify(batches));
     const stateDir = join(folder.path, 'data');
 
-    const child = spawnNode(fixtureScript('append-then-hang.mjs'), [distEntry(), stateDir, batchesFile]);
+    const child = spawnNode(fixtureScript('append-then-hang.mjs'), [distEntry(), stateDir, batchesFile, engine]);
     let stdout: string;
     try {
       stdout = await waitForOutput(child, 'appended\n', 15_000);
@@ -46,10 +47,11 @@ describe('durability across a killed process', () => {
       '{"appended":2,"duplicates":0}',
       'appended',
     ]);
-    // The store was never closed: the commits live in the write-ahead log, not yet in the main file.
-    expect(statSync(join(stateDir, `${STORE_FILE_NAME}-wal`)).size).toBeGreaterThan(0);
+    // The store was never closed: the commits live in the write-ahead log (sqlite) or in the segment (log).
+    const written = engine === 'sqlite' ? join(stateDir, `${STORE_FILE_NAME}-wal`) : join(stateDir, JOURNAL_DIR_NAME, `${'1'.padStart(20, '0')}.log`);
+    expect(statSync(written).size).toBeGreaterThan(0);
 
-    const journal = await openStore(stateDir);
+    const journal = await openStore(stateDir, { engine });
     try {
       expect(await journal.head()).toBe(202);
       expect(await journal.checkpoint('workbench')).toEqual({ next: 'page-3', since: '2025-06-01T00:00:00.000Z' });

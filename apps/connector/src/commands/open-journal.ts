@@ -1,4 +1,4 @@
-import type { Journal, JournalFullPolicy, Logger, StateStore } from '@syslog-connector/core';
+import type { Journal, JournalEngine, JournalFullPolicy, Logger, StateStore } from '@syslog-connector/core';
 import type { ConnectorConfig } from '@syslog-connector/core/engine';
 import { openStore } from '@syslog-connector/store-sqlite';
 
@@ -6,10 +6,14 @@ import { openStore } from '@syslog-connector/store-sqlite';
  * Opens the embedded store under the config's `stateDir` with its `journal:` budget and policy: the journal and
  * the plugin state live in one SQLite database.
  */
-/** The store options of the config's `journal:` section: what `run` and `status` open the store with. */
-export const journalBudget = (config: Pick<ConnectorConfig, 'journal'>): { maxBytes: number; whenFull: JournalFullPolicy } => ({
+/** The store options of the config's `journal:` section (budget, policy, engine, fsync): what `run` and `status` open the store with. */
+export const journalBudget = (
+  config: Pick<ConnectorConfig, 'journal'>,
+): { maxBytes: number; whenFull: JournalFullPolicy; engine: JournalEngine; fsync: boolean } => ({
   maxBytes: config.journal.maxSize,
   whenFull: config.journal.whenFull,
+  engine: config.journal.engine,
+  fsync: config.journal.fsync,
 });
 
 export const openJournal = async (

@@ -211,8 +211,9 @@ export const statusCommand = async (configPath: string, io: CommandIo, options: 
   }
   let journal: Awaited<ReturnType<typeof openStore>>;
   try {
-    // With the configured budget, so the summary shows how full the journal is against it.
-    journal = await openStore(config.stateDir, journalBudget(config));
+    // With the configured budget, so the summary shows how full the journal is against it; read-only, beside the
+    // daemon (the log engine then never cuts the record the daemon may be writing).
+    journal = await openStore(config.stateDir, { ...journalBudget(config), readOnly: true });
   } catch (error) {
     reportError(error, io);
     return EXIT.failed;

@@ -55,7 +55,7 @@ describe('composeConfigSchema', () => {
       destinations: { siem: { protocol: 'udp', address: 'siem.example.com' }, other: { protocol: 'tcp', address: '::1' } },
     });
     expect(config.stateDir).toBe('./data');
-    expect(config.journal).toEqual({ maxSize: 1_073_741_824, whenFull: 'block' });
+    expect(config.journal).toEqual({ maxSize: 1_073_741_824, whenFull: 'block', engine: 'log', fsync: false });
     expect(config.sources.oat).toEqual({ type: 'vision-one-oat', token: 't', riskLevels: ['critical'], pollInterval: 60_000 });
     expect(config.destinations.siem).toMatchObject({ protocol: 'udp', port: 514, format: 'cef' });
     expect(config.destinations.other).toMatchObject({ protocol: 'tcp', port: 601 });
@@ -63,10 +63,12 @@ describe('composeConfigSchema', () => {
 
   it('reads the journal budget and its policy, and names the path of a wrong one', () => {
     const base = { sources: { oat: { type: 'vision-one-oat', token: 't' } }, destinations: { siem: { protocol: 'udp', address: 'x' } } };
-    expect(schema.parse({ ...base, journal: { maxSize: '500MB', whenFull: 'drop-oldest' } }).journal).toEqual({ maxSize: 500_000_000, whenFull: 'drop-oldest' });
-    expect(issuesOf({ ...base, journal: { maxSize: '2 parsecs', whenFull: 'panic', size: 1 } })).toEqual([
+    expect(schema.parse({ ...base, journal: { maxSize: '500MB', whenFull: 'drop-oldest' } }).journal).toEqual({ maxSize: 500_000_000, whenFull: 'drop-oldest', engine: 'log', fsync: false });
+    expect(schema.parse({ ...base, journal: { engine: 'sqlite', fsync: true } }).journal).toMatchObject({ engine: 'sqlite', fsync: true });
+    expect(issuesOf({ ...base, journal: { maxSize: '2 parsecs', whenFull: 'panic', engine: 'lmdb', size: 1 } })).toEqual([
       { path: 'journal.maxSize', message: '"2 parsecs" is not a size; write a number and a unit, e.g. 500MB, 2GB, 1GiB' },
       { path: 'journal.whenFull', message: '"panic" is not one of block, drop-oldest' },
+      { path: 'journal.engine', message: '"lmdb" is not one of log, sqlite' },
       { path: 'journal.size', message: 'is not a known setting here; remove it or check its spelling' },
     ]);
     expect(issuesOf({ ...base, journal: { maxSize: '100KB' } })).toEqual([

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { byteSize } from '../byte-size.js';
-import { JOURNAL_FULL_POLICIES, type JournalFullPolicy } from '../journal.js';
+import { JOURNAL_ENGINES, JOURNAL_FULL_POLICIES, type JournalEngine, type JournalFullPolicy } from '../journal.js';
 import { type ConfigIssue, formatPath } from './config-issues.js';
 import { destinationSharedShape } from './destination-shared-keys.js';
 import { type AdminConfig, adminConfigSchema } from './admin-config.js';
@@ -52,6 +52,14 @@ export const composeConfigSchema = (registry: PluginRegistry) => {
             .enum(JOURNAL_FULL_POLICIES)
             .default('block')
             .describe('At the budget: block (sources pause, nothing is lost; default) or drop-oldest (counted per destination)'),
+          engine: z
+            .enum(JOURNAL_ENGINES)
+            .default('log')
+            .describe('Where events are kept: log (segment files with a checksum per batch; default, about twice as fast) or sqlite (a row per event)'),
+          fsync: z
+            .boolean()
+            .default(false)
+            .describe('Flush every stored batch to disk before the source goes on: survives power loss too, at a cost in throughput; default false (survives a crash of the process)'),
         })
         .prefault({})
         .describe('The durable journal (DESIGN §2): its disk budget and what happens when it is reached'),
@@ -90,7 +98,7 @@ export interface ConnectorConfig {
   readonly configDir: string;
   /** Absolute: resolved from `configDir` by the loader. */
   readonly stateDir: string;
-  readonly journal: { readonly maxSize: number; readonly whenFull: JournalFullPolicy };
+  readonly journal: { readonly maxSize: number; readonly whenFull: JournalFullPolicy; readonly engine: JournalEngine; readonly fsync: boolean };
   readonly plugins: readonly string[];
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** The admin listener (`admin-config.ts`); undefined: off. */

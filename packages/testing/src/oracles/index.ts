@@ -8,6 +8,8 @@ export {
   requireOracle,
   isCi,
   syslogNgOracleDir,
+  syslogNgInstallation,
+  type SyslogNgInstallation,
   type OracleName,
   type OracleStatus,
 } from './oracle-availability.js';
