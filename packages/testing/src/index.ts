@@ -8,3 +8,5 @@ export * from './oracles/index.js';
 export * from './conformance/index.js';
 export * from './assertions/index.js';
 export * from './machine/index.js';
+export * from './postgres/index.js';
+export * from './journal-contract/index.js';

@@ -1,0 +1,8 @@
+export {
+  describeJournalContract,
+  storedSecurityEvent,
+  type ContractDeadLetter,
+  type ContractJournal,
+  type JournalContractOptions,
+  type JournalContractSubject,
+} from './describe-journal-contract.js';

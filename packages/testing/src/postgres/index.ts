@@ -1,0 +1,1 @@
+export { PrivatePostgres, postgresBinDir, postgresCondition, type PrivatePostgresOptions } from './private-postgres.js';
