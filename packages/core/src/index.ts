@@ -8,6 +8,7 @@ export * from './source.js';
 export * from './formatter.js';
 export * from './transport.js';
 export * from './journal.js';
+export * from './work-assignment.js';
 export * from './plugin-definition.js';
 export * from './duration.js';
 export * from './byte-size.js';
