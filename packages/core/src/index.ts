@@ -18,6 +18,7 @@ export * from './config/config-schema.js';
 export * from './config/config-json-schema.js';
 export * from './config/destination-shared-keys.js';
 export * from './config/admin-config.js';
+export * from './config/store-config.js';
 export * from './config/config-issues.js';
 export * from './config/config-advice.js';
 export * from './config/load-config.js';

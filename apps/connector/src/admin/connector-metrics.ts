@@ -1,4 +1,4 @@
-import type { CertificateValidity } from '@syslog-connector/core';
+import type { CertificateValidity, WorkLease } from '@syslog-connector/core';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ConnectorStatus, DestinationStatus, SourceStatus } from '../connector.js';
 import { failingForMs } from './readiness.js';
@@ -52,6 +52,14 @@ export const JOURNAL_METRICS: ReadonlyArray<MetricDefinition<ConnectorStatus>> =
   { name: 'syslog_connector_journal_head_sequence', kind: 'gauge', help: 'Sequence number of the newest journaled event.', value: (s) => s.head },
 ];
 
+/** With a shared store (issue #19): every lease as this daemon reads it, labelled kind, part and (when held) holder. */
+export const LEASE_METRICS: ReadonlyArray<MetricDefinition<WorkLease>> = [
+  { name: 'syslog_connector_lease_held', kind: 'gauge', help: '1 for the daemon (holder) that works this source or destination now; 0 while nobody holds it.', value: (l) => (l.holder === undefined ? 0 : 1) },
+  { name: 'syslog_connector_lease_acquired_timestamp_seconds', kind: 'gauge', help: 'Since when the holder works the part, Unix time.', value: (l) => seconds(l.since) },
+  { name: 'syslog_connector_lease_takeovers_total', kind: 'counter', help: 'Times another daemon took the part over from a holder that stopped renewing its lease.', value: (l) => l.takeovers },
+  { name: 'syslog_connector_lease_last_takeover_timestamp_seconds', kind: 'gauge', help: 'When the part was last taken over, Unix time.', value: (l) => seconds(l.lastTakeoverAt) },
+];
+
 export const TLS_CERTIFICATE_EXPIRY_METRIC = 'syslog_connector_tls_certificate_expiry_seconds';
 export const READY_METRIC = 'syslog_connector_ready';
 
@@ -60,6 +68,7 @@ export const METRIC_NAMES: readonly string[] = [
   ...SOURCE_METRICS.map((m) => m.name),
   ...DESTINATION_METRICS.map((m) => m.name),
   ...JOURNAL_METRICS.map((m) => m.name),
+  ...LEASE_METRICS.map((m) => m.name),
   TLS_CERTIFICATE_EXPIRY_METRIC,
   READY_METRIC,
 ];
@@ -87,6 +96,7 @@ export class ConnectorMetrics {
   readonly #sources: Array<[MetricDefinition<SourceStatus>, Settable]>;
   readonly #destinations: Array<[MetricDefinition<DestinationStatus>, Settable]>;
   readonly #journal: Array<[MetricDefinition<ConnectorStatus>, Settable]>;
+  readonly #leases: Array<[MetricDefinition<WorkLease>, Settable]>;
   readonly #certificates: Settable;
   readonly #ready: Settable;
   #scrapes: Promise<unknown> = Promise.resolve();
@@ -95,6 +105,7 @@ export class ConnectorMetrics {
     this.#sources = SOURCE_METRICS.map((m) => [m, instrument(this.registry, m.name, m.kind, m.help, ['source'])]);
     this.#destinations = DESTINATION_METRICS.map((m) => [m, instrument(this.registry, m.name, m.kind, m.help, ['destination'])]);
     this.#journal = JOURNAL_METRICS.map((m) => [m, instrument(this.registry, m.name, m.kind, m.help, [])]);
+    this.#leases = LEASE_METRICS.map((m) => [m, instrument(this.registry, m.name, m.kind, m.help, ['kind', 'part', 'holder'])]);
     this.#certificates = instrument(
       this.registry,
       TLS_CERTIFICATE_EXPIRY_METRIC,
@@ -134,6 +145,12 @@ export class ConnectorMetrics {
     for (const [definition, metric] of this.#journal) {
       metric.reset();
       setDefined(metric, {}, definition.value(status, now));
+    }
+    for (const [definition, metric] of this.#leases) {
+      metric.reset();
+      for (const lease of status.work?.leases ?? []) {
+        setDefined(metric, { kind: lease.kind, part: lease.id, holder: lease.holder ?? '' }, definition.value(lease, now));
+      }
     }
     this.#certificates.reset();
     for (const destination of status.destinations) {
