@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Logger, Metrics, RevokeReason, WorkAssignment, WorkHandlers, WorkKind, WorkLease, WorkPart } from '@syslog-connector/core';
+import type { Logger, RevokeReason, WorkAssignment, WorkHandlers, WorkKind, WorkLease, WorkPart } from '@syslog-connector/core';
 import type pg from 'pg';
 import { leaseName } from './fencing.js';
 import type { PostgresJournal } from './postgres-journal.js';
@@ -13,22 +13,13 @@ export interface LeaseCoordinatorOptions {
   /** The config's `instance`, shown beside the member id in `status`. */
   readonly instance: string;
   /**
-   * The bound of a takeover (`store.leaseTimeout`): a lease lasts two thirds of it and is renewed every sixth,
-   * so another daemon takes a dead one's parts within it. Default 15 s.
+   * The bound of a takeover (`store.leaseTimeout`): a lease lasts half of it and is renewed every sixth, so another
+   * daemon takes a dead one's parts within it (with the journal's `sessionTimeoutMs` at a quarter of it, a daemon
+   * paused inside a transaction does not hold the takeover back). Default 15 s.
    */
   readonly leaseTimeoutMs?: number;
   readonly logger?: Logger;
-  /** Counters: leases acquired, taken over, lost, given away (label `part`). */
-  readonly metrics?: Metrics;
 }
-
-/** Counters the coordinator keeps in the daemon's metrics (label `part`: `source:<id>` or `destination:<id>`). */
-export const LEASE_METRICS = {
-  acquired: 'leases_acquired_total',
-  takenOver: 'lease_takeovers_total',
-  lost: 'leases_lost_total',
-  released: 'leases_released_total',
-} as const;
 
 interface Held {
   readonly part: WorkPart;
@@ -68,7 +59,6 @@ export class LeaseCoordinator implements WorkAssignment {
   readonly #ttlMs: number;
   readonly #tickMs: number;
   readonly #logger: Logger | undefined;
-  readonly #metrics: Metrics | undefined;
   readonly #held = new Map<string, Held>();
   #parts: readonly WorkPart[] = [];
   #handlers: WorkHandlers | undefined;
@@ -86,10 +76,9 @@ export class LeaseCoordinator implements WorkAssignment {
     this.#instance = options.instance;
     this.#timeoutMs = options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
     if (!Number.isSafeInteger(this.#timeoutMs) || this.#timeoutMs < 600) throw new RangeError(`leaseTimeoutMs must be an integer of 600 or more, got ${this.#timeoutMs}`);
-    this.#ttlMs = Math.floor((this.#timeoutMs * 2) / 3);
+    this.#ttlMs = Math.floor(this.#timeoutMs / 2);
     this.#tickMs = Math.floor(this.#timeoutMs / 6);
     this.#logger = options.logger;
-    this.#metrics = options.metrics;
     options.journal.fencing.enforce();
   }
 
@@ -140,7 +129,6 @@ export class LeaseCoordinator implements WorkAssignment {
         );
         await client.query('DELETE FROM members WHERE id = $1', [this.member]);
       });
-      for (const name of names) this.#metrics?.increment(LEASE_METRICS.released, { part: name });
       if (names.length > 0) this.#logger?.info({ member: this.member, released: names }, 'Leases given up: other daemons take these parts over now.');
     } catch (error) {
       // Unreachable: the leases expire on their own within the lease timeout.
@@ -239,9 +227,7 @@ export class LeaseCoordinator implements WorkAssignment {
       const part = partOf(name);
       this.#held.set(name, { part, token: acquired.token });
       this.#journal.fencing.set(name, { holder: this.member, token: acquired.token });
-      this.#metrics?.increment(LEASE_METRICS.acquired, { part: name });
       if (acquired.from !== undefined) {
-        this.#metrics?.increment(LEASE_METRICS.takenOver, { part: name });
         this.#logger?.warn({ member: this.member, part: name, from: acquired.from, token: acquired.token }, 'Took over a part whose daemon stopped renewing its lease.');
       } else {
         this.#logger?.info({ member: this.member, part: name, token: acquired.token }, 'Lease taken: this daemon works the part now.');
@@ -266,7 +252,6 @@ export class LeaseCoordinator implements WorkAssignment {
         [names, tokens, this.member],
       );
     });
-    for (const name of names) this.#metrics?.increment(LEASE_METRICS.released, { part: name });
     this.#logger?.info({ member: this.member, parts: names, reason }, 'Parts given away to even the load across daemons.');
   }
 
@@ -278,7 +263,6 @@ export class LeaseCoordinator implements WorkAssignment {
       this.#held.delete(name);
       this.#journal.fencing.clear(name);
       if (reason === 'lost') {
-        this.#metrics?.increment(LEASE_METRICS.lost, { part: name });
         this.#logger?.warn({ member: this.member, part: name, token: held.token }, 'Lease lost: another daemon works this part now; it stops here.');
       }
       try {

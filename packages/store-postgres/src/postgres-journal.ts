@@ -43,6 +43,12 @@ export interface PostgresJournalOptions {
   readonly poolSize?: number;
   /** How long connecting may take before a statement fails as unreachable. Default 5000 ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * `idle_in_transaction_session_timeout` and `lock_timeout` of this daemon's connections. A daemon paused (SIGSTOP,
+   * GC) inside a transaction holds its row locks; the server ends its session after this long, so the others' writes
+   * and a takeover wait no longer than that. Keep it under the lease timeout (the host uses a quarter). Default 5000 ms.
+   */
+  readonly sessionTimeoutMs?: number;
   /** Who this daemon is in the leases (`holder`); default `<hostname>:<pid>`-like id from the coordinator. */
   readonly holder?: string;
   /** The fencing tokens the lease coordinator keeps; writes check them. Default: a set nobody enforces (single daemon). */
@@ -156,13 +162,16 @@ export class PostgresJournal implements Journal {
   static async open(options: PostgresJournalOptions): Promise<PostgresJournal> {
     const schema = options.schema ?? DEFAULT_SCHEMA;
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError(`schema must be a lower-case SQL identifier, got ${schema}`);
+    const sessionTimeout = options.sessionTimeoutMs ?? 5_000;
+    if (!Number.isSafeInteger(sessionTimeout) || sessionTimeout < 100) throw new RangeError(`sessionTimeoutMs must be an integer of 100 or more, got ${sessionTimeout}`);
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 4,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
-      application_name: 'syslog-connector',
-      options: `-c search_path=${schema}`,
+      // Which daemon a connection is, in pg_stat_activity and the server log (and a test's audit triggers).
+      application_name: `syslog-connector ${options.holder ?? `pid-${process.pid}`}`.slice(0, 63),
+      options: `-c search_path=${schema} -c idle_in_transaction_session_timeout=${sessionTimeout} -c lock_timeout=${sessionTimeout}`,
       // bigint columns (seq, counts, epoch ms) come back as numbers: all of them stay far below 2^53.
       types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
     });
@@ -218,13 +227,22 @@ export class PostgresJournal implements Journal {
       throw toStoreError(error, this.#url, action);
     }
     let broken: Error | undefined;
+    // The server may end the connection while it is checked out between two queries (a restart, a partition): the
+    // client then emits 'error', which would end the process without a listener. The next query fails instead.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
-      return await work(client);
+      const result = await work(client);
+      if (broken !== undefined) throw broken;
+      return result;
     } catch (error) {
       // A connection that failed mid-way may be unusable (a restart): it is destroyed, not put back.
       broken = error instanceof Error ? error : new Error(String(error));
       throw toStoreError(error, this.#url, action);
     } finally {
+      client.off('error', onError);
       client.release(broken !== undefined && !SyslogConnectorError.is(broken) ? broken : undefined);
     }
   }
@@ -532,7 +550,14 @@ export class PostgresJournal implements Journal {
     const head = await this.#headOf(client);
     const sources = (await client.query<{ source: string }>('SELECT source FROM checkpoints')).rows.map((r) => r.source);
     const bounds = new Map<string, number>(sources.map((source) => [source, head]));
-    for (const consumer of this.#consumers ?? []) {
+    // A destination another daemon works (a lease row) that this daemon's config lacks still needs its events:
+    // counted as reading every source, so configs that differ never compact away what a destination needs.
+    const known = new Set((this.#consumers ?? []).map((c) => c.destination));
+    const leased = (await client.query<{ name: string }>("SELECT name FROM leases WHERE name LIKE 'destination:%' AND holder IS NOT NULL")).rows
+      .map((row) => row.name.slice('destination:'.length))
+      .filter((destination) => !known.has(destination))
+      .map((destination): JournalConsumer => ({ destination, sources: undefined }));
+    for (const consumer of [...(this.#consumers ?? []), ...leased]) {
       const cursor = (await this.#cursor(client, consumer.destination)).seq;
       for (const source of consumer.sources ?? sources) {
         const bound = bounds.get(source);

@@ -34,6 +34,8 @@ export const openJournal = async (config: Pick<ConnectorConfig, 'stateDir' | 'jo
       url: store.url,
       schema: store.schema,
       poolSize: store.poolSize,
+      // A daemon paused inside a transaction loses its session (and row locks) well within the lease timeout.
+      sessionTimeoutMs: Math.floor(store.leaseTimeout / 4),
       ...journalBudget(config),
       holder: LeaseCoordinator.memberId(),
       heldLock: lock,
