@@ -63,7 +63,8 @@ export class PrivatePostgres {
     const bin = postgresBinDir();
     if (bin === undefined) throw new Error(`PostgreSQL not installed: ${postgresCondition.hint}`);
     const asPostgres = process.getuid?.() === 0;
-    const folder = mkdtempSync(join(tmpdir(), 'private-postgres-'));
+    // As root the server runs as `postgres`, which must reach the folder: /tmp, not a TMPDIR inside root's home.
+    const folder = mkdtempSync(join(asPostgres ? '/tmp' : tmpdir(), 'private-postgres-'));
     const [port] = await findFreePorts(['tcp']);
     const server = new PrivatePostgres(bin, folder, port as number, asPostgres, options.settings ?? {});
     try {
