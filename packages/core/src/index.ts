@@ -9,6 +9,7 @@ export * from './formatter.js';
 export * from './transport.js';
 export * from './journal.js';
 export * from './work-assignment.js';
+export * from './journal-serialization.js';
 export * from './plugin-definition.js';
 export * from './duration.js';
 export * from './byte-size.js';

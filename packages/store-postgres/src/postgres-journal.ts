@@ -17,6 +17,9 @@ import {
   type SourceDeadLetter,
   type StateStore,
   parseJson,
+  type SerializedJournalEvent,
+  serializeJournalCheckpoint,
+  serializeJournalEvent,
 } from '@syslog-connector/core';
 import { FencingTokens, LeaseLostError, leaseName } from './fencing.js';
 import { DEFAULT_SCHEMA, migrateSchema, quoteIdentifier, SCHEMA_VERSION } from './schema-migrations.js';
@@ -68,6 +71,29 @@ export interface PostgresStoreInfo {
   readonly synchronousCommit: string;
 }
 
+/**
+ * A dead letter as `listDeadLetters` lists it: the shapes of core's `DestinationDeadLetter` and
+ * `SourceDeadLetterEntry` (the console's dead letters, issue #17), so this store answers that optional contract.
+ */
+export type ListedPostgresDeadLetter =
+  | {
+      readonly kind: 'destination';
+      readonly id: number;
+      readonly destination: string;
+      readonly seq: number;
+      readonly source: string;
+      readonly key: string;
+      readonly reason: string;
+      readonly time: number;
+      readonly event: SecurityEvent;
+    }
+  | { readonly kind: 'source'; readonly source: string; readonly key: string; readonly reason: string; readonly excerpt: string; readonly time: number };
+
+type ListedDestinationLetter = Extract<ListedPostgresDeadLetter, { kind: 'destination' }>;
+
+/** How long a re-drive claims a dead letter against other daemons (a daemon that dies mid-way frees it then). */
+const REDRIVE_CLAIM = '60 seconds';
+
 /** An event a destination could not format, kept with the reason (never silently dropped). */
 export interface PostgresDeadLetter {
   readonly id: number;
@@ -86,13 +112,6 @@ const KEY_PRUNE_INTERVAL_MS = 60_000;
 const ROW_OVERHEAD_BYTES = 96;
 const INT8_OID = 20;
 
-interface SerializedEvent {
-  readonly key: string;
-  readonly type: string;
-  readonly time: number;
-  readonly json: string;
-}
-
 interface CursorRow {
   readonly seq: number;
   readonly delivered: number;
@@ -103,7 +122,7 @@ interface CursorRow {
 type Queryable = pg.PoolClient | pg.Pool;
 
 /** What `octet_length` gives for a stored event: the budget's unit, the same in JS (insert) and SQL (delete). */
-const rowBytes = (source: string, event: SerializedEvent): number =>
+const rowBytes = (source: string, event: SerializedJournalEvent): number =>
   Buffer.byteLength(event.json) + Buffer.byteLength(event.key) + Buffer.byteLength(event.type) + Buffer.byteLength(source) + ROW_OVERHEAD_BYTES;
 const ROW_BYTES_SQL = `octet_length(json) + octet_length(key) + octet_length(type) + octet_length(source) + ${ROW_OVERHEAD_BYTES}`;
 
@@ -273,7 +292,7 @@ export class PostgresJournal implements Journal {
     this.#live();
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
     const serialized = events.map((event) => this.#serializeEvent(source, event));
-    const checkpointJson = this.#serializeCheckpoint(source, checkpoint);
+    const checkpointJson = serializeJournalCheckpoint(source, checkpoint);
     if (this.#maxBytes !== undefined && this.#policy === 'block' && serialized.length > 0 && (await this.#bytes()) >= this.#maxBytes) {
       await this.compact();
       if ((await this.#bytes()) >= this.#maxBytes) {
@@ -297,7 +316,7 @@ export class PostgresJournal implements Journal {
         );
         for (const row of rows) held.add(row.key);
       }
-      const fresh: SerializedEvent[] = [];
+      const fresh: SerializedJournalEvent[] = [];
       for (const event of serialized) {
         if (held.has(event.key)) continue;
         held.add(event.key);
@@ -416,6 +435,83 @@ export class PostgresJournal implements Journal {
       ).rows,
     );
     return rows.map((row) => ({ ...row, destination, event: this.#parse(row.event, `dead letter #${row.id}`) as SecurityEvent }));
+  }
+
+  /** Dead letters of both kinds, newest first (by when the journal kept them), at most `query.limit`. */
+  async listDeadLetters(query: { readonly limit: number; readonly destination?: string }): Promise<readonly ListedPostgresDeadLetter[]> {
+    const { limit } = query;
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`listDeadLetters(): limit must be a non-negative integer, got ${limit}`);
+    const rows = await this.withClient('listing dead letters', async (client) => {
+      const filter = query.destination === undefined ? '' : ' WHERE destination = $2';
+      const destinationRows = (
+        await client.query<{ id: number; destination: string; seq: number; source: string; key: string; reason: string; event: string; at: number }>(
+          `SELECT id, destination, seq, source, key, reason, event, at FROM dead_letters${filter} ORDER BY at DESC, id DESC LIMIT $1`,
+          query.destination === undefined ? [limit] : [limit, query.destination],
+        )
+      ).rows;
+      const sourceRows =
+        query.destination === undefined
+          ? (
+              await client.query<{ source: string; key: string; reason: string; excerpt: string; time: number; at: number }>(
+                'SELECT source, key, reason, excerpt, time, at FROM source_dead_letters ORDER BY at DESC LIMIT $1',
+                [limit],
+              )
+            ).rows
+          : [];
+      return { destinationRows, sourceRows };
+    });
+    const letters: Array<{ readonly at: number; readonly letter: ListedPostgresDeadLetter }> = [
+      ...rows.destinationRows.map((row) => ({ at: row.at, letter: this.#destinationLetter(row) })),
+      ...rows.sourceRows.map((row) => ({
+        at: row.at,
+        letter: { kind: 'source' as const, source: row.source, key: row.key, reason: row.reason, excerpt: row.excerpt, time: row.time },
+      })),
+    ];
+    return letters
+      .sort((a, b) => b.at - a.at)
+      .slice(0, limit)
+      .map((entry) => entry.letter);
+  }
+
+  /**
+   * Re-drives one destination dead letter: claims it (no other daemon re-drives it meanwhile), hands it to
+   * `deliver`, and removes it once `deliver` resolved; a `deliver` that throws leaves it as it was. False when there
+   * is no such letter or it is being re-driven.
+   */
+  async redriveDeadLetter(id: number, deliver: (letter: ListedDestinationLetter) => Promise<void>): Promise<boolean> {
+    const row = await this.withClient(`claiming dead letter #${id}`, async (client) =>
+      (
+        await client.query<{ id: number; destination: string; seq: number; source: string; key: string; reason: string; event: string; at: number }>(
+          `UPDATE dead_letters SET redriving_until = clock_timestamp() + interval '${REDRIVE_CLAIM}'
+           WHERE id = $1 AND (redriving_until IS NULL OR redriving_until < clock_timestamp())
+           RETURNING id, destination, seq, source, key, reason, event, at`,
+          [id],
+        )
+      ).rows[0],
+    );
+    if (row === undefined) return false;
+    try {
+      await deliver(this.#destinationLetter(row));
+    } catch (error) {
+      await this.withClient(`releasing dead letter #${id}`, (client) => client.query('UPDATE dead_letters SET redriving_until = NULL WHERE id = $1', [id])).catch(() => undefined);
+      throw error;
+    }
+    await this.withClient(`removing re-driven dead letter #${id}`, (client) => client.query('DELETE FROM dead_letters WHERE id = $1', [id]));
+    return true;
+  }
+
+  #destinationLetter(row: { id: number; destination: string; seq: number; source: string; key: string; reason: string; event: string; at: number }): ListedDestinationLetter {
+    return {
+      kind: 'destination',
+      id: row.id,
+      destination: row.destination,
+      seq: row.seq,
+      source: row.source,
+      key: row.key,
+      reason: row.reason,
+      time: row.at,
+      event: this.#parse(row.event, `dead letter #${row.id}`) as SecurityEvent,
+    };
   }
 
   async head(): Promise<number> {
@@ -647,42 +743,14 @@ export class PostgresJournal implements Journal {
     }
   }
 
-  /** Checks an event of a source's batch and serialises it; a bad one is a bug in the plugin (PLUGIN_INVALID). */
-  #serializeEvent(source: string, event: SecurityEvent): SerializedEvent {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof event !== 'object' || event === null) throw invalid('not an object');
-    if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
-    if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
-    if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
+  /** Checks an event of a source's batch and serialises it (`serializeJournalEvent`), warning once per source about a foreign label. */
+  #serializeEvent(source: string, event: SecurityEvent): SerializedJournalEvent {
+    const serialized = serializeJournalEvent(source, event);
     if (event.source !== source && !this.#warnedSources.has(source)) {
       this.#warnedSources.add(source);
       this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
     }
-    try {
-      return { key: event.key, type: event.type, time: Math.trunc(event.time), json: JSON.stringify(event) };
-    } catch (error) {
-      throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
-  }
-
-  #serializeCheckpoint(source: string, checkpoint: Checkpoint): string {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
-    try {
-      return JSON.stringify(checkpoint);
-    } catch (error) {
-      throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
+    return serialized;
   }
 
   #parse(json: string, what: string): unknown {

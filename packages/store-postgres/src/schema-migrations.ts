@@ -55,8 +55,11 @@ const migrations: readonly string[] = [
     reason      text   NOT NULL,
     event       text   NOT NULL,
     at          bigint NOT NULL,
+    -- A re-drive in progress (any daemon) claims the letter until then, so two daemons never send it twice.
+    redriving_until timestamptz,
     UNIQUE (destination, seq)
   );
+  CREATE INDEX dead_letters_by_at ON dead_letters (at);
   CREATE TABLE source_dead_letters (
     source  text   NOT NULL,
     key     text   NOT NULL,
@@ -73,6 +76,7 @@ const migrations: readonly string[] = [
     PRIMARY KEY (source, key)
   );
   CREATE INDEX compacted_keys_by_at ON compacted_keys (at);
+  CREATE INDEX source_dead_letters_by_at ON source_dead_letters (at);
   CREATE TABLE state (
     namespace text NOT NULL,
     key       text NOT NULL,

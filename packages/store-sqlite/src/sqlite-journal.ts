@@ -18,6 +18,9 @@ import {
   type Logger,
   type SecurityEvent,
   parseJson,
+  type SerializedJournalEvent,
+  serializeJournalCheckpoint,
+  serializeJournalEvent,
 } from '@syslog-connector/core';
 import {
   countSchemaObjects,
@@ -111,15 +114,6 @@ const SQLITE_HEADER_SIZE = 100;
 /** An event as the store keeps it: its position and its JSON. */
 interface StoredEventRow {
   readonly seq: number;
-  readonly json: string;
-}
-
-/** An event checked and serialised for the store. */
-interface SerializedEvent {
-  readonly key: string;
-  readonly type: string;
-  /** Epoch milliseconds, whole. */
-  readonly time: number;
   readonly json: string;
 }
 
@@ -389,7 +383,7 @@ export class SqliteJournal implements Journal {
     // checkpoint, so the source re-reads the page from its previous checkpoint.
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
     const serialized = events.map((event) => this.#serializeEvent(source, event));
-    const stored = this.#store(source, serialized, this.#serializeCheckpoint(source, checkpoint));
+    const stored = this.#store(source, serialized, serializeJournalCheckpoint(source, checkpoint));
     this.#recent.stored(source, events, stored.seqs, stored.removedThrough, serialized.map((row) => row.json.length));
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
@@ -398,7 +392,7 @@ export class SqliteJournal implements Journal {
    * Stores serialised events and the checkpoint in one transaction. Reports the seq of each event (0: a
    * duplicate) and the highest seq a drop or a compaction may have removed, for the in-memory tail.
    */
-  #store(source: string, events: readonly SerializedEvent[], checkpoint: string): { appended: number; duplicates: number; seqs: number[]; removedThrough: number } {
+  #store(source: string, events: readonly SerializedJournalEvent[], checkpoint: string): { appended: number; duplicates: number; seqs: number[]; removedThrough: number } {
     try {
       let removedThrough = 0;
       if (this.#maxBytes !== undefined && this.#policy === 'block' && events.length > 0 && this.#overBudget()) {
@@ -421,7 +415,7 @@ export class SqliteJournal implements Journal {
         }
         const fresh: number[] = [];
         for (let i = 0; i < events.length; i += 1) {
-          const key = (events[i] as SerializedEvent).key;
+          const key = (events[i] as SerializedJournalEvent).key;
           if (held.has(key)) continue;
           held.add(key);
           fresh.push(i);
@@ -432,7 +426,7 @@ export class SqliteJournal implements Journal {
           const chunk = fresh.slice(from, from + INSERT_ROWS);
           const parameters: Array<string | number> = [];
           for (const i of chunk) {
-            const event = events[i] as SerializedEvent;
+            const event = events[i] as SerializedJournalEvent;
             parameters.push(source, event.key, event.type, event.time, event.json);
           }
           // A plain INSERT: the keys were checked above in this same write transaction, so a conflict here would
@@ -821,43 +815,15 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  /** Checks an event of a source's batch and serialises it; a bad one is a bug in the plugin (PLUGIN_INVALID). */
-  #serializeEvent(source: string, event: SecurityEvent): SerializedEvent {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof event !== 'object' || event === null) throw invalid('not an object');
-    if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
-    if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
-    if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
+  /** Checks an event of a source's batch and serialises it (`serializeJournalEvent`), warning once per source about a foreign label. */
+  #serializeEvent(source: string, event: SecurityEvent): SerializedJournalEvent {
+    const serialized = serializeJournalEvent(source, event);
     if (event.source !== source && !this.#warnedSources.has(source)) {
       // The append's source is the authority (dedup, filters, checkpoint); the event is stored untouched.
       this.#warnedSources.add(source);
       this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
     }
-    try {
-      return { key: event.key, type: event.type, time: Math.trunc(event.time), json: JSON.stringify(event) };
-    } catch (error) {
-      throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
-  }
-
-  #serializeCheckpoint(source: string, checkpoint: Checkpoint): string {
-    const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
-      new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
-        path: `sources.${source}`,
-        hint: 'this is a bug in the source plugin; the batch was not stored',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
-    try {
-      return JSON.stringify(checkpoint);
-    } catch (error) {
-      throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
+    return serialized;
   }
 
   #parse(json: string, what: string): unknown {

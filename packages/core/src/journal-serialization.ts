@@ -1,0 +1,50 @@
+import { SyslogConnectorError } from './errors.js';
+import type { SecurityEvent } from './security-event.js';
+import type { Checkpoint } from './source.js';
+
+/** An event checked and serialised for a journal's store: what every store indexes, and its JSON. */
+export interface SerializedJournalEvent {
+  readonly key: string;
+  readonly type: string;
+  /** Epoch milliseconds, whole. */
+  readonly time: number;
+  readonly json: string;
+}
+
+/**
+ * Checks an event of a source's batch and serialises it, for every durable journal (SQLite, PostgreSQL): a bad one
+ * is a bug in the source plugin (`PLUGIN_INVALID`), and the journal stores nothing of its batch.
+ */
+export const serializeJournalEvent = (source: string, event: SecurityEvent): SerializedJournalEvent => {
+  const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
+    new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced an event that cannot be stored: ${problem}.`, {
+      path: `sources.${source}`,
+      hint: 'this is a bug in the source plugin; report it with the event key, the batch was not stored',
+      ...(cause === undefined ? {} : { cause }),
+    });
+  if (typeof event !== 'object' || event === null) throw invalid('not an object');
+  if (typeof event.key !== 'string' || event.key === '') throw invalid('`key` must be a non-empty string');
+  if (typeof event.type !== 'string' || event.type === '') throw invalid(`event ${event.key}: \`type\` must be a non-empty string`);
+  if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalid(`event ${event.key}: \`time\` must be a finite number`);
+  try {
+    return { key: event.key, type: event.type, time: Math.trunc(event.time), json: JSON.stringify(event) };
+  } catch (error) {
+    throw invalid(`event ${event.key} is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
+  }
+};
+
+/** Checks and serialises a source's checkpoint (a JSON object); a bad one is a bug in the source plugin. */
+export const serializeJournalCheckpoint = (source: string, checkpoint: Checkpoint): string => {
+  const invalid = (problem: string, cause?: unknown): SyslogConnectorError =>
+    new SyslogConnectorError('PLUGIN_INVALID', `Source "${source}" produced a checkpoint that cannot be stored: ${problem}.`, {
+      path: `sources.${source}`,
+      hint: 'this is a bug in the source plugin; the batch was not stored',
+      ...(cause === undefined ? {} : { cause }),
+    });
+  if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) throw invalid('it is not an object');
+  try {
+    return JSON.stringify(checkpoint);
+  } catch (error) {
+    throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
+  }
+};
