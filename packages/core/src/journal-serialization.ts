@@ -1,5 +1,6 @@
 import { SyslogConnectorError } from './errors.js';
 import type { SecurityEvent } from './security-event.js';
+import type { Logger } from './services.js';
 import type { Checkpoint } from './source.js';
 
 /** An event checked and serialised for a journal's store: what every store indexes, and its JSON. */
@@ -48,3 +49,29 @@ export const serializeJournalCheckpoint = (source: string, checkpoint: Checkpoin
     throw invalid(`it is not JSON (${error instanceof Error ? error.message : String(error)})`, error);
   }
 };
+
+/**
+ * The serialisers above with the one warning both stores give: a source whose events carry another source id is
+ * stored under the append's source (the authority for dedup, filters and checkpoint), warned about once per source.
+ */
+export class JournalSerializer {
+  readonly #logger: Logger | undefined;
+  readonly #warned = new Set<string>();
+
+  constructor(logger?: Logger) {
+    this.#logger = logger;
+  }
+
+  event(source: string, event: SecurityEvent): SerializedJournalEvent {
+    const serialized = serializeJournalEvent(source, event);
+    if (event.source !== source && !this.#warned.has(source)) {
+      this.#warned.add(source);
+      this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
+    }
+    return serialized;
+  }
+
+  checkpoint(source: string, checkpoint: Checkpoint): string {
+    return serializeJournalCheckpoint(source, checkpoint);
+  }
+}

@@ -17,9 +17,8 @@ import {
   type SourceDeadLetter,
   type StateStore,
   parseJson,
+  JournalSerializer,
   type SerializedJournalEvent,
-  serializeJournalCheckpoint,
-  serializeJournalEvent,
 } from '@syslog-connector/core';
 import { FencingTokens, LeaseLostError, leaseName } from './fencing.js';
 import { DEFAULT_SCHEMA, migrateSchema, quoteIdentifier, SCHEMA_VERSION } from './schema-migrations.js';
@@ -149,7 +148,7 @@ export class PostgresJournal implements Journal {
   readonly #maxBytes: number | undefined;
   readonly #policy: JournalFullPolicy;
   readonly #keyRetentionMs: number;
-  readonly #warnedSources = new Set<string>();
+  readonly #serializer: JournalSerializer;
   #consumers: readonly JournalConsumer[] | undefined;
   #lastKeyPrune = 0;
   #closed = false;
@@ -160,6 +159,7 @@ export class PostgresJournal implements Journal {
     this.#url = options.url;
     this.schema = schema;
     this.#logger = options.logger;
+    this.#serializer = new JournalSerializer(options.logger);
     this.#heldLock = options.heldLock;
     const clock = options.clock;
     this.#now = clock === undefined ? Date.now : () => clock.now();
@@ -291,8 +291,8 @@ export class PostgresJournal implements Journal {
   async append(source: string, events: readonly SecurityEvent[], checkpoint: Checkpoint): Promise<AppendResult> {
     this.#live();
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
-    const serialized = events.map((event) => this.#serializeEvent(source, event));
-    const checkpointJson = serializeJournalCheckpoint(source, checkpoint);
+    const serialized = events.map((event) => this.#serializer.event(source, event));
+    const checkpointJson = this.#serializer.checkpoint(source, checkpoint);
     if (this.#maxBytes !== undefined && this.#policy === 'block' && serialized.length > 0 && (await this.#bytes()) >= this.#maxBytes) {
       await this.compact();
       if ((await this.#bytes()) >= this.#maxBytes) {
@@ -741,16 +741,6 @@ export class PostgresJournal implements Journal {
         hint: 'the host closed the store during shutdown; open it again to use it',
       });
     }
-  }
-
-  /** Checks an event of a source's batch and serialises it (`serializeJournalEvent`), warning once per source about a foreign label. */
-  #serializeEvent(source: string, event: SecurityEvent): SerializedJournalEvent {
-    const serialized = serializeJournalEvent(source, event);
-    if (event.source !== source && !this.#warnedSources.has(source)) {
-      this.#warnedSources.add(source);
-      this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
-    }
-    return serialized;
   }
 
   #parse(json: string, what: string): unknown {

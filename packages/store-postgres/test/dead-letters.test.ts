@@ -1,20 +1,14 @@
-import { PrivatePostgres, postgresCondition, rejectionOf, requireMachineCondition, storedSecurityEvent } from '@syslog-connector/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresCondition, usePrivatePostgres, rejectionOf, requireMachineCondition, storedSecurityEvent } from '@syslog-connector/testing';
+import { describe, expect, it } from 'vitest';
 import { PostgresJournal } from '../src/index.js';
 
 // The optional dead-letter listing and re-drive (the console's, issue #17), across two daemons of one store.
 describe.skipIf(requireMachineCondition(postgresCondition))('PostgresJournal dead letters', () => {
-  let server: PrivatePostgres | undefined;
-  beforeAll(async () => {
-    server = await PrivatePostgres.start();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.remove();
-  });
+  const server = usePrivatePostgres();
 
   it('lists both kinds newest first, and one daemon re-drives a letter while the other cannot take it', async () => {
     let now = 1_000;
-    const url = (server as PrivatePostgres).url();
+    const url = server().url();
     const a = await PostgresJournal.open({ url, schema: 'letters', clock: { now: () => now } });
     const b = await PostgresJournal.open({ url, schema: 'letters' });
     try {

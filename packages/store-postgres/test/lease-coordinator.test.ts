@@ -1,7 +1,7 @@
 import type { WorkPart } from '@syslog-connector/core';
-import { PrivatePostgres, postgresCondition, rejectionOf, requireMachineCondition, storedSecurityEvent } from '@syslog-connector/testing';
+import { postgresCondition, usePrivatePostgres, rejectionOf, requireMachineCondition, storedSecurityEvent } from '@syslog-connector/testing';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, afterEach, expect, it } from 'vitest';
 import { LeaseCoordinator, LeaseLostError, PostgresJournal, readLeases } from '../src/index.js';
 
 /** Short leases so a takeover takes about a second: lease 800 ms, renewed every 200 ms. */
@@ -27,26 +27,20 @@ const until = async (what: string, condition: () => boolean | Promise<boolean>, 
 };
 
 describe.skipIf(requireMachineCondition(postgresCondition))('LeaseCoordinator', () => {
-  let server: PrivatePostgres | undefined;
+  const server = usePrivatePostgres();
   let schema = '';
   let n = 0;
   const daemons: Daemon[] = [];
 
-  beforeAll(async () => {
-    server = await PrivatePostgres.start();
-  }, 60_000);
   afterEach(async () => {
     for (const daemon of daemons.splice(0)) {
       await daemon.coordinator.halt();
       await daemon.journal.close();
     }
   });
-  afterAll(async () => {
-    await server?.remove();
-  });
 
   const startDaemon = async (work: readonly WorkPart[], name: string): Promise<Daemon> => {
-    const journal = await PostgresJournal.open({ url: (server as PrivatePostgres).url(), schema, holder: `${name}:${n}` });
+    const journal = await PostgresJournal.open({ url: server().url(), schema, holder: `${name}:${n}` });
     const coordinator = new LeaseCoordinator({ journal, instance: name, leaseTimeoutMs: LEASE_TIMEOUT_MS });
     const daemon: Daemon = { journal, coordinator, running: new Set(), revoked: [] };
     daemons.push(daemon);
@@ -118,7 +112,7 @@ describe.skipIf(requireMachineCondition(postgresCondition))('LeaseCoordinator', 
     expect(LeaseLostError.isLeaseLost(await rejectionOf(a.journal.ack('siem', 1, 5)))).toBe(true);
     expect(LeaseLostError.isLeaseLost(await rejectionOf(a.journal.deadLetter('siem', { seq: 1, event: storedSecurityEvent('wb', 'k1') }, 'x')))).toBe(true);
     expect(LeaseLostError.isLeaseLost(await rejectionOf(a.journal.deadLetterAtSource('wb', [{ key: 'p', reason: 'r', excerpt: '{}', time: 1 }])))).toBe(true);
-    const inspector = new pg.Client({ connectionString: (server as PrivatePostgres).url() });
+    const inspector = new pg.Client({ connectionString: server().url() });
     await inspector.connect();
     try {
       const row = async (sql: string) => (await inspector.query(sql.replaceAll('S.', `${schema}.`))).rows[0] as Record<string, unknown>;
@@ -138,12 +132,12 @@ describe.skipIf(requireMachineCondition(postgresCondition))('LeaseCoordinator', 
     fresh();
     const a = await startDaemon([{ kind: 'source', id: 'wb' }], 'a');
     await until('a works wb', () => a.running.size === 1);
-    await (server as PrivatePostgres).stop();
+    await server().stop();
     try {
       await until('a stops wb', () => a.running.size === 0, 5_000);
       expect(a.revoked).toContain('source:wb/lost');
     } finally {
-      await (server as PrivatePostgres).restart();
+      await server().restart();
     }
     await until('a works wb again', () => a.running.size === 1, 10_000);
   });

@@ -1,6 +1,6 @@
 import { SyslogConnectorError } from '@syslog-connector/core';
-import { PrivatePostgres, postgresCondition, rejectionOf, requireMachineCondition } from '@syslog-connector/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresCondition, usePrivatePostgres, rejectionOf, requireMachineCondition } from '@syslog-connector/testing';
+import { describe, expect, it } from 'vitest';
 import { PostgresJournal, SCHEMA_VERSION } from '../src/index.js';
 
 describe('PostgresJournal.open without a server', () => {
@@ -17,16 +17,10 @@ describe('PostgresJournal.open without a server', () => {
 });
 
 describe.skipIf(requireMachineCondition(postgresCondition))('PostgresJournal.open on a server', () => {
-  let server: PrivatePostgres | undefined;
-  beforeAll(async () => {
-    server = await PrivatePostgres.start();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.remove();
-  });
+  const server = usePrivatePostgres();
 
   it('migrates a new store once when several daemons start at once (advisory lock), and reports its settings', async () => {
-    const url = (server as PrivatePostgres).url();
+    const url = server().url();
     const journals = await Promise.all(Array.from({ length: 4 }, () => PostgresJournal.open({ url, schema: 'concurrent' })));
     try {
       await Promise.all(journals.map((j, i) => j.state.set('race', `k${i}`, 'v')));
@@ -38,7 +32,7 @@ describe.skipIf(requireMachineCondition(postgresCondition))('PostgresJournal.ope
   });
 
   it('refuses a store written by a newer schema, changing nothing', async () => {
-    const url = (server as PrivatePostgres).url();
+    const url = server().url();
     const first = await PostgresJournal.open({ url, schema: 'newer' });
     await first.withClient('test', (client) => client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [SCHEMA_VERSION + 1]));
     await first.close();

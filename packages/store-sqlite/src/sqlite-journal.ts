@@ -18,9 +18,8 @@ import {
   type Logger,
   type SecurityEvent,
   parseJson,
+  JournalSerializer,
   type SerializedJournalEvent,
-  serializeJournalCheckpoint,
-  serializeJournalEvent,
 } from '@syslog-connector/core';
 import {
   countSchemaObjects,
@@ -213,7 +212,7 @@ export class SqliteJournal implements Journal {
   readonly #logger: Logger | undefined;
   readonly #heldLock: { release(): void } | undefined;
   readonly #now: () => number;
-  readonly #warnedSources = new Set<string>();
+  readonly #serializer: JournalSerializer;
   #state: SqliteStateStore | undefined;
 
   // Prepared once: node:sqlite compiles the SQL at prepare(), so the hot paths only bind and step.
@@ -245,6 +244,7 @@ export class SqliteJournal implements Journal {
     this.#db = db;
     this.path = path;
     this.#logger = options.logger;
+    this.#serializer = new JournalSerializer(options.logger);
     this.#heldLock = options.heldLock;
     const clock = options.clock;
     this.#now = clock === undefined ? Date.now : () => clock.now();
@@ -382,8 +382,8 @@ export class SqliteJournal implements Journal {
     // Serialised before the transaction: an event that cannot be stored stores nothing of its batch, nor the
     // checkpoint, so the source re-reads the page from its previous checkpoint.
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
-    const serialized = events.map((event) => this.#serializeEvent(source, event));
-    const stored = this.#store(source, serialized, serializeJournalCheckpoint(source, checkpoint));
+    const serialized = events.map((event) => this.#serializer.event(source, event));
+    const stored = this.#store(source, serialized, this.#serializer.checkpoint(source, checkpoint));
     this.#recent.stored(source, events, stored.seqs, stored.removedThrough, serialized.map((row) => row.json.length));
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
@@ -813,17 +813,6 @@ export class SqliteJournal implements Journal {
       }
       throw error;
     }
-  }
-
-  /** Checks an event of a source's batch and serialises it (`serializeJournalEvent`), warning once per source about a foreign label. */
-  #serializeEvent(source: string, event: SecurityEvent): SerializedJournalEvent {
-    const serialized = serializeJournalEvent(source, event);
-    if (event.source !== source && !this.#warnedSources.has(source)) {
-      // The append's source is the authority (dedup, filters, checkpoint); the event is stored untouched.
-      this.#warnedSources.add(source);
-      this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');
-    }
-    return serialized;
   }
 
   #parse(json: string, what: string): unknown {

@@ -1,1 +1,1 @@
-export { PrivatePostgres, postgresBinDir, postgresCondition, type PrivatePostgresOptions } from './private-postgres.js';
+export { PrivatePostgres, postgresBinDir, postgresCondition, usePrivatePostgres, type PrivatePostgresOptions } from './private-postgres.js';

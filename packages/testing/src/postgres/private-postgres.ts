@@ -3,6 +3,7 @@ import { accessSync, chownSync, constants, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 import { findFreePorts } from '../oracles/find-free-ports.js';
 import type { MachineCondition } from '../machine/index.js';
 
@@ -176,3 +177,21 @@ export class PrivatePostgres {
     await run(file, argv, { cwd: this.folder, timeout: 60_000 });
   }
 }
+
+/**
+ * One private server for the calling test file (call it inside a `describe`): started in `beforeAll`, stopped by its
+ * PID and removed in `afterAll`. Returns the running server (valid inside tests).
+ */
+export const usePrivatePostgres = (options: PrivatePostgresOptions = {}): (() => PrivatePostgres) => {
+  let server: PrivatePostgres | undefined;
+  beforeAll(async () => {
+    server = await PrivatePostgres.start(options);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.remove();
+  });
+  return () => {
+    if (server === undefined) throw new Error('usePrivatePostgres(): the server starts in beforeAll; use it inside a test');
+    return server;
+  };
+};
