@@ -2,6 +2,20 @@ import { SyslogConnectorError } from './errors.js';
 import type { SecurityEvent } from './security-event.js';
 import type { Logger } from './services.js';
 import type { Checkpoint } from './source.js';
+import type { JournalReadOptions } from './journal.js';
+
+/** An event a destination could not format, kept with the reason (`Journal.deadLetter`), as a store returns it. */
+export interface StoredDeadLetter {
+  readonly id: number;
+  readonly destination: string;
+  readonly seq: number;
+  readonly source: string;
+  readonly key: string;
+  readonly reason: string;
+  readonly event: SecurityEvent;
+  /** When it was dead-lettered, epoch milliseconds. */
+  readonly at: number;
+}
 
 /** An event checked and serialised for a journal's store: what every store indexes, and its JSON. */
 export interface SerializedJournalEvent {
@@ -75,3 +89,17 @@ export class JournalSerializer {
     return serializeJournalCheckpoint(source, checkpoint);
   }
 }
+
+/** Refuses `read` options that are not non-negative integers (a caller bug, thrown as RangeError by every store). */
+export const checkReadOptions = (options: JournalReadOptions): void => {
+  if (options.after !== undefined && (!Number.isSafeInteger(options.after) || options.after < 0)) {
+    throw new RangeError(`read(): after must be a non-negative integer, got ${options.after}`);
+  }
+  if (!Number.isSafeInteger(options.limit) || options.limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${options.limit}`);
+};
+
+/** Refuses `ack` arguments that are not non-negative integers (a caller bug, thrown as RangeError by every store). */
+export const checkAckArguments = (seq: number, delivered: number): void => {
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`ack(): seq must be a non-negative integer, got ${seq}`);
+  if (!Number.isSafeInteger(delivered) || delivered < 0) throw new RangeError(`ack(): delivered must be a non-negative integer, got ${delivered}`);
+};

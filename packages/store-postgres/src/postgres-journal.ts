@@ -18,6 +18,9 @@ import {
   type StateStore,
   parseJson,
   JournalSerializer,
+  checkAckArguments,
+  checkReadOptions,
+  type StoredDeadLetter,
   type SerializedJournalEvent,
 } from '@syslog-connector/core';
 import { FencingTokens, LeaseLostError, leaseName } from './fencing.js';
@@ -75,17 +78,7 @@ export interface PostgresStoreInfo {
  * `SourceDeadLetterEntry` (the console's dead letters, issue #17), so this store answers that optional contract.
  */
 export type ListedPostgresDeadLetter =
-  | {
-      readonly kind: 'destination';
-      readonly id: number;
-      readonly destination: string;
-      readonly seq: number;
-      readonly source: string;
-      readonly key: string;
-      readonly reason: string;
-      readonly time: number;
-      readonly event: SecurityEvent;
-    }
+  | (Omit<StoredDeadLetter, 'at'> & { readonly kind: 'destination'; readonly time: number })
   | { readonly kind: 'source'; readonly source: string; readonly key: string; readonly reason: string; readonly excerpt: string; readonly time: number };
 
 type ListedDestinationLetter = Extract<ListedPostgresDeadLetter, { kind: 'destination' }>;
@@ -94,16 +87,7 @@ type ListedDestinationLetter = Extract<ListedPostgresDeadLetter, { kind: 'destin
 const REDRIVE_CLAIM = '60 seconds';
 
 /** An event a destination could not format, kept with the reason (never silently dropped). */
-export interface PostgresDeadLetter {
-  readonly id: number;
-  readonly destination: string;
-  readonly seq: number;
-  readonly source: string;
-  readonly key: string;
-  readonly reason: string;
-  readonly event: SecurityEvent;
-  readonly at: number;
-}
+export type PostgresDeadLetter = StoredDeadLetter;
 
 const DEFAULT_KEY_RETENTION_MS = 48 * 3_600_000;
 const KEY_PRUNE_INTERVAL_MS = 60_000;
@@ -340,10 +324,7 @@ export class PostgresJournal implements Journal {
   async read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]> {
     this.#live();
     const { limit, sources } = options;
-    if (options.after !== undefined && (!Number.isSafeInteger(options.after) || options.after < 0)) {
-      throw new RangeError(`read(): after must be a non-negative integer, got ${options.after}`);
-    }
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
+    checkReadOptions(options);
     if (limit === 0) return [];
     const rows = await this.withClient(`reading for destination "${destination}"`, async (client) => {
       const after = options.after ?? (await this.#cursor(client, destination)).seq;
@@ -363,8 +344,7 @@ export class PostgresJournal implements Journal {
 
   async ack(destination: string, seq: number, delivered: number): Promise<void> {
     this.#live();
-    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`ack(): seq must be a non-negative integer, got ${seq}`);
-    if (!Number.isSafeInteger(delivered) || delivered < 0) throw new RangeError(`ack(): delivered must be a non-negative integer, got ${delivered}`);
+    checkAckArguments(seq, delivered);
     let past: number | undefined;
     await this.transaction(`moving the cursor of destination "${destination}"`, async (client) => {
       await this.#checkLease(client, leaseName('destination', destination));

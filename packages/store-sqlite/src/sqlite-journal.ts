@@ -19,6 +19,9 @@ import {
   type SecurityEvent,
   parseJson,
   JournalSerializer,
+  checkAckArguments,
+  checkReadOptions,
+  type StoredDeadLetter,
   type SerializedJournalEvent,
 } from '@syslog-connector/core';
 import {
@@ -86,17 +89,7 @@ export interface StoreInfo {
 const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'];
 
 /** An event a destination could not format, kept with the reason (never silently dropped). */
-export interface DeadLetter {
-  readonly id: number;
-  readonly destination: string;
-  readonly seq: number;
-  readonly source: string;
-  readonly key: string;
-  readonly reason: string;
-  readonly event: SecurityEvent;
-  /** When it was dead-lettered, epoch milliseconds. */
-  readonly at: number;
-}
+export type DeadLetter = StoredDeadLetter;
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 const DEFAULT_KEY_RETENTION_MS = 48 * 3_600_000;
@@ -452,10 +445,7 @@ export class SqliteJournal implements Journal {
   async read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]> {
     this.#live();
     const { limit, sources } = options;
-    if (options.after !== undefined && (!Number.isSafeInteger(options.after) || options.after < 0)) {
-      throw new RangeError(`read(): after must be a non-negative integer, got ${options.after}`);
-    }
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
+    checkReadOptions(options);
     if (limit === 0) return [];
     const after = options.after ?? (await this.progress(destination)).cursor;
     // A destination that keeps up reads the newest events from memory, exactly as the store would answer.
@@ -484,10 +474,7 @@ export class SqliteJournal implements Journal {
 
   async ack(destination: string, seq: number, delivered: number): Promise<void> {
     this.#live();
-    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`ack(): seq must be a non-negative integer, got ${seq}`);
-    if (!Number.isSafeInteger(delivered) || delivered < 0) {
-      throw new RangeError(`ack(): delivered must be a non-negative integer, got ${delivered}`);
-    }
+    checkAckArguments(seq, delivered);
     try {
       const head = this.#headSync();
       // A cursor past the head would silently skip the events stored next: a caller bug, refused loudly.

@@ -41,6 +41,16 @@ apt_update_once() {
   fi
 }
 
+# A policy-rc.d that denies every service start (the one Docker images ship does the same), so no package's postinst
+# starts a system daemon; only added when none exists, removed on exit.
+own_policy=0
+deny_service_starts() {
+  if [[ $own_policy == 0 && ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
+    trap '[[ $own_policy == 1 ]] && rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+}
+
 rsyslog_modules_dir() {
   local d
   for d in /usr/lib/x86_64-linux-gnu/rsyslog /usr/lib/aarch64-linux-gnu/rsyslog /usr/lib/rsyslog; do
@@ -60,13 +70,8 @@ if apt_ready; then
   log "rsyslog, rsyslog-gnutls, rsyslog-openssl, rsyslog-relp, liblognorm-utils: already installed"
 else
   apt_update_once
-  # Never start the system's rsyslog from the package's postinst: a policy-rc.d that denies every start (the one
-  # Docker images ship does the same); only added when none exists, removed on exit.
-  own_policy=0
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
-  fi
-  trap '[[ $own_policy == 1 ]] && rm -f /usr/sbin/policy-rc.d' EXIT
+  # Never start the system's rsyslog from the package's postinst (deny_service_starts).
+  deny_service_starts
   log "apt-get install ${APT_PACKAGES[*]}"
   apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null || fail "apt-get install ${APT_PACKAGES[*]} failed"
   apt_ready || fail "rsyslog or its modules (lmnsd_gtls, lmnsd_ossl, mmnormalize, mmpstrucdata, imrelp) or lognormalizer still missing"
@@ -78,13 +83,10 @@ if postgres_ready; then
   log "postgresql: already installed"
 else
   apt_update_once
-  own_pg_policy=0
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_pg_policy=1
-  fi
+  # Nor the package's own cluster: the tests run private servers.
+  deny_service_starts
   log "apt-get install postgresql"
   apt-get install -y -qq --no-install-recommends postgresql >/dev/null || fail "apt-get install postgresql failed"
-  [[ $own_pg_policy == 1 ]] && rm -f /usr/sbin/policy-rc.d
   postgres_ready || fail "postgresql installed but initdb or pg_ctl is missing under /usr/lib/postgresql/*/bin"
 fi
 

@@ -6,6 +6,7 @@ import {
   type Logger,
   type SecurityEvent,
   type StateStore,
+  type StoredDeadLetter,
   type Backlog,
   type JournalConsumer,
 } from '@syslog-connector/core';
@@ -44,17 +45,6 @@ export interface JournalContractOptions {
   readonly keyRetentionMs?: number;
 }
 
-/** A dead letter as a store lists it. */
-export interface ContractDeadLetter {
-  readonly id: number;
-  readonly destination: string;
-  readonly seq: number;
-  readonly source: string;
-  readonly key: string;
-  readonly reason: string;
-  readonly event: SecurityEvent;
-  readonly at: number;
-}
 
 /** The journal with every optional member, the state store on the same database and dead-letter listing. */
 export interface ContractJournal extends Journal {
@@ -63,7 +53,7 @@ export interface ContractJournal extends Journal {
   setConsumers(consumers: readonly JournalConsumer[]): Promise<void>;
   compact(): Promise<number>;
   usage(): Promise<JournalUsage>;
-  deadLetters(destination: string, options?: { readonly limit?: number }): Promise<readonly ContractDeadLetter[]>;
+  deadLetters(destination: string, options?: { readonly limit?: number }): Promise<readonly StoredDeadLetter[]>;
 }
 
 /** A store under test: `create` makes a new empty one before each test, `open` opens it (again: the same data). */

@@ -1,7 +1,6 @@
 export {
   describeJournalContract,
   storedSecurityEvent,
-  type ContractDeadLetter,
   type ContractJournal,
   type JournalContractOptions,
   type JournalContractSubject,
