@@ -20,7 +20,11 @@ import {
   type ConnectorConfig,
   DestinationRunner,
   type PluginRegistry,
+  type RevokeReason,
   SourceRunner,
+  type WorkAssignment,
+  type WorkLease,
+  type WorkPart,
 } from '@syslog-connector/core/engine';
 import type { Container } from 'inversify';
 import { createContainer, ids as kinds } from './container/create-container.js';
@@ -89,6 +93,11 @@ export interface ConnectorStatus {
   readonly journal: JournalUsage | undefined;
   readonly sources: readonly SourceStatus[];
   readonly destinations: readonly DestinationStatus[];
+  /**
+   * With a shared store (issue #19): this daemon's member id and who holds each source and destination, since when,
+   * and the last takeover. Absent with the embedded store (one daemon works everything).
+   */
+  readonly work?: { readonly member: string; readonly leases: readonly WorkLease[] };
 }
 
 /** The counters saved in the store; they add up across restarts of the same store. */
@@ -128,6 +137,12 @@ export interface ConnectorOptions {
    * `MAINTENANCE_MS_PER_SOURCE` per running source when that is longer (10 s for 1,000 sources).
    */
   readonly maintenanceIntervalMs?: number;
+  /**
+   * Which sources and destinations this daemon works (issue #19: a shared store's leases). Undefined: all of them,
+   * from the start (one daemon per store). With one, every part is prepared at start (so a bad config fails at
+   * once) and runs only while the assignment grants it.
+   */
+  readonly assignment?: WorkAssignment;
 }
 
 /**
@@ -255,10 +270,15 @@ export class Connector {
   /** Reloads run one at a time, and `stop()` waits for the one in progress. */
   #reloading: Promise<unknown> = Promise.resolve();
   #stopped: Promise<void> | undefined;
+  /** With an assignment: parts prepared (plugins created) that this daemon does not work now. */
+  readonly #idleSources = new Map<string, PreparedSource>();
+  readonly #idleDestinations = new Map<string, PreparedDestination>();
+  #registry: PluginRegistry;
 
   private constructor(options: ConnectorOptions) {
     this.#options = options;
     this.#config = options.config;
+    this.#registry = options.registry;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -283,14 +303,85 @@ export class Connector {
     const destinations = await this.#prepareDestinations(config, registry, Object.keys(config.destinations));
     const sources = await this.#prepareSources(config, registry, Object.keys(config.sources));
     await journal.setConsumers(destinations.map((d) => consumerOf(d)));
-    for (const prepared of destinations) this.#startDestination(prepared);
-    sources.forEach((prepared, index) => this.#startSource(prepared, firstPollDelayMs(prepared.source, index, sources.length)));
+    const assignment = this.#options.assignment;
+    if (assignment === undefined) {
+      for (const prepared of destinations) this.#startDestination(prepared);
+      sources.forEach((prepared, index) => this.#startSource(prepared, firstPollDelayMs(prepared.source, index, sources.length)));
+    } else {
+      for (const prepared of destinations) this.#idleDestinations.set(prepared.id, prepared);
+      for (const prepared of sources) this.#idleSources.set(prepared.id, prepared);
+    }
     this.#maintenanceRun = this.#maintain(this.#maintenance.signal);
     await this.#checkCertificates([...this.#destinations.keys()]);
     logger.info(
-      { instance: config.instance, sources: Object.keys(config.sources), destinations: Object.keys(config.destinations) },
+      { instance: config.instance, sources: Object.keys(config.sources), destinations: Object.keys(config.destinations), ...(assignment === undefined ? {} : { member: assignment.member }) },
       'Connector started.',
     );
+    await assignment?.start(partsOf(config), { grant: (part) => this.#grant(part), revoke: (part, reason) => this.#revoke(part, reason) });
+  }
+
+  /** The assignment lets this daemon work a part now: started from its checkpoint or cursor (after any reload in progress). */
+  #grant(part: WorkPart): Promise<void> {
+    const next = this.#reloading.then(async () => {
+      if (this.#stopped !== undefined) return;
+      const { id } = part;
+      if (part.kind === 'source') {
+        if (this.#sources.has(id) || this.#config.sources[id] === undefined) return;
+        const prepared = this.#idleSources.get(id) ?? (await this.#prepareSources(this.#config, this.#registry, [id]))[0];
+        this.#idleSources.delete(id);
+        await this.#restoreCounters(part);
+        if (prepared !== undefined) this.#startSource(prepared);
+        return;
+      }
+      if (this.#destinations.has(id) || this.#config.destinations[id] === undefined) return;
+      const prepared = this.#idleDestinations.get(id) ?? (await this.#prepareDestinations(this.#config, this.#registry, [id]))[0];
+      this.#idleDestinations.delete(id);
+      await this.#restoreCounters(part);
+      if (prepared !== undefined) this.#startDestination(prepared);
+      await this.#checkCertificates([id]);
+    });
+    this.#reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * The assignment takes a part from this daemon: a source stops at once (a poll in flight is aborted, its batch
+   * not stored); a destination given away finishes its in-flight send, one whose lease was lost stops at once (its
+   * acknowledgements would be refused: the new holder sends again what was not acknowledged).
+   */
+  #revoke(part: WorkPart, reason: RevokeReason): Promise<void> {
+    const next = this.#reloading.then(async () => {
+      if (part.kind === 'source') await this.#stopSource(part.id);
+      else await this.#stopDestination(part.id, reason !== 'lost');
+      await this.#saveParts([part]);
+    });
+    this.#reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  /** With an assignment, counters are saved per part by its holder: a part taken over goes on counting from them. */
+  async #restoreCounters(part: WorkPart): Promise<void> {
+    const text = await this.#options.state.get(STATUS_NAMESPACE, partKey(part)).catch(() => undefined);
+    if (text === undefined) return;
+    try {
+      const counters = JSON.parse(text) as SavedCounters['sources'][string] & SavedCounters['destinations'][string];
+      this.#saved =
+        part.kind === 'source'
+          ? { ...this.#saved, sources: { ...this.#saved.sources, [part.id]: counters } }
+          : { ...this.#saved, destinations: { ...this.#saved.destinations, [part.id]: counters } };
+      if (part.kind === 'destination') this.#truncatedFolded.set(part.id, this.#truncatedMetric().get(part.id) ?? 0);
+    } catch {
+      // Counters only feed `status`.
+    }
+  }
+
+  /** Saves the counters of these parts under their own keys (with an assignment: each holder writes only its parts). */
+  async #saveParts(parts: readonly WorkPart[]): Promise<void> {
+    const counters = this.#counters();
+    for (const part of parts) {
+      const value = part.kind === 'source' ? counters.sources[part.id] : counters.destinations[part.id];
+      if (value !== undefined) await this.#options.state.set(STATUS_NAMESPACE, partKey(part), JSON.stringify(value)).catch(() => undefined);
+    }
   }
 
   /**
@@ -317,8 +408,8 @@ export class Connector {
     if (this.#stopped !== undefined) throw new SyslogConnectorError('SHUTDOWN', 'The connector is stopping: the config is not reloaded', { hint: 'start it again to use the new config' });
     const { journal, logger } = this.#options;
     const previous = this.#config;
-    const sources = diff(this.#sources, Object.keys(config.sources), (id) => sourceSettings(config, id));
-    const settled = diff(this.#destinations, Object.keys(config.destinations), (id) => destinationSettings(config, id));
+    const sources = diff(new Map<string, { readonly settings: string }>([...this.#idleSources, ...this.#sources]), Object.keys(config.sources), (id) => sourceSettings(config, id));
+    const settled = diff(new Map<string, { readonly settings: string }>([...this.#idleDestinations, ...this.#destinations]), Object.keys(config.destinations), (id) => destinationSettings(config, id));
     // TLS files are read again: a destination whose certificates changed on disk reconnects with them now, not
     // whenever its long-lived connection happens to break.
     const renewed = await this.#renewedCertificates(
@@ -352,10 +443,28 @@ export class Connector {
     // each key that needs a restart: `config` says what runs, and the next reload warns again.
     const kept = Object.fromEntries(needsRestart.map((key) => [key, (previous as unknown as Record<string, unknown>)[key]]));
     this.#config = { ...config, ...kept } as ConnectorConfig;
+    this.#registry = registry;
     const running = [...this.#destinations.values()].map((d) => d.consumer);
-    await journal.setConsumers([...running, ...preparedDestinations.map((d) => consumerOf(d))]);
-    for (const prepared of preparedDestinations) this.#startDestination(prepared);
-    preparedSources.forEach((prepared, index) => this.#startSource(prepared, firstPollDelayMs(prepared.source, index, preparedSources.length)));
+    const assignment = this.#options.assignment;
+    if (assignment === undefined) {
+      await journal.setConsumers([...running, ...preparedDestinations.map((d) => consumerOf(d))]);
+      for (const prepared of preparedDestinations) this.#startDestination(prepared);
+      preparedSources.forEach((prepared, index) => this.#startSource(prepared, firstPollDelayMs(prepared.source, index, preparedSources.length)));
+    } else {
+      // Every destination of the config reads the journal, whichever daemon works it: compaction keeps what it needs.
+      await journal.setConsumers(Object.entries(config.destinations).map(([id, d]) => consumerOf({ id, sources: d.sources })));
+      await this.#dropIdle([...sources.removed, ...sources.changed], [...destinations.removed, ...destinations.changed]);
+      // A changed part this daemon works starts again at once; the others wait for the assignment.
+      for (const prepared of preparedDestinations) {
+        if (assignment.holds({ kind: 'destination', id: prepared.id })) this.#startDestination(prepared);
+        else this.#idleDestinations.set(prepared.id, prepared);
+      }
+      for (const prepared of preparedSources) {
+        if (assignment.holds({ kind: 'source', id: prepared.id })) this.#startSource(prepared);
+        else this.#idleSources.set(prepared.id, prepared);
+      }
+      assignment.update(partsOf(this.#config));
+    }
     for (const id of destinations.removed) this.#certificates.delete(id);
     await this.#checkCertificates([...destinations.added, ...destinations.changed]);
 
@@ -377,11 +486,11 @@ export class Connector {
   }
 
   async status(): Promise<ConnectorStatus> {
-    const { journal } = this.#options;
+    const { journal, assignment } = this.#options;
     const counters = this.#counters();
     const destinations = [...this.#destinations.values()];
     const sources = [...this.#sources.values()];
-    return statusFromStore(
+    const status = await statusFromStore(
       journal,
       destinations.map((d) => d.consumer),
       counters,
@@ -392,6 +501,8 @@ export class Connector {
       },
       sources.map((s) => s.id),
     );
+    if (assignment?.leases === undefined) return status;
+    return { ...status, work: { member: assignment.member, leases: await assignment.leases() } };
   }
 
   stop(): Promise<void> {
@@ -420,9 +531,14 @@ export class Connector {
     await Promise.allSettled(destinations.map((d) => d.run));
     this.#maintenance.abort();
     await this.#maintenanceRun;
+    // No more grants or revokes; what runs is stopped above.
+    await this.#options.assignment?.halt();
     // 3. Save: counters for `status`, and one last compaction.
     await this.#save();
     await Promise.allSettled([...sources, ...destinations].map((part) => part.container.unbindAllAsync()));
+    await this.#dropIdle([...this.#idleSources.keys()], [...this.#idleDestinations.keys()]);
+    // Last: the leases go once nothing here writes, so another daemon takes the parts over at once.
+    await this.#options.assignment?.release();
     logger.info({ drained: drained.every(Boolean) }, 'Connector stopped.');
   }
 
@@ -527,18 +643,28 @@ export class Connector {
    * window (acknowledged if it does, sent again by whatever reads the cursor next if not), and after
    * `RELOAD_STOP_TIMEOUT_MS` is aborted (a server that stopped reading). Its counters are kept for `status`.
    */
-  async #stopDestination(id: string): Promise<void> {
+  async #stopDestination(id: string, drain = true): Promise<void> {
     const running = this.#destinations.get(id);
     if (running === undefined) return;
-    running.runner.requestDrain(this.#clock.now());
-    const timeout = new AbortController();
-    await Promise.race([running.run.catch(() => false), this.#clock.sleep(RELOAD_STOP_TIMEOUT_MS, timeout.signal).catch(() => undefined)]);
-    timeout.abort();
+    if (drain) {
+      running.runner.requestDrain(this.#clock.now());
+      const timeout = new AbortController();
+      await Promise.race([running.run.catch(() => false), this.#clock.sleep(RELOAD_STOP_TIMEOUT_MS, timeout.signal).catch(() => undefined)]);
+      timeout.abort();
+    }
     running.controller.abort(new Error('reloading'));
     await running.run.catch(() => false);
     this.#fold('destination', id);
     this.#destinations.delete(id);
     await running.container.unbindAllAsync();
+  }
+
+  /** Closes the plugins of prepared parts this daemon did not work (removed or changed by a reload, or at stop). */
+  async #dropIdle(sources: readonly string[], destinations: readonly string[]): Promise<void> {
+    const idle = [...sources.map((id) => this.#idleSources.get(id)), ...destinations.map((id) => this.#idleDestinations.get(id))];
+    for (const id of sources) this.#idleSources.delete(id);
+    for (const id of destinations) this.#idleDestinations.delete(id);
+    await Promise.allSettled(idle.map((part) => part?.container.unbindAllAsync()));
   }
 
   /**
@@ -628,7 +754,8 @@ export class Connector {
   async #save(): Promise<void> {
     try {
       await this.#options.journal.compact();
-      await this.#options.state.set(STATUS_NAMESPACE, STATUS_KEY, JSON.stringify(this.#counters()));
+      if (this.#options.assignment === undefined) await this.#options.state.set(STATUS_NAMESPACE, STATUS_KEY, JSON.stringify(this.#counters()));
+      else await this.#saveParts([...[...this.#sources.keys()].map((id) => ({ kind: 'source' as const, id })), ...[...this.#destinations.keys()].map((id) => ({ kind: 'destination' as const, id }))]);
     } catch (error) {
       this.#options.logger.warn({ error: (error as Error).message }, 'Saving status counters failed.');
     }
@@ -691,6 +818,15 @@ const redactError = (message: string | undefined): string | undefined => (messag
 const daysLeft = (certificate: CertificateValidity, now: number): number => Math.floor((certificate.notAfter - now) / DAY_MS);
 
 const fingerprints = (certificates: readonly CertificateValidity[]): string => certificates.map((c) => `${c.path}=${c.fingerprint}`).sort().join(',');
+
+/** Every source and destination of a config, as the assignment shares them. */
+const partsOf = (config: ConnectorConfig): WorkPart[] => [
+  ...Object.keys(config.sources).map((id) => ({ kind: 'source' as const, id })),
+  ...Object.keys(config.destinations).map((id) => ({ kind: 'destination' as const, id })),
+];
+
+/** Where the holder of a part saves its counters for `status` (with an assignment). */
+export const partKey = (part: WorkPart): string => `${STATUS_KEY}/${part.kind}/${part.id}`;
 
 const consumerOf = (d: { readonly id: string; readonly sources: readonly string[] | undefined }): JournalConsumer => ({
   destination: d.id,
@@ -799,3 +935,19 @@ export const statusFromStore = async (
 };
 
 export const readStatusCounters = readSavedCounters;
+
+/** With a shared store, the counters each part's holder saved under its own key (`partKey`), for `status`. */
+export const readPartCounters = async (state: StateStore, sources: readonly string[], destinations: readonly string[]): Promise<SavedCounters> => {
+  const read = async (part: WorkPart): Promise<[string, unknown] | undefined> => {
+    const text = await state.get(STATUS_NAMESPACE, partKey(part));
+    if (text === undefined) return undefined;
+    try {
+      return [part.id, JSON.parse(text)];
+    } catch {
+      return undefined;
+    }
+  };
+  const entries = async (kind: WorkPart['kind'], ids: readonly string[]) =>
+    Object.fromEntries((await Promise.all(ids.map((id) => read({ kind, id })))).filter((entry) => entry !== undefined));
+  return { sources: await entries('source', sources), destinations: await entries('destination', destinations) } as SavedCounters;
+};

@@ -16,3 +16,6 @@ export * from './pipeline/source-runner.js';
 export * from './pipeline/destination-runner.js';
 export * from './in-memory-journal.js';
 export * from './pipeline/place-error.js';
+export * from './config/store-config.js';
+export * from './work-assignment.js';
+export * from './journal-serialization.js';

@@ -19,6 +19,11 @@ import {
   type Logger,
   type SecurityEvent,
   parseJson,
+  JournalSerializer,
+  checkAckArguments,
+  checkReadOptions,
+  type StoredDeadLetter,
+  type SerializedJournalEvent,
 } from '@syslog-connector/core';
 import {
   countSchemaObjects,
@@ -29,7 +34,6 @@ import {
   STORE_APPLICATION_ID,
 } from './schema-migrations.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
-import { checkEvent, checkpointJson, eventJson } from './event-checks.js';
 import { RecentEvents } from './recent-events.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from './store-error.js';
 
@@ -91,17 +95,7 @@ export interface StoreInfo {
 const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'];
 
 /** An event a destination could not format, kept with the reason (never silently dropped). */
-export interface DeadLetter {
-  readonly id: number;
-  readonly destination: string;
-  readonly seq: number;
-  readonly source: string;
-  readonly key: string;
-  readonly reason: string;
-  readonly event: SecurityEvent;
-  /** When it was dead-lettered, epoch milliseconds. */
-  readonly at: number;
-}
+export type DeadLetter = StoredDeadLetter;
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 const DEFAULT_KEY_RETENTION_MS = 48 * 3_600_000;
@@ -118,15 +112,6 @@ const SQLITE_HEADER_SIZE = 100;
 /** An event as the store keeps it: its position and its JSON. */
 interface StoredEventRow {
   readonly seq: number;
-  readonly json: string;
-}
-
-/** An event checked and serialised for the store. */
-interface SerializedEvent {
-  readonly key: string;
-  readonly type: string;
-  /** Epoch milliseconds, whole. */
-  readonly time: number;
   readonly json: string;
 }
 
@@ -241,7 +226,7 @@ export class SqliteJournal implements Journal {
   readonly #logger: Logger | undefined;
   readonly #heldLock: { release(): void } | undefined;
   readonly #now: () => number;
-  readonly #warnedSources = new Set<string>();
+  readonly #serializer: JournalSerializer;
   #state: SqliteStateStore | undefined;
 
   // Prepared once: node:sqlite compiles the SQL at prepare(), so the hot paths only bind and step.
@@ -280,6 +265,7 @@ export class SqliteJournal implements Journal {
     this.#db = db;
     this.path = path;
     this.#logger = options.logger;
+    this.#serializer = new JournalSerializer(options.logger);
     this.#heldLock = options.heldLock;
     const clock = options.clock;
     this.#now = clock === undefined ? Date.now : () => clock.now();
@@ -427,8 +413,8 @@ export class SqliteJournal implements Journal {
     // Serialised before the transaction: an event that cannot be stored stores nothing of its batch, nor the
     // checkpoint, so the source re-reads the page from its previous checkpoint.
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
-    const serialized = events.map((event) => this.#serializeEvent(source, event));
-    const stored = this.#store(source, serialized, checkpointJson(source, checkpoint));
+    const serialized = events.map((event) => this.#serializer.event(source, event));
+    const stored = this.#store(source, serialized, this.#serializer.checkpoint(source, checkpoint));
     this.#recent.stored(source, events, stored.seqs, stored.removedThrough, serialized.map((row) => row.json.length));
     return { appended: stored.appended, duplicates: stored.duplicates };
   }
@@ -437,7 +423,7 @@ export class SqliteJournal implements Journal {
    * Stores serialised events and the checkpoint in one transaction. Reports the seq of each event (0: a
    * duplicate) and the highest seq a drop or a compaction may have removed, for the in-memory tail.
    */
-  #store(source: string, events: readonly SerializedEvent[], checkpoint: string): { appended: number; duplicates: number; seqs: number[]; removedThrough: number } {
+  #store(source: string, events: readonly SerializedJournalEvent[], checkpoint: string): { appended: number; duplicates: number; seqs: number[]; removedThrough: number } {
     try {
       let removedThrough = 0;
       if (this.#maxBytes !== undefined && this.#policy === 'block' && events.length > 0 && this.#overBudget()) {
@@ -460,7 +446,7 @@ export class SqliteJournal implements Journal {
         }
         const fresh: number[] = [];
         for (let i = 0; i < events.length; i += 1) {
-          const key = (events[i] as SerializedEvent).key;
+          const key = (events[i] as SerializedJournalEvent).key;
           if (held.has(key)) continue;
           held.add(key);
           fresh.push(i);
@@ -471,7 +457,7 @@ export class SqliteJournal implements Journal {
           const chunk = fresh.slice(from, from + INSERT_ROWS);
           const parameters: Array<string | number> = [];
           for (const i of chunk) {
-            const event = events[i] as SerializedEvent;
+            const event = events[i] as SerializedJournalEvent;
             parameters.push(source, event.key, event.type, event.time, event.json);
           }
           // A plain INSERT: the keys were checked above in this same write transaction, so a conflict here would
@@ -497,10 +483,7 @@ export class SqliteJournal implements Journal {
   async read(destination: string, options: JournalReadOptions): Promise<readonly JournalEntry[]> {
     this.#live();
     const { limit, sources } = options;
-    if (options.after !== undefined && (!Number.isSafeInteger(options.after) || options.after < 0)) {
-      throw new RangeError(`read(): after must be a non-negative integer, got ${options.after}`);
-    }
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read(): limit must be a non-negative integer, got ${limit}`);
+    checkReadOptions(options);
     if (limit === 0) return [];
     const after = options.after ?? (await this.progress(destination)).cursor;
     // A destination that keeps up reads the newest events from memory, exactly as the store would answer.
@@ -529,10 +512,7 @@ export class SqliteJournal implements Journal {
 
   async ack(destination: string, seq: number, delivered: number): Promise<void> {
     this.#live();
-    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`ack(): seq must be a non-negative integer, got ${seq}`);
-    if (!Number.isSafeInteger(delivered) || delivered < 0) {
-      throw new RangeError(`ack(): delivered must be a non-negative integer, got ${delivered}`);
-    }
+    checkAckArguments(seq, delivered);
     try {
       const head = this.#headSync();
       // A cursor past the head would silently skip the events stored next: a caller bug, refused loudly.
@@ -863,12 +843,6 @@ export class SqliteJournal implements Journal {
       }
       throw error;
     }
-  }
-
-  /** Checks an event of a source's batch and serialises it; a bad one is a bug in the plugin (PLUGIN_INVALID). */
-  #serializeEvent(source: string, event: SecurityEvent): SerializedEvent {
-    checkEvent(source, event, this.#warnedSources, this.#logger);
-    return { key: event.key, type: event.type, time: Math.trunc(event.time), json: eventJson(source, event) };
   }
 
   #parse(json: string, what: string): unknown {

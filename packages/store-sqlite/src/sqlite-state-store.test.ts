@@ -20,25 +20,6 @@ afterEach(async () => {
 });
 
 describe('sqliteStateStore', () => {
-  it('returns undefined for a key never set, and the last value set otherwise', async () => {
-    const state = sqliteStateStore(journal);
-
-    expect(await state.get('source.workbench', 'token')).toBeUndefined();
-    await state.set('source.workbench', 'token', 'first');
-    await state.set('source.workbench', 'token', 'second\r\n|🔑');
-    expect(await state.get('source.workbench', 'token')).toBe('second\r\n|🔑');
-  });
-
-  it('keeps namespaces apart', async () => {
-    const state = sqliteStateStore(journal);
-    await state.set('source.workbench', 'cursor', 'w');
-    await state.set('source.oat', 'cursor', 'o');
-
-    expect(await state.get('source.workbench', 'cursor')).toBe('w');
-    expect(await state.get('source.oat', 'cursor')).toBe('o');
-    expect(await state.get('source.audit', 'cursor')).toBeUndefined();
-  });
-
   it('is the same store as journal.state and closes with the journal', async () => {
     const state = sqliteStateStore(journal);
     expect(state).toBe(journal.state);

@@ -4,6 +4,10 @@
 #     (rsyslog-relp: imrelp, the RELP listener the relp transport's interop tests send to)
 #   - liblognorm-utils                                → /usr/bin/lognormalizer (CEF decoding without a daemon)
 #   - syslog-ng (syslog-ng-core + syslog-ng-scl)      → unpacked into $SYSLOG_NG_ORACLE_DIR (default /opt/syslog-ng-oracle)
+#   - postgresql (PostgreSQL 15 on bookworm)          → /usr/lib/postgresql/15/bin/{initdb,pg_ctl,postgres} for the shared-store
+#     tests (store-postgres, apps/connector high-availability): each test file runs its own server (PrivatePostgres:
+#     initdb into a temporary folder, pg_ctl on a free loopback port). The package's own cluster ("main", port 5432)
+#     is created by its postinst but never started here: the policy-rc.d below denies every start.
 #
 # rsyslog and syslog-ng-core conflict as Debian packages (both provide system-log-daemon), so syslog-ng is never
 # installed with dpkg: its .debs are fetched with `apt-get download` and unpacked with `dpkg-deb -x`; only its shared
@@ -37,6 +41,16 @@ apt_update_once() {
   fi
 }
 
+# A policy-rc.d that denies every service start (the one Docker images ship does the same), so no package's postinst
+# starts a system daemon; only added when none exists, removed on exit.
+own_policy=0
+deny_service_starts() {
+  if [[ $own_policy == 0 && ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
+    trap '[[ $own_policy == 1 ]] && rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+}
+
 rsyslog_modules_dir() {
   local d
   for d in /usr/lib/x86_64-linux-gnu/rsyslog /usr/lib/aarch64-linux-gnu/rsyslog /usr/lib/rsyslog; do
@@ -56,16 +70,24 @@ if apt_ready; then
   log "rsyslog, rsyslog-gnutls, rsyslog-openssl, rsyslog-relp, liblognorm-utils: already installed"
 else
   apt_update_once
-  # Never start the system's rsyslog from the package's postinst: a policy-rc.d that denies every start (the one
-  # Docker images ship does the same); only added when none exists, removed on exit.
-  own_policy=0
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
-  fi
-  trap '[[ $own_policy == 1 ]] && rm -f /usr/sbin/policy-rc.d' EXIT
+  # Never start the system's rsyslog from the package's postinst (deny_service_starts).
+  deny_service_starts
   log "apt-get install ${APT_PACKAGES[*]}"
   apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null || fail "apt-get install ${APT_PACKAGES[*]} failed"
   apt_ready || fail "rsyslog or its modules (lmnsd_gtls, lmnsd_ossl, mmnormalize, mmpstrucdata, imrelp) or lognormalizer still missing"
+fi
+
+# --- 1b. PostgreSQL server binaries ---------------------------------------------------------------------------------
+postgres_ready() { compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null && compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+if postgres_ready; then
+  log "postgresql: already installed"
+else
+  apt_update_once
+  # Nor the package's own cluster: the tests run private servers.
+  deny_service_starts
+  log "apt-get install postgresql"
+  apt-get install -y -qq --no-install-recommends postgresql >/dev/null || fail "apt-get install postgresql failed"
+  postgres_ready || fail "postgresql installed but initdb or pg_ctl is missing under /usr/lib/postgresql/*/bin"
 fi
 
 # --- 2. syslog-ng, unpacked into a private folder -----------------------------------------------------------------
@@ -115,4 +137,5 @@ fi
 log "rsyslogd:      $(command -v rsyslogd) ($(rsyslogd -v 2>/dev/null | head -n1))"
 log "lognormalizer: $(command -v lognormalizer) (liblognorm $(dpkg-query -W -f='${Version}' liblognorm5 2>/dev/null || echo '?'))"
 log "syslog-ng:     $syslog_ng_bin ($(cat "$SYSLOG_NG_DIR/.installed"))"
+log "postgresql:    $(compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' | head -n1) ($(dpkg-query -W -f='${Version}' postgresql 2>/dev/null || echo '?'))"
 log "done in $((SECONDS - started)) s"

@@ -9,3 +9,5 @@ export * from './conformance/index.js';
 export * from './assertions/index.js';
 export * from './machine/index.js';
 export * from './file-sink/index.js';
+export * from './postgres/index.js';
+export * from './journal-contract/index.js';

@@ -1,4 +1,4 @@
-import type { CertificateValidity } from '@syslog-connector/core';
+import type { CertificateValidity, WorkLease } from '@syslog-connector/core';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ConnectorStatus, DestinationStatus, SourceStatus } from '../connector.js';
 import { failingForMs } from './readiness.js';
@@ -60,6 +60,14 @@ export const JOURNAL_METRICS: ReadonlyArray<MetricDefinition<ConnectorStatus>> =
 export const SOURCES_METRIC = 'syslog_connector_sources';
 export const SOURCES_OLDEST_POLL_METRIC = 'syslog_connector_sources_oldest_poll_timestamp_seconds';
 
+/** With a shared store (issue #19): every lease as this daemon reads it, labelled kind, part and (when held) holder. */
+export const LEASE_METRICS: ReadonlyArray<MetricDefinition<WorkLease>> = [
+  { name: 'syslog_connector_lease_held', kind: 'gauge', help: '1 for the daemon (holder) that works this source or destination now; 0 while nobody holds it.', value: (l) => (l.holder === undefined ? 0 : 1) },
+  { name: 'syslog_connector_lease_acquired_timestamp_seconds', kind: 'gauge', help: 'Since when the holder works the part, Unix time.', value: (l) => seconds(l.since) },
+  { name: 'syslog_connector_lease_takeovers_total', kind: 'counter', help: 'Times another daemon took the part over from a holder that stopped renewing its lease.', value: (l) => l.takeovers },
+  { name: 'syslog_connector_lease_last_takeover_timestamp_seconds', kind: 'gauge', help: 'When the part was last taken over, Unix time.', value: (l) => seconds(l.lastTakeoverAt) },
+];
+
 export const TLS_CERTIFICATE_EXPIRY_METRIC = 'syslog_connector_tls_certificate_expiry_seconds';
 export const READY_METRIC = 'syslog_connector_ready';
 
@@ -70,6 +78,7 @@ export const METRIC_NAMES: readonly string[] = [
   ...JOURNAL_METRICS.map((m) => m.name),
   SOURCES_METRIC,
   SOURCES_OLDEST_POLL_METRIC,
+  ...LEASE_METRICS.map((m) => m.name),
   TLS_CERTIFICATE_EXPIRY_METRIC,
   READY_METRIC,
 ];
@@ -97,6 +106,7 @@ export class ConnectorMetrics {
   readonly #sources: Array<[MetricDefinition<SourceStatus>, Settable]>;
   readonly #destinations: Array<[MetricDefinition<DestinationStatus>, Settable]>;
   readonly #journal: Array<[MetricDefinition<ConnectorStatus>, Settable]>;
+  readonly #leases: Array<[MetricDefinition<WorkLease>, Settable]>;
   readonly #certificates: Settable;
   readonly #ready: Settable;
   readonly #sourceStates: Settable;
@@ -107,6 +117,7 @@ export class ConnectorMetrics {
     this.#sources = SOURCE_METRICS.map((m) => [m, instrument(this.registry, m.name, m.kind, m.help, ['source'])]);
     this.#destinations = DESTINATION_METRICS.map((m) => [m, instrument(this.registry, m.name, m.kind, m.help, ['destination'])]);
     this.#journal = JOURNAL_METRICS.map((m) => [m, instrument(this.registry, m.name, m.kind, m.help, [])]);
+    this.#leases = LEASE_METRICS.map((m) => [m, instrument(this.registry, m.name, m.kind, m.help, ['kind', 'part', 'holder'])]);
     this.#certificates = instrument(
       this.registry,
       TLS_CERTIFICATE_EXPIRY_METRIC,
@@ -163,6 +174,12 @@ export class ConnectorMetrics {
     for (const [definition, metric] of this.#journal) {
       metric.reset();
       setDefined(metric, {}, definition.value(status, now));
+    }
+    for (const [definition, metric] of this.#leases) {
+      metric.reset();
+      for (const lease of status.work?.leases ?? []) {
+        setDefined(metric, { kind: lease.kind, part: lease.id, holder: lease.holder ?? '' }, definition.value(lease, now));
+      }
     }
     this.#certificates.reset();
     for (const destination of status.destinations) {

@@ -51,7 +51,8 @@ const runDaemon = async (configPath: string, io: CommandIo, options: RunOptions,
   let connector: Connector;
   let store: Awaited<ReturnType<typeof openJournal>>;
   try {
-    store = await openJournal(loaded.config);
+    // The shared store's lease coordinator logs takeovers and rebalancing (the embedded store logs nothing here).
+    store = await openJournal(loaded.config, loaded.config.store?.type === 'postgres' ? logger : undefined);
   } catch (error) {
     reportError(error, io);
     return EXIT.failed;
@@ -72,6 +73,7 @@ const runDaemon = async (configPath: string, io: CommandIo, options: RunOptions,
       logger,
       journal: store.journal,
       state: store.state,
+      ...(store.assignment === undefined ? {} : { assignment: store.assignment }),
       ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),
     });
   } catch (error) {

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JournalConsumer } from '@syslog-connector/core';
+import type { Journal, JournalConsumer } from '@syslog-connector/core';
+import type { ConnectorConfig, WorkLease } from '@syslog-connector/core/engine';
+import { PostgresJournal, readLeases } from '@syslog-connector/store-postgres';
 import { openStore, STORE_FILE_NAME } from '@syslog-connector/store-sqlite';
-import { type ConnectorStatus, readStatusCounters, type SourceStatus, statusFromStore } from '../connector.js';
+import { type ConnectorStatus, readPartCounters, readStatusCounters, type SourceStatus, statusFromStore } from '../connector.js';
 import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
 import { hostSecrets } from '../logger.js';
 import { journalBudget } from './open-journal.js';
@@ -193,8 +195,19 @@ const describeStatus = (status: ConnectorStatus, options: StatusOptions = {}): s
       lines.push(`    WARNING ${c.path}: the ${what} ${c.subject} ${c.daysLeft < 0 ? 'has expired' : `expires in ${c.daysLeft} days`} (${new Date(c.notAfter).toISOString()})`);
     }
   }
+  if (status.work !== undefined) {
+    lines.push(`work (shared store; this daemon: ${status.work.member}):`);
+    for (const lease of status.work.leases) lines.push(`  ${describeLease(lease, now)}`);
+  }
   return `${lines.join('\n')}\n`;
 };
+
+/** Who works a source or destination of a shared store, since when, and its last takeover. */
+export const describeLease = (lease: WorkLease, now: number): string =>
+  `${lease.kind} ${lease.id}: ` +
+  (lease.holder === undefined ? 'not held (a daemon takes it at its next heartbeat)' : `held by ${lease.holder}${lease.holderInstance === undefined ? '' : ` (${lease.holderInstance})`} since ${ago(lease.since, now)}`) +
+  `, token ${lease.token}, takeovers ${lease.takeovers}` +
+  (lease.lastTakeoverAt === undefined ? '' : ` (last ${ago(lease.lastTakeoverAt, now)} from ${lease.lastTakeoverFrom ?? '?'})`);
 
 /**
  * `syslog-connector status`: reads the store of the config's `stateDir` — while the daemon runs or not (WAL lets a
@@ -204,6 +217,7 @@ export const statusCommand = async (configPath: string, io: CommandIo, options: 
   const loaded = await loadOrReport(configPath, io);
   if (loaded === undefined) return EXIT.failed;
   const { config } = loaded;
+  if (config.store?.type === 'postgres') return sharedStatus(config, io, options);
   const file = join(config.stateDir, STORE_FILE_NAME);
   if (!existsSync(file)) {
     io.stderr.write(`error STORE_UNAVAILABLE: stateDir: there is no store at ${file} (fix: run \`syslog-connector run -c ${configPath}\` first, or check \`stateDir\`)\n`);
@@ -219,15 +233,46 @@ export const statusCommand = async (configPath: string, io: CommandIo, options: 
     return EXIT.failed;
   }
   try {
-    const consumers: JournalConsumer[] = Object.entries(config.destinations).map(([destination, d]) => ({ destination, sources: d.sources }));
-    const counters = await readStatusCounters(journal.state);
-    const status = await statusFromStore(journal, consumers, counters, options.now ?? Date.now(), {}, Object.keys(config.sources));
-    // Errors are saved masked; masked again here for a store written before, or under another config's secrets.
-    const shown = hostSecrets.redactValue(status);
-    // JSON: every source (or those the filters select), with the totals of all of them.
-    const json = { ...shown, sources: selectSources(shown.sources, options), sourceTotals: sourceTotals(shown.sources) };
-    io.stdout.write(options.json === true ? `${JSON.stringify(json, null, 2)}\n` : hostSecrets.redact(describeStatus(shown, options)));
-    return EXIT.ok;
+    return await printStatus(config, journal, await readStatusCounters(journal.state), io, options);
+  } catch (error) {
+    reportError(error, io);
+    return EXIT.failed;
+  } finally {
+    await journal.close();
+  }
+};
+
+const printStatus = async (
+  config: ConnectorConfig,
+  journal: Journal,
+  counters: Awaited<ReturnType<typeof readStatusCounters>>,
+  io: CommandIo,
+  options: StatusOptions,
+  work?: ConnectorStatus['work'],
+): Promise<number> => {
+  const consumers: JournalConsumer[] = Object.entries(config.destinations).map(([destination, d]) => ({ destination, sources: d.sources }));
+  const status = await statusFromStore(journal, consumers, counters, options.now ?? Date.now(), {}, Object.keys(config.sources));
+  // Errors are saved masked; masked again here for a store written before, or under another config's secrets.
+  const shown = hostSecrets.redactValue(work === undefined ? status : { ...status, work });
+  // JSON: every source (or those the filters select), with the totals of all of them.
+  const json = { ...shown, sources: selectSources(shown.sources, options), sourceTotals: sourceTotals(shown.sources) };
+  io.stdout.write(options.json === true ? `${JSON.stringify(json, null, 2)}\n` : hostSecrets.redact(describeStatus(shown, options)));
+  return EXIT.ok;
+};
+
+/** `status` of a shared (PostgreSQL) store: every part's counters as its holder saved them, and who holds what. */
+const sharedStatus = async (config: ConnectorConfig, io: CommandIo, options: StatusOptions): Promise<number> => {
+  const store = config.store as Extract<ConnectorConfig['store'], { type: 'postgres' }>;
+  let journal: PostgresJournal;
+  try {
+    journal = await PostgresJournal.open({ url: store.url, schema: store.schema, poolSize: 2, ...journalBudget(config) });
+  } catch (error) {
+    reportError(error, io);
+    return EXIT.failed;
+  }
+  try {
+    const counters = await readPartCounters(journal.state, Object.keys(config.sources), Object.keys(config.destinations));
+    return await printStatus(config, journal, counters, io, options, { member: '(status command)', leases: await readLeases(journal) });
   } catch (error) {
     reportError(error, io);
     return EXIT.failed;

@@ -7,6 +7,7 @@ import { destinationSharedShape } from './destination-shared-keys.js';
 import { type AdminConfig, adminConfigSchema } from './admin-config.js';
 import type { PluginRegistry } from './plugin-registry.js';
 import { type ReloadConfig, reloadConfigSchema } from './reload-config.js';
+import { type StoreConfig, storeConfigSchema } from './store-config.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
@@ -63,6 +64,7 @@ export const composeConfigSchema = (registry: PluginRegistry) => {
         })
         .prefault({})
         .describe('The durable journal (DESIGN §2): its disk budget and what happens when it is reached'),
+      store: storeConfigSchema,
       plugins: z.array(z.string().min(1)).default([]).describe('Extra plugin packages or paths to load'),
       logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
       admin: adminConfigSchema,
@@ -99,6 +101,8 @@ export interface ConnectorConfig {
   /** Absolute: resolved from `configDir` by the loader. */
   readonly stateDir: string;
   readonly journal: { readonly maxSize: number; readonly whenFull: JournalFullPolicy; readonly engine: JournalEngine; readonly fsync: boolean };
+  /** Where the journal lives (`store-config.ts`); absent in configs built before issue #19: sqlite. */
+  readonly store?: StoreConfig;
   readonly plugins: readonly string[];
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** The admin listener (`admin-config.ts`); undefined: off. */

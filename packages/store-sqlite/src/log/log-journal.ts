@@ -22,9 +22,9 @@ import { RecentEvents } from '../recent-events.js';
 import { DEFAULT_RECENT_EVENTS, DEFAULT_RECENT_EVENTS_BYTES, type DeadLetter, type SqliteJournal, type StoreInfo } from '../sqlite-journal.js';
 import type { SqliteStateStore } from '../sqlite-state-store.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from '../store-error.js';
-import { checkEvent, checkpointJson, eventJson } from '../event-checks.js';
 import { KeyHashSet, keyHash } from './key-hash-set.js';
 import { eventTexts, MAX_RECORD_BYTES, payloadIntact, readBatchHeader, RECORD_HEADER_BYTES, RecordWriter } from './segment-record.js';
+import { JournalSerializer, journalEventJson } from '@syslog-connector/core/engine';
 
 export interface LogJournalOptions {
   /** The folder of the segment files (`<stateDir>/journal`); created (0700) when missing. */
@@ -148,7 +148,7 @@ export class LogJournal implements Journal {
   readonly #readOnly: boolean;
   readonly #recent: RecentEvents;
   readonly #writer = new RecordWriter();
-  readonly #warnedSources = new Set<string>();
+  readonly #serializer: JournalSerializer;
   readonly #segments: Segment[] = [];
   /** Every batch with events, in seq order. */
   #batches: Batch[] = [];
@@ -175,6 +175,7 @@ export class LogJournal implements Journal {
     this.#meta = options.meta;
     this.path = options.meta.path;
     this.#logger = options.logger;
+    this.#serializer = new JournalSerializer(options.logger);
     const clock = options.clock;
     this.#now = clock === undefined ? Date.now : () => clock.now();
     if (options.maxBytes !== undefined && (!Number.isSafeInteger(options.maxBytes) || options.maxBytes <= 0)) {
@@ -249,8 +250,8 @@ export class LogJournal implements Journal {
     this.#live();
     this.#writable();
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
-    for (const event of events) checkEvent(source, event, this.#warnedSources, this.#logger);
-    const checkpointText = checkpointJson(source, checkpoint);
+    for (const event of events) this.#serializer.check(source, event);
+    const checkpointText = this.#serializer.checkpoint(source, checkpoint);
     let removedThrough = 0;
     if (this.#maxBytes !== undefined && this.#policy === 'block' && events.length > 0 && this.#overBudget()) {
       removedThrough = this.#compactSync().through;
@@ -278,7 +279,7 @@ export class LogJournal implements Journal {
       fresh.push(event);
     }
     const sizes: number[] = [];
-    const record = this.#writer.encode(source, first, checkpointText, hashes, fresh, (event) => eventJson(source, event as SecurityEvent), sizes);
+    const record = this.#writer.encode(source, first, checkpointText, hashes, fresh, (event) => journalEventJson(source, event as SecurityEvent), sizes);
     const offset = active.size;
     try {
       let written = 0;

@@ -1,0 +1,1 @@
+export { PrivatePostgres, postgresBinDir, postgresCondition, usePrivatePostgres, type PrivatePostgresOptions } from './private-postgres.js';
