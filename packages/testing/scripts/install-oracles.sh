@@ -4,6 +4,8 @@
 #     (rsyslog-relp: imrelp, the RELP listener the relp transport's interop tests send to)
 #   - liblognorm-utils                                → /usr/bin/lognormalizer (CEF decoding without a daemon)
 #   - syslog-ng (syslog-ng-core + syslog-ng-scl)      → unpacked into $SYSLOG_NG_ORACLE_DIR (default /opt/syslog-ng-oracle)
+#   - chromium (+ fonts-dejavu-core)                  → /usr/bin/chromium, the browser the web console's tests drive with
+#     playwright-core (apps/connector/test/console); Debian's build, never `playwright install` (no download at test time)
 #
 # rsyslog and syslog-ng-core conflict as Debian packages (both provide system-log-daemon), so syslog-ng is never
 # installed with dpkg: its .debs are fetched with `apt-get download` and unpacked with `dpkg-deb -x`; only its shared
@@ -68,6 +70,16 @@ else
   apt_ready || fail "rsyslog or its modules (lmnsd_gtls, lmnsd_ossl, mmnormalize, mmpstrucdata, imrelp) or lognormalizer still missing"
 fi
 
+# --- 1b. Chromium for the console's browser tests -------------------------------------------------------------------
+if [[ -x /usr/bin/chromium && -d /usr/share/fonts/truetype/dejavu ]]; then
+  log "chromium: already installed"
+else
+  apt_update_once
+  log "apt-get install chromium fonts-dejavu-core"
+  apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null || fail "apt-get install chromium fonts-dejavu-core failed"
+  [[ -x /usr/bin/chromium ]] || fail "chromium installed but /usr/bin/chromium is missing"
+fi
+
 # --- 2. syslog-ng, unpacked into a private folder -----------------------------------------------------------------
 syslog_ng_bin="$SYSLOG_NG_DIR/usr/sbin/syslog-ng"
 syslog_ng_runs() {
@@ -115,4 +127,5 @@ fi
 log "rsyslogd:      $(command -v rsyslogd) ($(rsyslogd -v 2>/dev/null | head -n1))"
 log "lognormalizer: $(command -v lognormalizer) (liblognorm $(dpkg-query -W -f='${Version}' liblognorm5 2>/dev/null || echo '?'))"
 log "syslog-ng:     $syslog_ng_bin ($(cat "$SYSLOG_NG_DIR/.installed"))"
+log "chromium:      /usr/bin/chromium ($(dpkg-query -W -f='${Version}' chromium 2>/dev/null || echo '?'))"
 log "done in $((SECONDS - started)) s"
