@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { App } from './app.js';
 
 const root = document.getElementById('app');
-if (root !== null) render(<main><h1>syslog-connector</h1></main>, root);
+if (root !== null) render(<App />, root);
