@@ -1,4 +1,15 @@
-import { firstEntryAfter, type AppendResult, type DestinationProgress, type Journal, type JournalEntry, type JournalReadOptions, type SourceDeadLetter } from './journal.js';
+import {
+  firstEntryAfter,
+  type AppendResult,
+  type DeadLetterQuery,
+  type DestinationDeadLetter,
+  type DestinationProgress,
+  type Journal,
+  type JournalEntry,
+  type JournalReadOptions,
+  type ListedDeadLetter,
+  type SourceDeadLetter,
+} from './journal.js';
 import type { SecurityEvent } from './security-event.js';
 import type { Checkpoint } from './source.js';
 
@@ -11,7 +22,9 @@ export class InMemoryJournal implements Journal {
   readonly #keys = new Set<string>();
   readonly #checkpoints = new Map<string, Checkpoint>();
   readonly #cursors = new Map<string, { cursor: number; delivered: number; deadLettered: number; dropped: number }>();
-  readonly deadLetters: Array<{ destination: string; entry: JournalEntry; reason: string }> = [];
+  readonly deadLetters: Array<{ destination: string; entry: JournalEntry; reason: string; id: number; time: number }> = [];
+  #deadLetterId = 0;
+  readonly #redriving = new Set<number>();
   /** Items sources could not turn into events, per source and key. */
   readonly sourceDeadLetters = new Map<string, SourceDeadLetter & { readonly source: string }>();
   #seq = 0;
@@ -60,7 +73,11 @@ export class InMemoryJournal implements Journal {
   }
 
   deadLetter(destination: string, entry: JournalEntry, reason: string): Promise<void> {
-    this.deadLetters.push({ destination, entry, reason });
+    // Kept once per (destination, seq), as the durable store does: a batch retried after a transport error
+    // dead-letters the same entry again.
+    if (this.deadLetters.some((l) => l.destination === destination && l.entry.seq === entry.seq)) return Promise.resolve();
+    this.#deadLetterId += 1;
+    this.deadLetters.push({ destination, entry, reason, id: this.#deadLetterId, time: Date.now() });
     this.#cursor(destination).deadLettered += 1;
     return Promise.resolve();
   }
@@ -80,6 +97,27 @@ export class InMemoryJournal implements Journal {
     let count = 0;
     for (const letter of this.sourceDeadLetters.values()) if (letter.source === source) count += 1;
     return Promise.resolve(count);
+  }
+
+  listDeadLetters(query: DeadLetterQuery): Promise<readonly ListedDeadLetter[]> {
+    const destinations = this.deadLetters
+      .filter((l) => query.destination === undefined || l.destination === query.destination)
+      .map((l) => destinationLetter(l));
+    const sources: ListedDeadLetter[] = query.destination === undefined ? [...this.sourceDeadLetters.values()].map((l) => ({ kind: 'source', ...l })) : [];
+    return Promise.resolve([...destinations, ...sources].sort((a, b) => b.time - a.time).slice(0, query.limit));
+  }
+
+  async redriveDeadLetter(id: number, deliver: (letter: DestinationDeadLetter) => Promise<void>): Promise<boolean> {
+    const letter = this.deadLetters.find((l) => l.id === id);
+    if (letter === undefined || this.#redriving.has(id)) return false;
+    this.#redriving.add(id);
+    try {
+      await deliver(destinationLetter(letter));
+      this.deadLetters.splice(this.deadLetters.indexOf(letter), 1);
+      return true;
+    } finally {
+      this.#redriving.delete(id);
+    }
   }
 
   head(): Promise<number> {
@@ -104,3 +142,15 @@ export class InMemoryJournal implements Journal {
     return state;
   }
 }
+
+const destinationLetter = (l: InMemoryJournal['deadLetters'][number]): DestinationDeadLetter => ({
+  kind: 'destination',
+  id: l.id,
+  destination: l.destination,
+  seq: l.entry.seq,
+  source: l.entry.event.source,
+  key: l.entry.event.key,
+  reason: l.reason,
+  time: l.time,
+  event: l.entry.event,
+});

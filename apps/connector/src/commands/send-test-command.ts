@@ -1,4 +1,5 @@
 import type { SecurityEvent } from '@syslog-connector/core';
+import type { Container } from 'inversify';
 import { ids } from '../container/create-container.js';
 import { type CommandIo, EXIT, reportError } from './command-context.js';
 import { withDestinations } from './destination-selection.js';
@@ -25,19 +26,29 @@ export const testEvent = (instance: string, now: number): SecurityEvent => ({
   },
 });
 
+/**
+ * Sends the test event through one destination of `container`: its real formatter and transport, then closes the
+ * transport, so it resolves only once the connection ended cleanly. Returns the message as sent. Used by
+ * `send-test` and the console's "Send test Syslog message".
+ */
+export const sendTestMessage = async (container: Container, id: string, instance: string, now: number, signal: AbortSignal): Promise<string> => {
+  const formatter = await container.getAsync(ids.formatter, { name: id });
+  const transport = await container.getAsync(ids.transport, { name: id });
+  const message = formatter.format(testEvent(instance, now));
+  await transport.send([message], signal);
+  // Flush and close now, so that "sent" is only reported once the connection ended cleanly.
+  await transport.close();
+  return message;
+};
+
 /** `syslog-connector send-test`: one test event through each destination's real formatter and transport. */
 export const sendTestCommand = async (configPath: string, io: CommandIo, options: { readonly destination?: string }): Promise<number> =>
   withDestinations(configPath, io, options.destination, async ({ loaded, selected, container, signal }) => {
     let ok = true;
     for (const id of selected) {
       try {
-        const formatter = await container.getAsync(ids.formatter, { name: id });
-        const transport = await container.getAsync(ids.transport, { name: id });
         const now = Date.now();
-        const message = formatter.format(testEvent(loaded.config.instance, now));
-        await transport.send([message], signal);
-        // Flush and close now, so that "sent" is only printed once the connection ended cleanly.
-        await transport.close();
+        const message = await sendTestMessage(container, id, loaded.config.instance, now, signal);
         const destination = loaded.config.destinations[id];
         const protocol = String(destination?.protocol);
         io.stdout.write(

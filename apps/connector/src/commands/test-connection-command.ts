@@ -1,4 +1,5 @@
 import type { CheckStep, ConnectorConfig } from '@syslog-connector/core';
+import type { Container } from 'inversify';
 import { ids } from '../container/create-container.js';
 import { hostSecrets } from '../logger.js';
 import { type CommandIo, EXIT } from './command-context.js';
@@ -71,36 +72,13 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
       print(`  ${step.ok ? 'ok  ' : 'FAIL'} ${step.step.padEnd(STEP_WIDTH)} ${String(step.durationMs).padStart(5)} ms  ${step.detail}\n`);
       if (!step.ok && step.hint !== undefined) print(`       ${'fix:'.padEnd(STEP_WIDTH)} ${' '.repeat(9)} ${step.hint}\n`);
     };
-    const setupFailure = (error: unknown): CheckStep => {
-      const detail = error instanceof Error ? error.message : String(error);
-      const hint = typeof error === 'object' && error !== null && 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined;
-      return { step: 'setup', ok: false, detail, ...(hint === undefined ? {} : { hint }), durationMs: 0 };
-    };
-
     const sources: SourceReport[] = [];
     for (const id of selection.sources) {
       const type = String(loaded.config.sources[id]?.type);
       print(`${id}: ${type} (source)\n`);
-      const steps: CheckStep[] = [];
-      let checked = true;
-      try {
-        const source = await container.getAsync(ids.source, { name: id });
-        if (source.check === undefined) {
-          checked = false;
-          print(`  --   not checked: the ${type} plugin has no connection check; its first poll shows in \`status\`\n`);
-        } else {
-          for await (const step of source.check(signal)) {
-            steps.push(step);
-            printStep(step);
-          }
-        }
-      } catch (error) {
-        const step = setupFailure(error);
-        steps.push(step);
-        printStep(step);
-      }
-      // A check that yields nothing proved nothing: only a source with no check at all passes without a step.
-      sources.push({ source: id, type, checked, ok: steps.every((s) => s.ok) && (!checked || steps.length > 0), steps });
+      const checked = await checkSource(container, id, signal, printStep);
+      if (!checked.checked) print(`  --   not checked: the ${type} plugin has no connection check; its first poll shows in \`status\`\n`);
+      sources.push({ source: id, type, ...checked });
     }
 
     const destinations: DestinationReport[] = [];
@@ -108,19 +86,7 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
       const destination = loaded.config.destinations[id];
       const where = { protocol: String(destination?.protocol), address: String(destination?.address), port: Number(destination?.port) };
       print(`${id}: ${where.protocol} ${where.address.includes(':') ? `[${where.address}]` : where.address}:${where.port}\n`);
-      const steps: CheckStep[] = [];
-      try {
-        const transport = await container.getAsync(ids.transport, { name: id });
-        for await (const step of transport.check(signal)) {
-          steps.push(step);
-          printStep(step);
-        }
-      } catch (error) {
-        const step = setupFailure(error);
-        steps.push(step);
-        printStep(step);
-      }
-      destinations.push({ destination: id, ...where, ok: steps.length > 0 && steps.every((s) => s.ok), steps });
+      destinations.push({ destination: id, ...where, ...(await checkDestination(container, id, signal, printStep)) });
     }
 
     const ok = [...sources, ...destinations].every((r) => r.ok);
@@ -128,3 +94,66 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
     else io.stdout.write(ok ? 'All connection checks passed.\n' : 'Some connection checks failed.\n');
     return ok ? EXIT.ok : EXIT.failed;
   });
+
+/** A step for a check that could not even start (the plugin could not be created): its error, with its fix. */
+const setupFailure = (error: unknown): CheckStep => {
+  const detail = error instanceof Error ? error.message : String(error);
+  const hint = typeof error === 'object' && error !== null && 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined;
+  return { step: 'setup', ok: false, detail, ...(hint === undefined ? {} : { hint }), durationMs: 0 };
+};
+
+/**
+ * The connection check of one source of `container` (name resolution, sign-in, one page of its API), each step
+ * handed to `onStep` as it ends. `checked` is false when the plugin has no check: nothing was tried, nothing
+ * failed. Used by `test-connection` and the console's Test Connection.
+ */
+export const checkSource = async (
+  container: Container,
+  id: string,
+  signal: AbortSignal,
+  onStep: (step: CheckStep) => void = () => undefined,
+): Promise<{ readonly checked: boolean; readonly ok: boolean; readonly steps: CheckStep[] }> => {
+  const steps: CheckStep[] = [];
+  let checked = true;
+  try {
+    const source = await container.getAsync(ids.source, { name: id });
+    if (source.check === undefined) checked = false;
+    else {
+      for await (const step of source.check(signal)) {
+        steps.push(step);
+        onStep(step);
+      }
+    }
+  } catch (error) {
+    const step = setupFailure(error);
+    steps.push(step);
+    onStep(step);
+  }
+  // A check that yields nothing proved nothing: only a source with no check at all passes without a step.
+  return { checked, ok: steps.every((s) => s.ok) && (!checked || steps.length > 0), steps };
+};
+
+/**
+ * The connection check of one destination's transport in `container` (resolve, connect, TLS handshake, certificate
+ * checks…), each step handed to `onStep` as it ends. Used by `test-connection` and the console's Test Connection.
+ */
+export const checkDestination = async (
+  container: Container,
+  id: string,
+  signal: AbortSignal,
+  onStep: (step: CheckStep) => void = () => undefined,
+): Promise<{ readonly ok: boolean; readonly steps: CheckStep[] }> => {
+  const steps: CheckStep[] = [];
+  try {
+    const transport = await container.getAsync(ids.transport, { name: id });
+    for await (const step of transport.check(signal)) {
+      steps.push(step);
+      onStep(step);
+    }
+  } catch (error) {
+    const step = setupFailure(error);
+    steps.push(step);
+    onStep(step);
+  }
+  return { ok: steps.length > 0 && steps.every((s) => s.ok), steps };
+};

@@ -45,6 +45,11 @@ export interface DestinationRunnerOptions {
    * the end. It bounds what a broken connection or a killed daemon sends again: at most this many per fault.
    */
   readonly maxUnconfirmed?: number;
+  /**
+   * Optional. Hears the messages the transport confirmed, exactly as formatted (framing is the transport's), in
+   * order: the host keeps the last few for the console's "last lines sent" (issue #17). Must not throw or block.
+   */
+  readonly onSent?: (messages: readonly string[]) => void;
 }
 
 /** How long the end of a drain waits at least for the server to confirm the end of the stream (`Transport.finish`). */
@@ -212,6 +217,7 @@ export class DestinationRunner {
     } catch (error) {
       const written = error instanceof TransportError ? Math.min(error.written, sent.length) : 0;
       if (written > 0) {
+        this.#options.onSent?.(messages.slice(0, written));
         this.#sent((sent[written - 1] as JournalEntry).seq, written);
         // Delivery came back (the new connection took messages) before failing again: that outage ended, a new
         // one begins. Counted here, or two outages close together would count as one.
@@ -222,6 +228,7 @@ export class DestinationRunner {
       this.#broken();
       throw error;
     }
+    this.#options.onSent?.(messages);
     this.#sent(last.seq, messages.length);
     this.stats.lastDeliveryAt = this.#clock.now();
     this.#deliveringAgain();
