@@ -97,7 +97,9 @@ export const MdiScreenView = ({ api }: { readonly api: ApiClient }) => {
             {testLine === undefined ? null : (
               <>
                 <p>The line as sent:</p>
-                <pre class="lines">{testLine}</pre>
+                <pre class="lines" tabIndex={0} aria-label="The test Syslog message as sent">
+                  {testLine}
+                </pre>
               </>
             )}
           </Notice>
