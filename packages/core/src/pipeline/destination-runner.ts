@@ -404,7 +404,10 @@ export class DestinationRunner {
    * (UDP) are taken at their word.
    */
   #connectionLost(): boolean {
-    if (this.#unacked.length === 0) return false;
+    // Only messages that went out on a connection can be lost with it: a batch the formatter dead-lettered whole
+    // sent nothing. Counting it here made a destination that never connected (its transport `connected` false)
+    // rewind and re-read that batch at once, forever, without yielding to the event loop (issue #17 found it).
+    if (!this.#unacked.some((batch) => batch.count > 0)) return false;
     const connected = (this.#transport as { readonly connected?: unknown }).connected;
     return connected === false;
   }
