@@ -8,6 +8,7 @@ import type { Locator, Page, Response } from 'playwright-core';
 // for a test's sake): this module declares, for itself only, the little of the DOM those functions touch.
 interface PageElement {
   readonly isConnected: boolean;
+  contains(other: PageElement | null): boolean;
 }
 declare const document: {
   readonly activeElement: PageElement | null;
@@ -20,6 +21,9 @@ declare const getComputedStyle: (element: PageElement) => { readonly outlineStyl
 
 /** Whether the element has the keyboard focus. */
 export const isFocused = (target: Locator): Promise<boolean> => target.evaluate((element) => element === document.activeElement);
+
+/** Whether the keyboard focus is inside the element (a modal dialog keeps it there). */
+export const focusInside = (target: Locator): Promise<boolean> => target.evaluate((element) => element.contains(document.activeElement));
 
 /** One answer the page received: every body is read, so a test can say a secret never went to the browser. */
 export interface RecordedResponse {
@@ -73,13 +77,13 @@ export const axeViolations = async (page: Page, context?: string): Promise<AxeVi
   }, context);
 };
 
-/** Presses Tab (at most `max` times) until `target` has the focus: the way a keyboard user gets there. */
-export const tabTo = async (page: Page, target: Locator, max = 60): Promise<void> => {
+/** Presses Tab (or Shift+Tab) at most `max` times until `target` has the focus: the way a keyboard user gets there. */
+export const tabTo = async (page: Page, target: Locator, key: 'Tab' | 'Shift+Tab' = 'Tab', max = 60): Promise<void> => {
   for (let i = 0; i < max; i += 1) {
     if (await isFocused(target)) return;
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(key);
   }
-  throw new Error(`Tab did not reach ${target.toString()} in ${max} presses`);
+  throw new Error(`${key} did not reach ${target.toString()} in ${max} presses`);
 };
 
 /** The focused element's outline, as drawn: a keyboard user must see where the focus is. */
@@ -97,12 +101,13 @@ const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', impor
  * A screenshot for the README: written to docs/screenshots/ with `UPDATE_SCREENSHOTS=1`, else into the test's own
  * folder (taken either way, so a page that cannot be drawn fails every run; the committed ones change on purpose only).
  */
-export const screenshot = async (page: Page, name: string, scratchDir: string, target?: Locator): Promise<void> => {
+export const screenshot = async (page: Page, name: string, scratchDir: string, target: Locator | 'viewport' | 'full-page' = 'full-page'): Promise<void> => {
   const dir = process.env.UPDATE_SCREENSHOTS === '1' ? SCREENSHOTS : scratchDir;
   await mkdir(dir, { recursive: true });
   const path = `${dir}/${name}.png`;
-  if (target === undefined) await page.screenshot({ path, fullPage: true, animations: 'disabled' });
-  else await target.screenshot({ path, animations: 'disabled' });
+  const options = { path, animations: 'disabled', timeout: 30_000 } as const;
+  if (target === 'viewport' || target === 'full-page') await page.screenshot({ ...options, fullPage: target === 'full-page' });
+  else await target.screenshot(options);
 };
 
 /** The CSP the daemon sends refuses an inline script: the directive the browser reports as violated. */

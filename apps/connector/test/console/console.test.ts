@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import {
   createCertificateAuthority,
   GraphSimulator,
@@ -12,14 +11,15 @@ import {
   type ParsedRecord,
   requireOracle,
   RsyslogOracle,
+  SyslogReceiver,
   type SyslogOracle,
   VisionOneSimulator,
 } from '@syslog-connector/testing';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { type ConnectorProcess, deadPort, startConnector, waitUntil } from '../connector-process.js';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from './chromium.js';
-import { axeViolations, focusOutline, inlineScriptViolation, isFocused, type RecordedResponse, recordResponses, screenshot, tabTo } from './console-page.js';
+import { axeViolations, focusInside, focusOutline, inlineScriptViolation, isFocused, type RecordedResponse, recordResponses, screenshot, tabTo } from './console-page.js';
 
 /**
  * The web console in a real browser (Debian's Chromium, driven by playwright-core) against the real daemon (built
@@ -30,13 +30,17 @@ import { axeViolations, focusOutline, inlineScriptViolation, isFocused, type Rec
 const ADMIN_TOKEN = randomBytes(18).toString('base64url');
 const MDI_PLACEHOLDER_SECRET = randomBytes(18).toString('base64url');
 const KEY_PASSPHRASE = randomBytes(12).toString('base64url');
-const run = promisify(execFile);
+// A formatter that refuses every event while a marker file exists (the daemon side's fixture): what a destination
+// dead-letters, with its reason, until the marker is gone and Retry delivers it.
+const PICKY_FORMATTER = fileURLToPath(new URL('../fixtures/console-api-picky-formatter.mjs', import.meta.url));
 
 const skip = requireOracle('rsyslog') || chromiumMissing();
 
 let dir: string;
 let configPath: string;
 let oracle: SyslogOracle;
+let picky: SyslogReceiver;
+let marker: string;
 let visionOne: VisionOneSimulator;
 let graph: GraphSimulator;
 let connector: ConnectorProcess;
@@ -105,10 +109,9 @@ describe.skipIf(skip)('the web console in Chromium', () => {
     await writeFile(join(dir, 'server.pem'), server.cert);
     await writeFile(join(dir, 'server-key.pem'), server.key, { mode: 0o600 });
     await writeFile(files.clientCert, client.cert);
-    await writeFile(join(dir, 'client-key-plain.pem'), client.key, { mode: 0o600 });
     // The key as Trend's on-premises variant takes it: encrypted, opened with the passphrase typed on the panel.
-    await run('openssl', ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', join(dir, 'client-key-plain.pem'), '-out', files.clientKey, '-passout', `pass:${KEY_PASSPHRASE}`]);
-    clientKeyPem = await readFile(files.clientKey, 'utf8');
+    clientKeyPem = createPrivateKey(client.key).export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: KEY_PASSPHRASE }) as string;
+    await writeFile(files.clientKey, clientKeyPem, { mode: 0o600 });
     oracle = await RsyslogOracle.start({
       inputs: [
         { protocol: 'tls', tls: { caFile: files.ca, certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server-key.pem'), clientAuth: 'required', driver: 'ossl' } },
@@ -118,6 +121,9 @@ describe.skipIf(skip)('the web console in Chromium', () => {
     });
     [tlsPort, udpPort] = oracle.ports as [number, number];
 
+    picky = await SyslogReceiver.start({ protocol: 'tcp', framing: 'octet-counting' });
+    marker = join(dir, 'refuse');
+    await writeFile(marker, 'the picky formatter refuses events while this file exists\n');
     visionOne = await VisionOneSimulator.start({ seed: 17, hostileRatio: 0 });
     graph = await GraphSimulator.start({ seed: 17, hostileRatio: 0 });
     secrets.push(visionOne.token, graph.clientSecret);
@@ -134,6 +140,8 @@ describe.skipIf(skip)('the web console in Chromium', () => {
         'admin:',
         '  listen: 127.0.0.1:0',
         '  token: ${SYSLOG_CONNECTOR_ADMIN_TOKEN}',
+        'plugins:',
+        `  - ${JSON.stringify(PICKY_FORMATTER)}`,
         'sources:',
         '  mdi:',
         '    type: microsoft-defender-identity',
@@ -150,6 +158,12 @@ describe.skipIf(skip)('the web console in Chromium', () => {
         `    port: ${await deadPort()}`,
         '    format: rfc5424',
         '    sources: [mdi]',
+        '  archive:   # receives every source; on no screen, edited in the YAML only',
+        '    protocol: tcp',
+        '    address: 127.0.0.1',
+        `    port: ${picky.port}`,
+        '    format: test-picky',
+        `    test-picky: { refuseWhile: ${JSON.stringify(marker)} }`,
         '',
       ].join('\n'),
     );
@@ -169,9 +183,14 @@ describe.skipIf(skip)('the web console in Chromium', () => {
     await chromium?.close();
     if (connector !== undefined && connector.child.exitCode === null && connector.child.signalCode === null) await connector.stop(5_000);
     await oracle?.stop();
-    await Promise.all([visionOne?.stop(), graph?.stop()]);
+    await Promise.all([visionOne?.stop(), graph?.stop(), picky?.stop()]);
     await rm(dir, { recursive: true, force: true });
   }, 30_000);
+
+  beforeEach(() => {
+    // A failing step shows what the daemon said meanwhile (its log is JSON lines on stderr).
+    onTestFailed(() => console.error(`daemon log, last 6000 characters:\n${connector.logs().slice(-6_000)}`));
+  });
 
   it('signs in with the keyboard alone, refusing a wrong token at its field; the CSP refuses inline script', async () => {
     await page.goto(consoleUrl);
@@ -229,9 +248,23 @@ describe.skipIf(skip)('the web console in Chromium', () => {
     await page.getByRole('checkbox', { name: 'System' }).check();
 
     // The Syslog Server Connection panel, a modal dialog; the port follows the protocol until one is typed.
+    // Opened from the keyboard, the panel keeps the focus inside it (Tab cycles), Escape closes it, and the focus is
+    // back on the button that opened it.
     const opener = page.getByRole('button', { name: 'Connect Syslog Server' });
-    await opener.click();
     const panel = page.getByRole('dialog', { name: 'Syslog Server Connection' });
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    await poll(() => panel.isVisible()).toBe(true);
+    expect(await isFocused(panel.getByLabel('Server address'))).toBe(true);
+    for (let press = 0; press < 16; press += 1) {
+      await page.keyboard.press(press < 12 ? 'Tab' : 'Shift+Tab');
+      expect(await focusInside(panel), `focus after ${press + 1} presses`).toBe(true);
+      expect(await focusOutline(page), `focus visible after ${press + 1} presses`).not.toBe('none');
+    }
+    await page.keyboard.press('Escape');
+    await poll(() => panel.isVisible()).toBe(false);
+    expect(await isFocused(opener)).toBe(true);
+    await page.keyboard.press('Enter');
     await poll(() => panel.isVisible()).toBe(true);
     const port = panel.getByLabel('Port');
     expect(await port.inputValue()).toBe('6514');
@@ -283,7 +316,7 @@ describe.skipIf(skip)('the web console in Chromium', () => {
     await poll(() => row.innerText()).toContain('Not saved yet');
 
     await page.getByRole('button', { name: 'Save' }).click();
-    await poll(() => page.getByText('Saved to the config file').isVisible(), 20_000).toBe(true);
+    await poll(() => page.getByText('Saved to the config file').isVisible(), 40_000).toBe(true);
     const saved = await readFile(configPath, 'utf8');
     expect(saved).toContain('# Written by hand; the console keeps this comment.');
     for (const secret of [visionOne.token, KEY_PASSPHRASE]) expect(saved).not.toContain(secret);
@@ -304,6 +337,32 @@ describe.skipIf(skip)('the web console in Chromium', () => {
     await screenshot(page, 'trend-vision-one', dir);
   }, 150_000);
 
+  it('Trend Vision One: a server is edited in the same panel; a config file changed on disk is not overwritten, the page is told', async () => {
+    const edit = page.getByRole('button', { name: `Edit 127.0.0.1:${tlsPort}` });
+    await edit.click();
+    const panel = page.getByRole('dialog', { name: 'Syslog Server Connection' });
+    await poll(() => panel.isVisible()).toBe(true);
+    expect(await panel.getByLabel('Server address').inputValue()).toBe('127.0.0.1');
+    expect(await panel.getByLabel('Port').inputValue()).toBe(String(tlsPort));
+    expect(await panel.getByRole('checkbox', { name: 'Use CA certificate' }).isChecked()).toBe(true);
+    await poll(() => panel.getByText('CN=Console test SIEM CA').first().isVisible()).toBe(true);
+    await panel.getByRole('button', { name: 'Cancel' }).click();
+    await poll(() => panel.isVisible()).toBe(false);
+    expect(await isFocused(edit)).toBe(true);
+
+    // Someone edits the YAML while the page is open: the save is refused with 409 and nothing is written.
+    const onDisk = `${await readFile(configPath, 'utf8')}# edited by hand while the console was open\n`;
+    await writeFile(configPath, onDisk);
+    await page.getByRole('checkbox', { name: 'System' }).uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await poll(() => page.getByRole('alert').filter({ hasText: 'changed on disk' }).isVisible()).toBe(true);
+    expect(await readFile(configPath, 'utf8')).toBe(onDisk);
+    await expectNoAxeViolations('Trend Vision One, file changed on disk');
+    await page.getByRole('button', { name: 'Read the settings again' }).click();
+    await poll(() => page.getByText('The settings were read again').isVisible()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'System' }).isChecked()).toBe(true);
+  }, 60_000);
+
   it('Microsoft Defender for Identity with the keyboard alone: Send test Syslog message arrives, Save, then the alerts arrive', async () => {
     graph.addAlerts(3, { from: Date.now() - 600_000, to: Date.now() - 60_000 });
     await page.getByRole('link', { name: 'Microsoft Defender for Identity' }).focus();
@@ -311,17 +370,27 @@ describe.skipIf(skip)('the web console in Chromium', () => {
     await poll(() => page.getByRole('heading', { name: 'Microsoft Defender for Identity', level: 1 }).isVisible()).toBe(true);
     await expectNoAxeViolations('Microsoft Defender for Identity');
 
-    const typeInto = async (label: string, text: string) => {
-      await tabTo(page, page.getByLabel(label, { exact: true }));
+    const typeInto = async (label: string, text: string, key: 'Tab' | 'Shift+Tab' = 'Tab') => {
+      await tabTo(page, page.getByLabel(label, { exact: true }), key);
       expect(await focusOutline(page), `focus visible on ${label}`).not.toBe('none');
       await page.keyboard.press('Control+A');
       await page.keyboard.type(text);
     };
-    await typeInto('Tenant ID', graph.tenantId);
+    // The daemon's own check (400) is shown at its field: a tenant that is neither a GUID nor a domain.
+    await typeInto('Tenant ID', 'not a tenant');
     await typeInto('Client ID', graph.clientId);
     await typeInto('Client secret', graph.clientSecret);
     await typeInto('Service endpoint', '127.0.0.1');
     await typeInto('Port', String(udpPort));
+    await tabTo(page, page.getByRole('button', { name: 'Save' }));
+    await page.keyboard.press('Enter');
+    const tenant = page.getByLabel('Tenant ID', { exact: true });
+    await poll(() => tenant.getAttribute('aria-invalid')).toBe('true');
+    const tenantError = await tenant.getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${tenantError?.split(' ').at(-1) ?? ''}"]`).innerText()).toMatch(/tenant/i);
+    await expectNoAxeViolations('Microsoft Defender for Identity, refused');
+    await screenshot(page, 'field-error', dir);
+    await typeInto('Tenant ID', graph.tenantId, 'Shift+Tab');
     expect(await page.getByLabel('Transport').inputValue()).toBe('udp');
     expect(await page.getByLabel('Format').inputValue()).toBe('rfc5424');
 
@@ -343,7 +412,7 @@ describe.skipIf(skip)('the web console in Chromium', () => {
     }
     await tabTo(page, page.getByRole('button', { name: 'Save' }));
     await page.keyboard.press('Enter');
-    await poll(() => page.getByText('Saved to the config file').isVisible(), 20_000).toBe(true);
+    await poll(() => page.getByText('Saved to the config file').isVisible(), 40_000).toBe(true);
     await receivedUntil((all) => all.slice(seen + 1).filter((r) => r.msg.includes('|Microsoft|Azure ATP|')).length >= 3, 30_000, 'the MDI alerts at rsyslog');
     await expectNoAxeViolations('Microsoft Defender for Identity, saved');
     await screenshot(page, 'microsoft-defender-identity', dir);
@@ -377,8 +446,23 @@ describe.skipIf(skip)('the web console in Chromium', () => {
       return shown.filter((l) => !l.startsWith('<') || !messages.some((m) => l.endsWith(m)));
     };
     await receivedUntil((all) => unmatched(all).length === 0, 15_000, `the lines shown, at rsyslog: ${JSON.stringify(unmatched(collected))}`);
+
+    // Dead letters: what the archive destination's formatter refused, with the reason; Retry sends one again once
+    // the cause is gone, and it leaves the list.
+    const deadLetters = page.getByRole('table', { name: 'Dead-lettered events, newest first' });
+    await poll(() => deadLetters.getByRole('row').count(), 20_000).toBeGreaterThan(1);
+    const row = deadLetters.getByRole('row').nth(1);
+    expect(await row.innerText()).toContain('picky: refusing');
     await expectNoAxeViolations('Status');
-    await screenshot(page, 'status', dir);
+    await screenshot(page, 'status', dir, 'viewport');
+    await rm(marker);
+    const retry = row.getByRole('button', { name: /^Retry / });
+    const key = (await retry.innerText()).replace(/^Retry/, '').trim();
+    await retry.click();
+    await poll(() => page.getByRole('status').filter({ hasText: `Sent again to archive: picky ${key}` }).isVisible()).toBe(true);
+    await picky.waitFor(1, 10_000);
+    expect(picky.messages.map((m) => m.raw)).toContain(`picky ${key}`);
+    await poll(() => deadLetters.getByRole('row').filter({ hasText: key }).count(), 10_000).toBe(0);
   }, 60_000);
 
   it('never sends the admin token or any secret typed to the browser, in any response body', async () => {
