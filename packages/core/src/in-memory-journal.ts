@@ -27,6 +27,8 @@ export class InMemoryJournal implements Journal {
   readonly #redriving = new Set<number>();
   /** Items sources could not turn into events, per source and key. */
   readonly sourceDeadLetters = new Map<string, SourceDeadLetter & { readonly source: string }>();
+  /** When each source letter was kept (epoch ms), to list both kinds newest first as the durable store does. */
+  readonly #sourceKeptAt = new Map<string, number>();
   #seq = 0;
 
   /** Every stored event, in journal order (for tests and the in-memory benchmark). */
@@ -88,6 +90,7 @@ export class InMemoryJournal implements Journal {
       const id = `${source}\u0000${letter.key}`;
       if (this.sourceDeadLetters.has(id)) continue;
       this.sourceDeadLetters.set(id, { ...letter, source });
+      this.#sourceKeptAt.set(id, Date.now());
       stored += 1;
     }
     return Promise.resolve(stored);
@@ -100,11 +103,14 @@ export class InMemoryJournal implements Journal {
   }
 
   listDeadLetters(query: DeadLetterQuery): Promise<readonly ListedDeadLetter[]> {
+    // Ordered by when the journal kept them (a source letter's `time` is when its item was read).
     const destinations = this.deadLetters
       .filter((l) => query.destination === undefined || l.destination === query.destination)
-      .map((l) => destinationLetter(l));
-    const sources: ListedDeadLetter[] = query.destination === undefined ? [...this.sourceDeadLetters.values()].map((l) => ({ kind: 'source', ...l })) : [];
-    return Promise.resolve([...destinations, ...sources].sort((a, b) => b.time - a.time).slice(0, query.limit));
+      .map((l) => ({ at: l.time, letter: destinationLetter(l) as ListedDeadLetter }));
+    const sources = query.destination === undefined
+      ? [...this.sourceDeadLetters].map(([id, l]) => ({ at: this.#sourceKeptAt.get(id) ?? 0, letter: { kind: 'source', ...l } as ListedDeadLetter }))
+      : [];
+    return Promise.resolve([...destinations, ...sources].sort((a, b) => b.at - a.at).slice(0, query.limit).map((l) => l.letter));
   }
 
   async redriveDeadLetter(id: number, deliver: (letter: DestinationDeadLetter) => Promise<void>): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { type AdminResponse, type AdminRoute, text } from './admin-router.js';
@@ -45,7 +46,7 @@ export const consoleStaticRoutes = (assetsDir: string | undefined): AdminRoute[]
     method: 'GET',
     access: 'public',
     handle: async (_request, { params }) => {
-      if (assetsDir === undefined) {
+      if (assetsDir === undefined || !existsSync(join(assetsDir, 'index.html'))) {
         return text(404, 'the console is not built: run `pnpm build` (package @syslog-connector/console)\n');
       }
       const wanted = params[0] === undefined || params[0] === '' ? 'index.html' : params[0];
