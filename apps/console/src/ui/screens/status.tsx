@@ -5,6 +5,8 @@ import { Notice, type NoticeState } from '../components/notice.js';
 import { useStatusStream } from '../status-stream.js';
 
 const time = (epochMs: number | undefined): string => (epochMs === undefined ? '—' : new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19));
+/** The start of a dead letter's JSON that the table shows: enough to recognise the item, not a wall of text. */
+const EXCERPT_SHOWN = 120;
 const count = (n: number): string => n.toLocaleString('en');
 
 const expiry = (destination: DestinationStatusView) =>
@@ -112,7 +114,7 @@ const DeadLetters = ({ api, total }: { readonly api: ApiClient; readonly total: 
                 <td>{item.destination ?? '—'}</td>
                 <td>{item.reason}</td>
                 <td>
-                  <code class="excerpt">{item.excerpt}</code>
+                  <code class="excerpt">{item.excerpt.length > EXCERPT_SHOWN ? `${item.excerpt.slice(0, EXCERPT_SHOWN)}…` : item.excerpt}</code>
                 </td>
                 <td>
                   {item.retriable ? (
