@@ -7,13 +7,49 @@ const describedBy = (...ids: (string | false | undefined)[]): string | undefined
   return list.length === 0 ? undefined : list.join(' ');
 };
 
-/** The messages of a field, shown under it and read with it (`aria-describedby`); the control is `aria-invalid`. */
-const FieldErrors = ({ id, errors }: { readonly id: string; readonly errors: readonly string[] }) =>
-  errors.length === 0 ? null : (
-    <p id={id} class="field-error">
-      {errors.join(' ')}
-    </p>
+/** The ARIA a control of a field carries: its id, invalid when it has errors, described by its hint and errors. */
+interface ControlAria {
+  readonly id: string;
+  readonly 'aria-invalid': 'true' | undefined;
+  readonly 'aria-describedby': string | undefined;
+}
+
+interface FieldFrameProps {
+  readonly label: string;
+  readonly hint: ComponentChildren | undefined;
+  readonly errors: readonly string[];
+  /** The control, given the attributes that tie it to its label, hint and errors. */
+  readonly children: (aria: ControlAria) => ComponentChildren;
+}
+
+/**
+ * One field: its label, its hint, the control, and the field's messages under it, read with it
+ * (`aria-describedby`) while the control is `aria-invalid`.
+ */
+const FieldFrame = ({ label, hint, errors, children }: FieldFrameProps) => {
+  const id = useId();
+  const aria: ControlAria = {
+    id,
+    'aria-invalid': errors.length > 0 ? 'true' : undefined,
+    'aria-describedby': describedBy(hint !== undefined && `${id}-hint`, errors.length > 0 && `${id}-error`),
+  };
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {hint === undefined ? null : (
+        <p id={`${id}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      {children(aria)}
+      {errors.length === 0 ? null : (
+        <p id={`${id}-error`} class="field-error">
+          {errors.join(' ')}
+        </p>
+      )}
+    </div>
   );
+};
 
 interface TextFieldProps {
   readonly label: string;
@@ -26,39 +62,26 @@ interface TextFieldProps {
   readonly inputMode?: 'numeric' | 'text' | 'url';
   readonly required?: boolean;
   readonly inputRef?: Ref<HTMLInputElement>;
-  readonly placeholder?: string;
-  readonly spellcheck?: boolean;
 }
 
-export const TextField = ({ label, value, onInput, type = 'text', hint, errors = [], autoComplete, inputMode, required, inputRef, placeholder, spellcheck }: TextFieldProps) => {
-  const id = useId();
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {hint === undefined ? null : (
-        <p id={`${id}-hint`} class="hint">
-          {hint}
-        </p>
-      )}
+export const TextField = ({ label, value, onInput, type = 'text', hint, errors = [], autoComplete, inputMode, required, inputRef }: TextFieldProps) => (
+  <FieldFrame label={label} hint={hint} errors={errors}>
+    {(aria) => (
       <input
-        id={id}
+        {...aria}
         {...(inputRef === undefined ? {} : { ref: inputRef })}
         // Preact 11 types <input> as one union member per `type`; a union-typed prop matches none of them alone.
         type={type as 'text'}
         value={value}
         onInput={(event) => onInput(event.currentTarget.value)}
-        aria-invalid={errors.length > 0 ? 'true' : undefined}
-        aria-describedby={describedBy(hint !== undefined && `${id}-hint`, errors.length > 0 && `${id}-error`)}
         autocomplete={autoComplete ?? 'off'}
-        spellcheck={spellcheck ?? false}
+        spellcheck={false}
         {...(inputMode === undefined ? {} : { inputMode })}
         {...(required === true ? { required: true, 'aria-required': 'true' } : {})}
-        {...(placeholder === undefined ? {} : { placeholder })}
       />
-      <FieldErrors id={`${id}-error`} errors={errors} />
-    </div>
-  );
-};
+    )}
+  </FieldFrame>
+);
 
 interface SecretFieldProps {
   readonly label: string;
@@ -102,60 +125,19 @@ interface SelectFieldProps<T extends string> {
   readonly errors?: readonly string[];
 }
 
-export const SelectField = <T extends string>({ label, value, options, onChange, hint, errors = [] }: SelectFieldProps<T>) => {
-  const id = useId();
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {hint === undefined ? null : (
-        <p id={`${id}-hint`} class="hint">
-          {hint}
-        </p>
-      )}
-      <select
-        id={id}
-        value={value}
-        onChange={(event) => onChange(event.currentTarget.value as T)}
-        aria-invalid={errors.length > 0 ? 'true' : undefined}
-        aria-describedby={describedBy(hint !== undefined && `${id}-hint`, errors.length > 0 && `${id}-error`)}
-      >
+export const SelectField = <T extends string>({ label, value, options, onChange, hint, errors = [] }: SelectFieldProps<T>) => (
+  <FieldFrame label={label} hint={hint} errors={errors}>
+    {(aria) => (
+      <select {...aria} value={value} onChange={(event) => onChange(event.currentTarget.value as T)}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
           </option>
         ))}
       </select>
-      <FieldErrors id={`${id}-error`} errors={errors} />
-    </div>
-  );
-};
-
-interface CheckboxProps {
-  readonly label: string;
-  readonly checked: boolean;
-  readonly onChange: (checked: boolean) => void;
-  readonly disabled?: boolean;
-  readonly describedById?: string;
-  readonly controls?: string;
-}
-
-export const Checkbox = ({ label, checked, onChange, disabled, describedById, controls }: CheckboxProps) => {
-  const id = useId();
-  return (
-    <div class="checkbox">
-      <input
-        id={id}
-        type="checkbox"
-        checked={checked}
-        disabled={disabled}
-        onChange={(event) => onChange(event.currentTarget.checked)}
-        {...(describedById === undefined ? {} : { 'aria-describedby': describedById })}
-        {...(controls === undefined ? {} : { 'aria-controls': controls })}
-      />
-      <label for={id}>{label}</label>
-    </div>
-  );
-};
+    )}
+  </FieldFrame>
+);
 
 interface FileFieldProps {
   readonly label: string;
@@ -166,30 +148,36 @@ interface FileFieldProps {
 }
 
 /** A PEM file chosen from disk, read as text in the browser and handed on (it is uploaded, never kept here). */
-export const FileField = ({ label, onFile, hint, errors = [], accept = '.pem,.crt,.cer,.key,application/x-pem-file,text/plain' }: FileFieldProps) => {
-  const id = useId();
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {hint === undefined ? null : (
-        <p id={`${id}-hint`} class="hint">
-          {hint}
-        </p>
-      )}
+export const FileField = ({ label, onFile, hint, errors = [], accept = '.pem,.crt,.cer,.key,application/x-pem-file,text/plain' }: FileFieldProps) => (
+  <FieldFrame label={label} hint={hint} errors={errors}>
+    {(aria) => (
       <input
-        id={id}
+        {...aria}
         type="file"
         accept={accept}
-        aria-invalid={errors.length > 0 ? 'true' : undefined}
-        aria-describedby={describedBy(hint !== undefined && `${id}-hint`, errors.length > 0 && `${id}-error`)}
         onChange={(event) => {
-          const input = event.currentTarget;
-          const file = input.files?.[0];
-          if (file === undefined) return;
-          void file.text().then((text) => onFile(text, file.name));
+          const file = event.currentTarget.files?.[0];
+          if (file !== undefined) void file.text().then((text) => onFile(text, file.name));
         }}
       />
-      <FieldErrors id={`${id}-error`} errors={errors} />
+    )}
+  </FieldFrame>
+);
+
+interface CheckboxProps {
+  readonly label: string;
+  readonly checked: boolean;
+  readonly onChange: (checked: boolean) => void;
+  readonly disabled?: boolean;
+  readonly controls?: string;
+}
+
+export const Checkbox = ({ label, checked, onChange, disabled, controls }: CheckboxProps) => {
+  const id = useId();
+  return (
+    <div class="checkbox">
+      <input id={id} type="checkbox" checked={checked} disabled={disabled} onChange={(event) => onChange(event.currentTarget.checked)} {...(controls === undefined ? {} : { 'aria-controls': controls })} />
+      <label for={id}>{label}</label>
     </div>
   );
 };
@@ -207,7 +195,39 @@ export const FieldGroup = ({ legend, errors = [], children, id, hint }: { readon
         </p>
       )}
       {children}
-      <FieldErrors id={`${groupId}-error`} errors={errors} />
+      {errors.length === 0 ? null : (
+        <p id={`${groupId}-error`} class="field-error">
+          {errors.join(' ')}
+        </p>
+      )}
     </fieldset>
   );
 };
+
+/**
+ * Checkboxes under a ticked parent (a data type's levels or log types): each toggles its value in `selected`,
+ * keeping the offered order; disabled while the parent is unticked.
+ */
+export const SubChoices = <T extends string>({
+  id,
+  legend,
+  options,
+  selected,
+  enabled,
+  errors,
+  onChange,
+}: {
+  readonly id: string;
+  readonly legend: string;
+  readonly options: readonly { readonly value: T; readonly label: string }[];
+  readonly selected: readonly T[];
+  readonly enabled: boolean;
+  readonly errors: readonly string[];
+  readonly onChange: (value: T, on: boolean) => void;
+}) => (
+  <FieldGroup id={id} legend={legend} errors={errors}>
+    {options.map((option) => (
+      <Checkbox key={option.value} label={option.label} checked={selected.includes(option.value)} disabled={!enabled} onChange={(on) => onChange(option.value, on)} />
+    ))}
+  </FieldGroup>
+);

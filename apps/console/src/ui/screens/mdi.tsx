@@ -3,7 +3,8 @@ import type { MdiScreen, SendTestResponse } from '../../api.js';
 import { ApiFailure, type ApiClient } from '../api-client.js';
 import { Checkbox, FieldGroup, SecretField, SelectField, TextField } from '../components/fields.js';
 import { IssueSummary } from '../components/issue-summary.js';
-import { SaveNotice } from '../components/save-notice.js';
+import { SaveFooter } from '../components/save-footer.js';
+import { ScreenLoading } from '../components/screen-parts.js';
 import { Notice, type NoticeState } from '../components/notice.js';
 import { issuesAt, issuesByField } from '../forms/field-issues.js';
 import { checkMdiForm, checkMdiSyslog, MDI_FORMATS, MDI_NOTIFICATIONS, MDI_TRANSPORTS, type MdiForm, mdiFormFromScreen, mdiSaveRequest, mdiSyslog } from '../forms/mdi-form.js';
@@ -30,12 +31,7 @@ export const MdiScreenView = ({ api }: { readonly api: ApiClient }) => {
   const [testing, setTesting] = useState(false);
 
   if (form === undefined) {
-    return (
-      <main id="main">
-        <h1 tabIndex={-1}>Microsoft Defender for Identity</h1>
-        {editor.loadError === undefined ? <p role="status">Reading the settings…</p> : <p role="alert">The settings could not be read: {editor.loadError}</p>}
-      </main>
-    );
+    return <ScreenLoading title="Microsoft Defender for Identity" error={editor.loadError} />;
   }
   // The last save's problems, and those Send test found in the syslog fields.
   const errorsAt = (field: string) => [...issuesAt(editor.issues, field), ...issuesAt(testIssues, field)];
@@ -112,12 +108,7 @@ export const MdiScreenView = ({ api }: { readonly api: ApiClient }) => {
             ))}
           </FieldGroup>
         </section>
-        <SaveNotice editor={editor} />
-        <div class="actions">
-          <button type="submit" class="primary" aria-disabled={editor.saving ? 'true' : undefined}>
-            Save
-          </button>
-        </div>
+        <SaveFooter editor={editor} />
       </form>
     </main>
   );

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { DeadLettersResponse, DeadLetterView, DestinationStatusView, RecentLinesResponse, RetryResponse } from '../../api.js';
 import { ApiFailure, type ApiClient } from '../api-client.js';
 import { Notice, type NoticeState } from '../components/notice.js';
+import { TableHead } from '../components/screen-parts.js';
 import { useStatusStream } from '../status-stream.js';
 
 const time = (epochMs: number | undefined): string => (epochMs === undefined ? '—' : new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19));
@@ -96,16 +97,7 @@ const DeadLetters = ({ api, total }: { readonly api: ApiClient; readonly total: 
       ) : (
         <table class="dead-letters">
           <caption class="visually-hidden">Dead-lettered events, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Source</th>
-              <th scope="col">Destination</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Excerpt</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Time', 'Source', 'Destination', 'Reason', 'Excerpt', 'Action']} />
           <tbody>
             {items.map((item) => (
               <tr key={item.id}>
@@ -149,17 +141,7 @@ export const StatusScreen = ({ api }: { readonly api: ApiClient }) => {
         <h2 id="sources-heading">Sources</h2>
         <table>
           <caption class="visually-hidden">Sources</caption>
-          <thead>
-            <tr>
-              <th scope="col">Source</th>
-              <th scope="col">Type</th>
-              <th scope="col">Last poll</th>
-              <th scope="col">Polls</th>
-              <th scope="col">Fetched</th>
-              <th scope="col">Errors</th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Source', 'Type', 'Last poll', 'Polls', 'Fetched', 'Errors', 'Last error']} />
           <tbody>
             {(status?.sources ?? []).map((s) => (
               <tr key={s.id}>
@@ -179,18 +161,7 @@ export const StatusScreen = ({ api }: { readonly api: ApiClient }) => {
         <h2 id="destinations-heading">Destinations</h2>
         <table>
           <caption class="visually-hidden">Destinations</caption>
-          <thead>
-            <tr>
-              <th scope="col">Destination</th>
-              <th scope="col">Target</th>
-              <th scope="col">Connected</th>
-              <th scope="col">Delivered</th>
-              <th scope="col">Lag</th>
-              <th scope="col">Reconnects</th>
-              <th scope="col">Last error</th>
-              <th scope="col">Certificate expiry</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Destination', 'Target', 'Connected', 'Delivered', 'Lag', 'Reconnects', 'Last error', 'Certificate expiry']} />
           <tbody>
             {(status?.destinations ?? []).map((d) => (
               <tr key={d.id}>

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { VisionOneRegion, VisionOneScreen } from '../../api.js';
 import type { ApiClient } from '../api-client.js';
-import { Checkbox, FieldGroup, SecretField, SelectField, TextField } from '../components/fields.js';
+import { Checkbox, FieldGroup, SecretField, SelectField, SubChoices, TextField } from '../components/fields.js';
 import { IssueSummary } from '../components/issue-summary.js';
-import { SaveNotice } from '../components/save-notice.js';
+import { SaveFooter } from '../components/save-footer.js';
+import { ScreenLoading, TableHead } from '../components/screen-parts.js';
 import { issuesAt } from '../forms/field-issues.js';
 import {
   AUDIT_LOG_TYPES,
@@ -71,12 +72,7 @@ export const VisionOneScreenView = ({ api }: { readonly api: ApiClient }) => {
   };
 
   if (form === undefined) {
-    return (
-      <main id="main">
-        <h1 tabIndex={-1}>Trend Vision One</h1>
-        {editor.loadError === undefined ? <p role="status">Reading the settings…</p> : <p role="alert">The settings could not be read: {editor.loadError}</p>}
-      </main>
-    );
+    return <ScreenLoading title="Trend Vision One" error={editor.loadError} />;
   }
   const { dataTypes } = form;
 
@@ -145,38 +141,30 @@ export const VisionOneScreenView = ({ api }: { readonly api: ApiClient }) => {
               controls="oat-levels"
               onChange={(enabled) => setForm((f) => ({ ...f, dataTypes: { ...f.dataTypes, oat: { ...f.dataTypes.oat, enabled } } }))}
             />
-            <FieldGroup id="oat-levels" legend="Risk levels" errors={issuesAt(issues, 'dataTypes.oat.riskLevels')}>
-              {RISK_LEVELS.map((level) => (
-                <Checkbox
-                  key={level.value}
-                  label={level.label}
-                  checked={dataTypes.oat.riskLevels.includes(level.value)}
-                  disabled={!dataTypes.oat.enabled}
-                  onChange={(on) =>
-                    setForm((f) => ({ ...f, dataTypes: { ...f.dataTypes, oat: { ...f.dataTypes.oat, riskLevels: toggled(f.dataTypes.oat.riskLevels, level.value, on, RISK_LEVELS.map((l) => l.value)) } } }))
-                  }
-                />
-              ))}
-            </FieldGroup>
+            <SubChoices
+              id="oat-levels"
+              legend="Risk levels"
+              options={RISK_LEVELS}
+              selected={dataTypes.oat.riskLevels}
+              enabled={dataTypes.oat.enabled}
+              errors={issuesAt(issues, 'dataTypes.oat.riskLevels')}
+              onChange={(level, on) => setForm((f) => ({ ...f, dataTypes: { ...f.dataTypes, oat: { ...f.dataTypes.oat, riskLevels: toggled(f.dataTypes.oat.riskLevels, level, on, RISK_LEVELS.map((l) => l.value)) } } }))}
+            />
             <Checkbox
               label="Audit logs"
               checked={dataTypes.audit.enabled}
               controls="audit-types"
               onChange={(enabled) => setForm((f) => ({ ...f, dataTypes: { ...f.dataTypes, audit: { ...f.dataTypes.audit, enabled } } }))}
             />
-            <FieldGroup id="audit-types" legend="Log types" errors={issuesAt(issues, 'dataTypes.audit.logTypes')}>
-              {AUDIT_LOG_TYPES.map((type) => (
-                <Checkbox
-                  key={type.value}
-                  label={type.label}
-                  checked={dataTypes.audit.logTypes.includes(type.value)}
-                  disabled={!dataTypes.audit.enabled}
-                  onChange={(on) =>
-                    setForm((f) => ({ ...f, dataTypes: { ...f.dataTypes, audit: { ...f.dataTypes.audit, logTypes: toggled(f.dataTypes.audit.logTypes, type.value, on, AUDIT_LOG_TYPES.map((t) => t.value)) } } }))
-                  }
-                />
-              ))}
-            </FieldGroup>
+            <SubChoices
+              id="audit-types"
+              legend="Log types"
+              options={AUDIT_LOG_TYPES}
+              selected={dataTypes.audit.logTypes}
+              enabled={dataTypes.audit.enabled}
+              errors={issuesAt(issues, 'dataTypes.audit.logTypes')}
+              onChange={(type, on) => setForm((f) => ({ ...f, dataTypes: { ...f.dataTypes, audit: { ...f.dataTypes.audit, logTypes: toggled(f.dataTypes.audit.logTypes, type, on, AUDIT_LOG_TYPES.map((t) => t.value)) } } }))}
+            />
           </FieldGroup>
         </section>
 
@@ -189,16 +177,7 @@ export const VisionOneScreenView = ({ api }: { readonly api: ApiClient }) => {
           ) : (
             <table class="servers">
               <caption class="visually-hidden">Syslog servers that receive the Vision One data types</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Server</th>
-                  <th scope="col">Protocol</th>
-                  <th scope="col">Format</th>
-                  <th scope="col">Certificates</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Server', 'Protocol', 'Format', 'Certificates', 'Status', 'Actions']} />
               <tbody>
                 {form.servers.map((entry, index) => {
                   const live = entry.id === undefined ? undefined : status?.destinations.find((d) => d.id === entry.id);
@@ -235,12 +214,7 @@ export const VisionOneScreenView = ({ api }: { readonly api: ApiClient }) => {
           </button>
         </section>
 
-        <SaveNotice editor={editor} />
-        <div class="actions">
-          <button type="submit" class="primary" aria-disabled={editor.saving ? 'true' : undefined}>
-            Save
-          </button>
-        </div>
+        <SaveFooter editor={editor} />
       </form>
       {panel === undefined ? null : (
         <SyslogServerPanel api={api} {...(panel.editing === undefined ? {} : { initial: panel.editing })} onConnect={connectServer} onClose={() => setPanel(undefined)} />
