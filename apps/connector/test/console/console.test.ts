@@ -321,6 +321,9 @@ describe.skipIf(skip)('the web console in Chromium', () => {
     expect(saved).toContain('# Written by hand; the console keeps this comment.');
     for (const secret of [visionOne.token, KEY_PASSPHRASE]) expect(saved).not.toContain(secret);
     await poll(() => row.innerText(), 20_000).toContain('Connected');
+    // The saved source's own check: sign-in and one page of the API, as `test-connection -s` does.
+    await page.getByRole('button', { name: 'Test API connection' }).click();
+    await poll(() => page.getByText('Test API connection passed').isVisible(), 30_000).toBe(true);
 
     // Every alert, the Critical and High detections only, and the audit logs, as rsyslog parsed the CEF.
     const wanted = detections.filter((d) => ['critical', 'high'].includes(String((d as { filterRiskLevel?: string }).filterRiskLevel))).length;
@@ -376,6 +379,10 @@ describe.skipIf(skip)('the web console in Chromium', () => {
       await page.keyboard.press('Control+A');
       await page.keyboard.type(text);
     };
+    // The saved placeholders fail the Graph check, with Entra's cause and the fix.
+    await tabTo(page, page.getByRole('button', { name: 'Test Graph connection' }));
+    await page.keyboard.press('Enter');
+    await poll(() => page.getByRole('alert').filter({ hasText: 'Test Graph connection failed' }).innerText(), 30_000).toMatch(/Test Graph connection failed at .*(tenant|90002)/i);
     // The daemon's own check (400) is shown at its field: a tenant that is neither a GUID nor a domain.
     await typeInto('Tenant ID', 'not a tenant');
     await typeInto('Client ID', graph.clientId);

@@ -33,6 +33,8 @@ export interface MdiForm {
   readonly transport: MdiTransport;
   readonly format: MdiFormat;
   readonly notifications: MdiNotifications;
+  /** The saved MDI source (Test Graph connection checks it). */
+  readonly sourceId: string | undefined;
 }
 
 export const mdiFormFromScreen = (screen: MdiScreen): MdiForm => ({
@@ -46,6 +48,7 @@ export const mdiFormFromScreen = (screen: MdiScreen): MdiForm => ({
   transport: screen.syslog?.transport ?? 'udp',
   format: screen.syslog?.format ?? 'rfc5424',
   notifications: screen.notifications,
+  sourceId: screen.sourceId,
 });
 
 const portNumber = (port: string): number => (/^\d+$/.test(port.trim()) ? Number(port.trim()) : Number.NaN);

@@ -92,6 +92,8 @@ export interface VisionOneForm {
   readonly companyId: string;
   readonly dataTypes: VisionOneDataTypes;
   readonly servers: readonly ServerEntry[];
+  /** The saved sources of the ticked data types (Test API connection checks the first). */
+  readonly sourceIds: VisionOneScreen['sourceIds'];
 }
 
 let nextKey = 0;
@@ -118,6 +120,7 @@ export const formFromScreen = (screen: VisionOneScreen): VisionOneForm => ({
   companyId: screen.connection.companyId ?? '',
   dataTypes: screen.dataTypes,
   servers: screen.servers.map(serverEntryFromServer),
+  sourceIds: screen.sourceIds,
 });
 
 const certificateDraft = (choice: CertificateChoice): string | null => (choice.kind === 'none' ? null : choice.kind === 'keep' ? 'keep' : choice.id);

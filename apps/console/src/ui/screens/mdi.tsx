@@ -3,6 +3,7 @@ import type { MdiScreen, SendTestResponse } from '../../api.js';
 import { ApiFailure, type ApiClient } from '../api-client.js';
 import { Checkbox, FieldGroup, SecretField, SelectField, TextField } from '../components/fields.js';
 import { IssueSummary } from '../components/issue-summary.js';
+import { SourceCheck } from '../components/source-check.js';
 import { SaveFooter } from '../components/save-footer.js';
 import { ScreenLoading } from '../components/screen-parts.js';
 import { Notice, type NoticeState } from '../components/notice.js';
@@ -77,6 +78,7 @@ export const MdiScreenView = ({ api }: { readonly api: ApiClient }) => {
           <TextField label="Tenant ID" value={form.tenantId} onInput={(tenantId) => setForm((f) => ({ ...f, tenantId }))} hint="The Microsoft Entra tenant (directory) ID." errors={errorsAt('graph.tenantId')} />
           <TextField label="Client ID" value={form.clientId} onInput={(clientId) => setForm((f) => ({ ...f, clientId }))} hint="The application (client) ID of an app registration with SecurityAlert.Read.All and SecurityIdentitiesHealth.Read.All." errors={errorsAt('graph.clientId')} />
           <SecretField label="Client secret" what="client secret" set={form.clientSecretSet} value={form.clientSecret} onInput={(clientSecret) => setForm((f) => ({ ...f, clientSecret }))} errors={errorsAt('graph.clientSecret')} />
+          <SourceCheck api={api} sourceId={form.sourceId} label="Test Graph connection" />
         </section>
         <section aria-labelledby="syslog-heading">
           <h2 id="syslog-heading">Syslog service</h2>

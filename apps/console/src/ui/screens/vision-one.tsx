@@ -3,6 +3,7 @@ import type { VisionOneRegion, VisionOneScreen } from '../../api.js';
 import type { ApiClient } from '../api-client.js';
 import { Checkbox, FieldGroup, SecretField, SelectField, SubChoices, TextField } from '../components/fields.js';
 import { IssueSummary } from '../components/issue-summary.js';
+import { SourceCheck } from '../components/source-check.js';
 import { SaveFooter } from '../components/save-footer.js';
 import { ScreenLoading, TableHead } from '../components/screen-parts.js';
 import { issuesAt } from '../forms/field-issues.js';
@@ -129,6 +130,7 @@ export const VisionOneScreenView = ({ api }: { readonly api: ApiClient }) => {
           )}
           <SecretField label="API token" what="API token" set={form.apiTokenSet} value={form.apiToken} onInput={(apiToken) => setForm((f) => ({ ...f, apiToken }))} errors={issuesAt(issues, 'connection.apiToken')} />
           <TextField label="Company ID" value={form.companyId} onInput={(companyId) => setForm((f) => ({ ...f, companyId }))} hint="Optional: sent in every event as TrendMicroV1CompanyID." errors={issuesAt(issues, 'connection.companyId')} />
+          <SourceCheck api={api} sourceId={form.sourceIds.workbench ?? form.sourceIds.oat ?? form.sourceIds.audit} label="Test API connection" />
         </section>
 
         <section aria-labelledby="data-types-heading">
