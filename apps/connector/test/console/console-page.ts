@@ -106,8 +106,18 @@ export const screenshot = async (page: Page, name: string, scratchDir: string, t
   await mkdir(dir, { recursive: true });
   const path = `${dir}/${name}.png`;
   const options = { path, animations: 'disabled', timeout: 30_000 } as const;
-  if (target === 'viewport' || target === 'full-page') await page.screenshot({ ...options, fullPage: target === 'full-page' });
-  else await target.screenshot(options);
+  if (target === 'viewport' || target === 'full-page') {
+    await page.screenshot({ ...options, fullPage: target === 'full-page' });
+    return;
+  }
+  // A modal panel scrolls inside the viewport: a taller one shows it whole.
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: size?.width ?? 1280, height: 1_800 });
+  try {
+    await target.screenshot(options);
+  } finally {
+    if (size !== null) await page.setViewportSize(size);
+  }
 };
 
 /** The CSP the daemon sends refuses an inline script: the directive the browser reports as violated. */

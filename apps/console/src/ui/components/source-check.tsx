@@ -25,7 +25,7 @@ export const SourceCheck = ({ api, sourceId, label }: { readonly api: ApiClient;
       setNotice(
         result.ok
           ? { kind: 'ok', text: `${label} passed: the saved settings reach the API.` }
-          : { kind: 'error', text: `${label} failed${failed === undefined ? '' : ` at ${stepName(failed.step)}: ${failed.detail}`}`, ...(failed?.hint === undefined ? {} : { hint: failed.hint }) },
+          : { kind: 'error', text: `${label} failed${failed === undefined ? '' : ` at ${stepName(failed.step)}`}: the cause and the fix are in the steps below.` },
       );
     } catch (error) {
       const hint = error instanceof ApiFailure ? error.body.hint : undefined;

@@ -78,7 +78,7 @@ export const MdiScreenView = ({ api }: { readonly api: ApiClient }) => {
           <TextField label="Tenant ID" value={form.tenantId} onInput={(tenantId) => setForm((f) => ({ ...f, tenantId }))} hint="The Microsoft Entra tenant (directory) ID." errors={errorsAt('graph.tenantId')} />
           <TextField label="Client ID" value={form.clientId} onInput={(clientId) => setForm((f) => ({ ...f, clientId }))} hint="The application (client) ID of an app registration with SecurityAlert.Read.All and SecurityIdentitiesHealth.Read.All." errors={errorsAt('graph.clientId')} />
           <SecretField label="Client secret" what="client secret" set={form.clientSecretSet} value={form.clientSecret} onInput={(clientSecret) => setForm((f) => ({ ...f, clientSecret }))} errors={errorsAt('graph.clientSecret')} />
-          <SourceCheck api={api} sourceId={form.sourceId} label="Test Graph connection" />
+          <SourceCheck key={form.revision} api={api} sourceId={form.sourceId} label="Test Graph connection" />
         </section>
         <section aria-labelledby="syslog-heading">
           <h2 id="syslog-heading">Syslog service</h2>

@@ -158,11 +158,7 @@ export const SyslogServerPanel = ({ api, initial, onConnect, onClose }: PanelPro
       setSteps(result.steps);
       const failed = result.steps.find((s) => !s.ok);
       if (!result.ok) {
-        setNotice({
-          kind: 'error',
-          text: `Test Connection failed${failed === undefined ? '' : ` at ${stepName(failed.step)}: ${failed.detail}`}`,
-          ...(failed?.hint === undefined ? {} : { hint: failed.hint }),
-        });
+        setNotice({ kind: 'error', text: `Test Connection failed${failed === undefined ? '' : ` at ${stepName(failed.step)}`}: the cause and the fix are in the steps below.` });
         return;
       }
       if (then === 'connect') onConnect(entry);

@@ -130,7 +130,7 @@ export const VisionOneScreenView = ({ api }: { readonly api: ApiClient }) => {
           )}
           <SecretField label="API token" what="API token" set={form.apiTokenSet} value={form.apiToken} onInput={(apiToken) => setForm((f) => ({ ...f, apiToken }))} errors={issuesAt(issues, 'connection.apiToken')} />
           <TextField label="Company ID" value={form.companyId} onInput={(companyId) => setForm((f) => ({ ...f, companyId }))} hint="Optional: sent in every event as TrendMicroV1CompanyID." errors={issuesAt(issues, 'connection.companyId')} />
-          <SourceCheck api={api} sourceId={form.sourceIds.workbench ?? form.sourceIds.oat ?? form.sourceIds.audit} label="Test API connection" />
+          <SourceCheck key={form.revision} api={api} sourceId={form.sourceIds.workbench ?? form.sourceIds.oat ?? form.sourceIds.audit} label="Test API connection" />
         </section>
 
         <section aria-labelledby="data-types-heading">
