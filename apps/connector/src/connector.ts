@@ -8,6 +8,7 @@ import {
   type Journal,
   type JournalConsumer,
   type JournalUsage,
+  type ListedDeadLetter,
   type Logger,
   MESSAGE_TRUNCATION_KEY,
   type Source,
@@ -176,6 +177,15 @@ export const POLL_JITTER = 0.05;
 const firstPollDelayMs = (source: Source, index: number, count: number): number =>
   Math.round(index * Math.min(source.pollIntervalMs / Math.max(count, 1), POLL_START_STEP_MS));
 
+/** How many of the last messages sent each destination keeps for the console (issue #17). */
+export const RECENT_LINES = 50;
+
+/** A message a destination sent: when, and the text exactly as formatted (framing left out). */
+export interface RecentLine {
+  readonly at: number;
+  readonly text: string;
+}
+
 /** What a reload changed; `needsRestart` lists the config keys that changed but apply only at the next start. */
 export interface ReloadResult {
   readonly sources: ReloadChanges;
@@ -223,6 +233,7 @@ interface RunningDestination {
   readonly consumer: JournalConsumer;
   readonly controller: AbortController;
   readonly transport: Transport;
+  readonly formatter: Formatter;
   readonly run: Promise<boolean>;
 }
 
@@ -267,6 +278,8 @@ export class Connector {
   readonly #certificates = new Map<string, readonly CertificateValidity[]>();
   /** Fingerprints already warned about, so the hourly check does not repeat itself. */
   readonly #certificateWarned = new Set<string>();
+  /** Per destination, the last `RECENT_LINES` messages it sent, exactly as sent (the console's "last lines"). */
+  readonly #recent = new Map<string, RecentLine[]>();
   /** Reloads run one at a time, and `stop()` waits for the one in progress. */
   #reloading: Promise<unknown> = Promise.resolve();
   #stopped: Promise<void> | undefined;
@@ -465,7 +478,10 @@ export class Connector {
       }
       assignment.update(partsOf(this.#config));
     }
-    for (const id of destinations.removed) this.#certificates.delete(id);
+    for (const id of destinations.removed) {
+      this.#certificates.delete(id);
+      this.#recent.delete(id);
+    }
     await this.#checkCertificates([...destinations.added, ...destinations.changed]);
 
     const head = await journal.head();
@@ -503,6 +519,73 @@ export class Connector {
     );
     if (assignment?.leases === undefined) return status;
     return { ...status, work: { member: assignment.member, leases: await assignment.leases() } };
+  }
+
+  /**
+   * The last messages (at most `RECENT_LINES`) a running destination sent, oldest first, exactly as its formatter
+   * made them; undefined for a destination that is not running. Kept in memory only.
+   */
+  recentLines(destination: string): readonly RecentLine[] | undefined {
+    if (!this.#destinations.has(destination)) return undefined;
+    return [...(this.#recent.get(destination) ?? [])];
+  }
+
+  #remember(destination: string, messages: readonly string[]): void {
+    const at = this.#clock.now();
+    const lines = this.#recent.get(destination) ?? [];
+    for (const text of messages.slice(-RECENT_LINES)) lines.push({ at, text });
+    if (lines.length > RECENT_LINES) lines.splice(0, lines.length - RECENT_LINES);
+    this.#recent.set(destination, lines);
+  }
+
+  /** The journal's dead letters, newest first (empty when the journal cannot list them). */
+  async deadLetters(limit: number): Promise<readonly ListedDeadLetter[]> {
+    return (await this.#options.journal.listDeadLetters?.({ limit })) ?? [];
+  }
+
+  /**
+   * The console's "Retry" of a dead letter: the journal hands the event over, the running destination's formatter
+   * formats it again and a new connection of its transport (its own container, as `send-test`'s) sends it; the
+   * journal removes the letter once sent. Throws (and the letter stays) when it still cannot be formatted
+   * or the send fails; `{ missing }` when there is no such letter, `{ gone }` when its destination no longer runs.
+   */
+  async redriveDeadLetter(id: number): Promise<{ readonly line: string } | { readonly missing: true } | { readonly gone: string }> {
+    const { journal, registry } = this.#options;
+    if (journal.redriveDeadLetter === undefined) return { missing: true };
+    let line: string | undefined;
+    let gone: string | undefined;
+    let target: string | undefined;
+    const found = await journal.redriveDeadLetter(id, async (letter) => {
+      target = letter.destination;
+      const running = this.#destinations.get(letter.destination);
+      if (running === undefined) {
+        gone = letter.destination;
+        throw new SyslogConnectorError('CONFIG_INVALID', `destination "${letter.destination}" is not running`);
+      }
+      const maxBytes = running.transport.maxMessageBytes;
+      const text = maxBytes === undefined ? running.formatter.format(letter.event) : running.formatter.format(letter.event, maxBytes);
+      const config = this.#config;
+      const controller = new AbortController();
+      const destination = config.destinations[letter.destination] as ConnectorConfig['destinations'][string];
+      const container = this.#containerFor(config, registry, { sources: {}, destinations: { [letter.destination]: destination } }, controller.signal);
+      try {
+        const transport = await container.getAsync(kinds.transport, { name: letter.destination });
+        await transport.send([text], controller.signal);
+        await transport.close();
+      } finally {
+        controller.abort();
+        await container.unbindAllAsync();
+      }
+      line = text;
+      this.#remember(letter.destination, [text]);
+    }).catch((error: unknown) => {
+      if (gone !== undefined) return true;
+      throw error;
+    });
+    if (gone !== undefined) return { gone };
+    if (!found || line === undefined) return { missing: true };
+    this.#options.logger.info({ destination: target, deadLetter: id }, 'Dead letter re-driven: sent again and removed from the dead letters.');
+    return { line };
   }
 
   stop(): Promise<void> {
@@ -611,6 +694,7 @@ export class Connector {
     const { journal, logger } = this.#options;
     const { id, formatter, transport, controller } = prepared;
     const runner = new DestinationRunner(id, formatter, transport, journal, this.#clock, logger.child({ destination: id }), {
+      onSent: (messages) => this.#remember(id, messages),
       batchSize: this.#options.batchSize ?? DEFAULT_DELIVERY_BATCH,
       sources: prepared.sources,
       maxRetryDelayMs: 30_000,
@@ -623,6 +707,7 @@ export class Connector {
       consumer: consumerOf(prepared),
       controller,
       transport,
+      formatter,
       runner,
       run: runner.run(controller.signal),
     });

@@ -2,6 +2,8 @@ import {
   firstEntryAfter,
   type AppendResult,
   type Backlog,
+  type DeadLetterQuery,
+  type DestinationDeadLetter,
   type DestinationProgress,
   type Journal,
   type JournalCapabilities,
@@ -9,6 +11,7 @@ import {
   type JournalEntry,
   type JournalReadOptions,
   type JournalUsage,
+  type ListedDeadLetter,
   type SourceDeadLetter,
 } from './journal.js';
 import type { SecurityEvent } from './security-event.js';
@@ -25,9 +28,13 @@ export class InMemoryJournal implements Journal {
   readonly #keys = new Set<string>();
   readonly #checkpoints = new Map<string, Checkpoint>();
   readonly #cursors = new Map<string, { cursor: number; delivered: number; deadLettered: number; dropped: number }>();
-  readonly deadLetters: Array<{ destination: string; entry: JournalEntry; reason: string }> = [];
+  readonly deadLetters: Array<{ destination: string; entry: JournalEntry; reason: string; id: number; time: number }> = [];
+  #deadLetterId = 0;
+  readonly #redriving = new Set<number>();
   /** Items sources could not turn into events, per source and key. */
   readonly sourceDeadLetters = new Map<string, SourceDeadLetter & { readonly source: string }>();
+  /** When each source letter was kept (epoch ms), to list both kinds newest first as the durable store does. */
+  readonly #sourceKeptAt = new Map<string, number>();
   #seq = 0;
 
   /** Every stored event, in journal order (for tests and the in-memory benchmark). */
@@ -74,7 +81,11 @@ export class InMemoryJournal implements Journal {
   }
 
   deadLetter(destination: string, entry: JournalEntry, reason: string): Promise<void> {
-    this.deadLetters.push({ destination, entry, reason });
+    // Kept once per (destination, seq), as the durable store does: a batch retried after a transport error
+    // dead-letters the same entry again.
+    if (this.deadLetters.some((l) => l.destination === destination && l.entry.seq === entry.seq)) return Promise.resolve();
+    this.#deadLetterId += 1;
+    this.deadLetters.push({ destination, entry, reason, id: this.#deadLetterId, time: Date.now() });
     this.#cursor(destination).deadLettered += 1;
     return Promise.resolve();
   }
@@ -85,6 +96,7 @@ export class InMemoryJournal implements Journal {
       const id = `${source}\u0000${letter.key}`;
       if (this.sourceDeadLetters.has(id)) continue;
       this.sourceDeadLetters.set(id, { ...letter, source });
+      this.#sourceKeptAt.set(id, Date.now());
       stored += 1;
     }
     return Promise.resolve(stored);
@@ -94,6 +106,30 @@ export class InMemoryJournal implements Journal {
     let count = 0;
     for (const letter of this.sourceDeadLetters.values()) if (letter.source === source) count += 1;
     return Promise.resolve(count);
+  }
+
+  listDeadLetters(query: DeadLetterQuery): Promise<readonly ListedDeadLetter[]> {
+    // Ordered by when the journal kept them (a source letter's `time` is when its item was read).
+    const destinations = this.deadLetters
+      .filter((l) => query.destination === undefined || l.destination === query.destination)
+      .map((l) => ({ at: l.time, letter: destinationLetter(l) as ListedDeadLetter }));
+    const sources = query.destination === undefined
+      ? [...this.sourceDeadLetters].map(([id, l]) => ({ at: this.#sourceKeptAt.get(id) ?? 0, letter: { kind: 'source', ...l } as ListedDeadLetter }))
+      : [];
+    return Promise.resolve([...destinations, ...sources].sort((a, b) => b.at - a.at).slice(0, query.limit).map((l) => l.letter));
+  }
+
+  async redriveDeadLetter(id: number, deliver: (letter: DestinationDeadLetter) => Promise<void>): Promise<boolean> {
+    const letter = this.deadLetters.find((l) => l.id === id);
+    if (letter === undefined || this.#redriving.has(id)) return false;
+    this.#redriving.add(id);
+    try {
+      await deliver(destinationLetter(letter));
+      this.deadLetters.splice(this.deadLetters.indexOf(letter), 1);
+      return true;
+    } finally {
+      this.#redriving.delete(id);
+    }
   }
 
   head(): Promise<number> {
@@ -144,3 +180,15 @@ export class InMemoryJournal implements Journal {
     return state;
   }
 }
+
+const destinationLetter = (l: InMemoryJournal['deadLetters'][number]): DestinationDeadLetter => ({
+  kind: 'destination',
+  id: l.id,
+  destination: l.destination,
+  seq: l.entry.seq,
+  source: l.entry.event.source,
+  key: l.entry.event.key,
+  reason: l.reason,
+  time: l.time,
+  event: l.entry.event,
+});

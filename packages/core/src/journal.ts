@@ -79,6 +79,37 @@ export interface SourceDeadLetter {
   readonly time: number;
 }
 
+/** An event a destination could not format, kept with the reason (`Journal.deadLetter`), as listed. */
+export interface DestinationDeadLetter {
+  readonly kind: 'destination';
+  /** The journal's id of the letter: what `redriveDeadLetter` takes. */
+  readonly id: number;
+  readonly destination: string;
+  /** The event's sequence number when it was dead-lettered. */
+  readonly seq: number;
+  readonly source: string;
+  readonly key: string;
+  readonly reason: string;
+  /** When it was dead-lettered (epoch ms). */
+  readonly time: number;
+  readonly event: SecurityEvent;
+}
+
+/** An item a source could not turn into an event (`Journal.deadLetterAtSource`), as listed: there is no event to re-drive. */
+export interface SourceDeadLetterEntry extends SourceDeadLetter {
+  readonly kind: 'source';
+  readonly source: string;
+}
+
+export type ListedDeadLetter = DestinationDeadLetter | SourceDeadLetterEntry;
+
+export interface DeadLetterQuery {
+  /** Most letters returned (of both kinds together). */
+  readonly limit: number;
+  /** Only this destination's letters (and no source letters). */
+  readonly destination?: string;
+}
+
 /** What the journal holds on disk against its budget. */
 export interface JournalUsage {
   /** Bytes of the database in use (free pages excluded). */
@@ -160,5 +191,17 @@ export interface Journal {
   compact(): Promise<number>;
   /** The bytes held against the budget (see `JournalCapabilities.budget`). */
   usage(): Promise<JournalUsage>;
+  /**
+   * The console's dead letters (issue #17): dead letters of both kinds, newest first (by `time`), at most
+   * `query.limit`.
+   */
+  listDeadLetters(query: DeadLetterQuery): Promise<readonly ListedDeadLetter[]>;
+  /**
+   * The console's "Retry": re-drives one destination dead letter: hands it to `deliver` (the host formats
+   * and sends it through its destination) and removes it once `deliver` resolved; a `deliver` that throws leaves it
+   * kept as it was, and the error is thrown on. Resolves false when there is no such letter (or it is being
+   * re-driven already). The destination's `deadLettered` count is all-time and does not go down.
+   */
+  redriveDeadLetter(id: number, deliver: (letter: DestinationDeadLetter) => Promise<void>): Promise<boolean>;
   close(): Promise<void>;
 }

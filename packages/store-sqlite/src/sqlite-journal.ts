@@ -7,6 +7,8 @@ import {
   type Backlog,
   type Checkpoint,
   type Clock,
+  type DeadLetterQuery,
+  type DestinationDeadLetter,
   type DestinationProgress,
   type Journal,
   type JournalCapabilities,
@@ -16,6 +18,7 @@ import {
   type JournalFullPolicy,
   type JournalReadOptions,
   type JournalUsage,
+  type ListedDeadLetter,
   type Logger,
   type SecurityEvent,
   parseJson,
@@ -260,6 +263,8 @@ export class SqliteJournal implements Journal {
    */
   readonly #compactedThrough = new Map<string, number>();
   #compactStatements: { readonly copyKeys: StatementSync; readonly remove: StatementSync } | undefined;
+  /** Dead letters being re-driven now: a second Retry of the same one waits its turn (answers false). */
+  readonly #redriving = new Set<number>();
 
   private constructor(db: DatabaseSync, path: string, options: SqliteJournalOptions) {
     this.#db = db;
@@ -584,6 +589,81 @@ export class SqliteJournal implements Journal {
       event: this.#parse(row.event, `dead letter #${row.id}`) as SecurityEvent,
       at: row.at,
     }));
+  }
+
+  /** The dead letters of both kinds, newest first (`Journal.listDeadLetters`). */
+  async listDeadLetters(query: DeadLetterQuery): Promise<readonly ListedDeadLetter[]> {
+    this.#live();
+    const { limit } = query;
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`listDeadLetters(): limit must be a non-negative integer, got ${limit}`);
+    try {
+      const destinationRows = (
+        query.destination === undefined
+          ? this.#db.prepare('SELECT id, destination, seq, source, key, reason, event, at FROM dead_letters ORDER BY at DESC, id DESC LIMIT ?').all(limit)
+          : this.#db.prepare('SELECT id, destination, seq, source, key, reason, event, at FROM dead_letters WHERE destination = ? ORDER BY at DESC, id DESC LIMIT ?').all(query.destination, limit)
+      ) as unknown as Array<DeadLetterRow & { destination: string }>;
+      const sourceRows = (
+        query.destination === undefined
+          ? this.#db.prepare('SELECT source, key, reason, excerpt, time, at FROM source_dead_letters ORDER BY at DESC LIMIT ?').all(limit)
+          : []
+      ) as unknown as Array<{ source: string; key: string; reason: string; excerpt: string; time: number; at: number }>;
+      const letters: Array<ListedDeadLetter & { readonly at: number }> = [
+        ...destinationRows.map((row) => ({ ...this.#destinationLetter(row), at: row.at })),
+        ...sourceRows.map((row) => ({ kind: 'source' as const, source: row.source, key: row.key, reason: row.reason, excerpt: row.excerpt, time: row.time, at: row.at })),
+      ];
+      // Newest dead-lettered first; `at` is when the journal kept it, for both kinds.
+      return letters
+        .sort((a, b) => b.at - a.at)
+        .slice(0, limit)
+        .map(({ at: _at, ...letter }) => letter as ListedDeadLetter);
+    } catch (error) {
+      throw toStoreError(error, this.path, 'listing dead letters');
+    }
+  }
+
+  /**
+   * Re-drives one destination dead letter (`Journal.redriveDeadLetter`): `deliver` sends it, then the row is
+   * removed. The row stays until `deliver` resolved, so a crash or a failed send loses nothing.
+   */
+  async redriveDeadLetter(id: number, deliver: (letter: DestinationDeadLetter) => Promise<void>): Promise<boolean> {
+    this.#live();
+    if (this.#redriving.has(id)) return false;
+    let row: (DeadLetterRow & { destination: string }) | undefined;
+    try {
+      row = this.#db.prepare('SELECT id, destination, seq, source, key, reason, event, at FROM dead_letters WHERE id = ?').get(id) as unknown as
+        | (DeadLetterRow & { destination: string })
+        | undefined;
+    } catch (error) {
+      throw toStoreError(error, this.path, `reading dead letter #${id}`);
+    }
+    if (row === undefined) return false;
+    this.#redriving.add(id);
+    try {
+      await deliver(this.#destinationLetter(row));
+      this.#live();
+      try {
+        this.#db.prepare('DELETE FROM dead_letters WHERE id = ?').run(id);
+      } catch (error) {
+        throw toStoreError(error, this.path, `removing re-driven dead letter #${id}`);
+      }
+      return true;
+    } finally {
+      this.#redriving.delete(id);
+    }
+  }
+
+  #destinationLetter(row: DeadLetterRow & { destination: string }): DestinationDeadLetter {
+    return {
+      kind: 'destination',
+      id: row.id,
+      destination: row.destination,
+      seq: row.seq,
+      source: row.source,
+      key: row.key,
+      reason: row.reason,
+      time: row.at,
+      event: this.#parse(row.event, `dead letter #${row.id}`) as SecurityEvent,
+    };
   }
 
   async head(): Promise<number> {

@@ -8,6 +8,8 @@
 #     tests (store-postgres, apps/connector high-availability): each test file runs its own server (PrivatePostgres:
 #     initdb into a temporary folder, pg_ctl on a free loopback port). The package's own cluster ("main", port 5432)
 #     is created by its postinst but never started here: the policy-rc.d below denies every start.
+#   - chromium (+ fonts-dejavu-core)                  → /usr/bin/chromium, the browser the web console's tests drive with
+#     playwright-core (apps/connector/test/console); Debian's build, never `playwright install` (no download at test time)
 #
 # rsyslog and syslog-ng-core conflict as Debian packages (both provide system-log-daemon), so syslog-ng is never
 # installed with dpkg: its .debs are fetched with `apt-get download` and unpacked with `dpkg-deb -x`; only its shared
@@ -90,6 +92,16 @@ else
   postgres_ready || fail "postgresql installed but initdb or pg_ctl is missing under /usr/lib/postgresql/*/bin"
 fi
 
+# --- 1c. Chromium for the console's browser tests -------------------------------------------------------------------
+if [[ -x /usr/bin/chromium && -d /usr/share/fonts/truetype/dejavu ]]; then
+  log "chromium: already installed"
+else
+  apt_update_once
+  log "apt-get install chromium fonts-dejavu-core"
+  apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null || fail "apt-get install chromium fonts-dejavu-core failed"
+  [[ -x /usr/bin/chromium ]] || fail "chromium installed but /usr/bin/chromium is missing"
+fi
+
 # --- 2. syslog-ng, unpacked into a private folder -----------------------------------------------------------------
 syslog_ng_bin="$SYSLOG_NG_DIR/usr/sbin/syslog-ng"
 syslog_ng_runs() {
@@ -138,4 +150,5 @@ log "rsyslogd:      $(command -v rsyslogd) ($(rsyslogd -v 2>/dev/null | head -n1
 log "lognormalizer: $(command -v lognormalizer) (liblognorm $(dpkg-query -W -f='${Version}' liblognorm5 2>/dev/null || echo '?'))"
 log "syslog-ng:     $syslog_ng_bin ($(cat "$SYSLOG_NG_DIR/.installed"))"
 log "postgresql:    $(compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' | head -n1) ($(dpkg-query -W -f='${Version}' postgresql 2>/dev/null || echo '?'))"
+log "chromium:      /usr/bin/chromium ($(dpkg-query -W -f='${Version}' chromium 2>/dev/null || echo '?'))"
 log "done in $((SECONDS - started)) s"

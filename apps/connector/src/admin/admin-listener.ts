@@ -7,14 +7,24 @@ import { describeError, type Logger, SyslogConnectorError } from '@syslog-connec
 import { type ConnectorConfig, parseListenAddress } from '@syslog-connector/core/engine';
 import type { ConnectorStatus } from '../connector.js';
 import { type AdminRoute, AdminRouter, text } from './admin-router.js';
-import { bearerTokenMatches } from './bearer-token.js';
+import { type ConsoleOptions, type ConsoleTarget, consoleApiRoutes } from './console-api.js';
+import { ConsoleSessions } from './console-session.js';
+import { consoleStaticRoutes, findConsoleAssets } from './console-static.js';
 import { ConnectorMetrics } from './connector-metrics.js';
 import { assessReadiness } from './readiness.js';
 
-/** What the admin listener reads: the running connector (its `status()`), or undefined while there is none. */
-export interface AdminTarget {
+/**
+ * What the admin listener reads: the running connector (its `status()`; the console's routes read the rest of
+ * `ConsoleTarget`), or undefined while there is none.
+ */
+export interface AdminTarget extends Partial<Omit<ConsoleTarget, 'status'>> {
   status(): Promise<ConnectorStatus>;
 }
+
+const consoleTarget = (target: AdminTarget | undefined): ConsoleTarget | undefined =>
+  target?.config !== undefined && target.recentLines !== undefined && target.deadLetters !== undefined && target.redriveDeadLetter !== undefined
+    ? (target as ConsoleTarget)
+    : undefined;
 
 export interface AdminListener {
   /** Where it listens, e.g. `http://127.0.0.1:9514` (the bound port when `listen` asked for port 0). */
@@ -29,13 +39,16 @@ export interface AdminListener {
  * answers; `/readyz` that the store is open and every destination delivers (or failed for less than
  * `admin.readiness.maxFailingFor`); `/metrics` is the Prometheus text format of the connector's status, read at
  * scrape time. Everything but `/healthz`, `/readyz` and, with `metricsPublic`, `/metrics` needs the token.
- * `baseDir` is the config file's folder: relative `admin.tls` paths are read from it.
+ * With `console`, the web console too: its static files under `/console/` and its admin API under `/api/`
+ * (docs/console-api.md), signed in with the same token. `baseDir` is the config file's folder: relative
+ * `admin.tls` paths are read from it.
  */
 export const startAdminListener = async (
   config: ConnectorConfig,
   baseDir: string,
   logger: Logger,
   target: () => AdminTarget | undefined,
+  console?: ConsoleOptions,
 ): Promise<AdminListener | undefined> => {
   const admin = config.admin;
   if (admin === undefined) return undefined;
@@ -82,13 +95,15 @@ export const startAdminListener = async (
         return { status: 200, contentType: metrics.contentType, body: await metrics.scrape(current.status, { ready }) };
       },
     },
-    // The admin API of the web console goes here: `token` routes under /api/ (see AdminRouter).
   ];
-  const router = new AdminRouter(
-    routes,
-    (request: IncomingMessage) => bearerTokenMatches(request.headers.authorization, admin.token),
-    (path, error) => logger.error({ path, error: describeError(error) }, 'Admin request failed.'),
-  );
+  const sessions = new ConsoleSessions(admin.token, admin.tls !== undefined);
+  if (console !== undefined) {
+    routes.push(
+      ...consoleStaticRoutes(console.assetsDir ?? (await findConsoleAssets())),
+      ...consoleApiRoutes(config, console, sessions, logger, () => consoleTarget(target())),
+    );
+  }
+  const router = new AdminRouter(routes, sessions.access, (path, error) => logger.error({ path, error: describeError(error) }, 'Admin request failed.'));
 
   const server: Server =
     admin.tls === undefined
@@ -116,7 +131,10 @@ export const startAdminListener = async (
   const bound = server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   const url = `${admin.tls === undefined ? 'http' : 'https'}://${host}:${bound.port}`;
-  logger.info({ url, tls: admin.tls !== undefined, metricsPublic: admin.metricsPublic }, `Admin listener on ${url} (/metrics, /healthz, /readyz).`);
+  logger.info(
+    { url, tls: admin.tls !== undefined, metricsPublic: admin.metricsPublic, console: console !== undefined },
+    `Admin listener on ${url} (/metrics, /healthz, /readyz${console === undefined ? '' : ', console at /console/'}).`,
+  );
   return {
     url,
     stopping: () => {

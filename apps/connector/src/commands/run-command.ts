@@ -58,7 +58,15 @@ const runDaemon = async (configPath: string, io: CommandIo, options: RunOptions,
     return EXIT.failed;
   }
   // The admin listener answers /readyz with 503 until the connector has started (`connector` is unset till then).
-  const admin = await startAdminListener(loaded.config, loaded.baseDir, logger, () => connector).catch((error: unknown) => {
+  // The console's saves go through the reloader, as SIGHUP does.
+  const started: { reloader?: ConfigReloader } = {};
+  const console = {
+    configPath,
+    env: io.env,
+    reload: () => started.reloader?.request('console') ?? Promise.resolve({ applied: false, error: 'the daemon is starting: the saved file applies once it runs' }),
+    written: (text: string) => started.reloader?.noteWritten(text),
+  };
+  const admin = await startAdminListener(loaded.config, loaded.baseDir, logger, () => connector, console).catch((error: unknown) => {
     reportError(error, io);
     return null;
   });
@@ -88,6 +96,7 @@ const runDaemon = async (configPath: string, io: CommandIo, options: RunOptions,
     if (options.durationMs !== undefined) setTimeout(() => resolve('duration'), options.durationMs).unref();
   });
   const reloader = new ConfigReloader(configPath, connector, logger, io.env);
+  started.reloader = reloader;
   hangups.attach(reloader);
   await reloader.follow();
   const statusTimer = setInterval(() => {

@@ -1,5 +1,6 @@
 import type { CheckStep } from '@syslog-connector/core';
 import type { ConnectorConfig } from '@syslog-connector/core/engine';
+import type { Container } from 'inversify';
 import { ids } from '../container/create-container.js';
 import { transportTarget } from '../plugins/plugin-target.js';
 import { hostSecrets } from '../logger.js';
@@ -78,39 +79,12 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
       print(`  ${step.ok ? 'ok  ' : 'FAIL'} ${step.step.padEnd(STEP_WIDTH)} ${String(step.durationMs).padStart(5)} ms  ${step.detail}\n`);
       if (!step.ok && step.hint !== undefined) print(`       ${'fix:'.padEnd(STEP_WIDTH)} ${' '.repeat(9)} ${step.hint}\n`);
     };
-    const setupFailure = (error: unknown): CheckStep => {
-      const detail = error instanceof Error ? error.message : String(error);
-      const hint = typeof error === 'object' && error !== null && 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined;
-      return { step: 'setup', ok: false, detail, ...(hint === undefined ? {} : { hint }), durationMs: 0 };
-    };
-
     const sources: SourceReport[] = [];
     for (const id of selection.sources) {
       const type = String(loaded.config.sources[id]?.type);
-      const steps: CheckStep[] = [];
-      let checked = true;
-      let target = type;
-      try {
-        const source = await container.getAsync(ids.source, { name: id });
-        target = source.describeTarget?.() ?? type;
-        print(`${id}: ${target} (source)\n`);
-        if (source.check === undefined) {
-          checked = false;
-          print(`  --   not checked: the ${type} plugin has no connection check; its first poll shows in \`status\`\n`);
-        } else {
-          for await (const step of source.check(signal)) {
-            steps.push(step);
-            printStep(step);
-          }
-        }
-      } catch (error) {
-        print(`${id}: ${type} (source)\n`);
-        const step = setupFailure(error);
-        steps.push(step);
-        printStep(step);
-      }
-      // A check that yields nothing proved nothing: only a source with no check at all passes without a step.
-      sources.push({ source: id, type, target, checked, ok: steps.every((s) => s.ok) && (!checked || steps.length > 0), steps });
+      const checked = await checkSource(container, id, signal, printStep, (target) => print(`${id}: ${target} (source)\n`), type);
+      if (!checked.checked) print(`  --   not checked: the ${type} plugin has no connection check; its first poll shows in \`status\`\n`);
+      sources.push({ source: id, type, ...checked, target: checked.target ?? type });
     }
 
     const destinations: DestinationReport[] = [];
@@ -119,26 +93,11 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
       const protocol = String(destination?.protocol);
       const where = {
         protocol,
-        target: protocol,
         ...(typeof destination?.address === 'string' ? { address: destination.address } : {}),
         ...(typeof destination?.port === 'number' ? { port: destination.port } : {}),
       };
-      const steps: CheckStep[] = [];
-      try {
-        const transport = await container.getAsync(ids.transport, { name: id });
-        where.target = transportTarget(transport, protocol);
-        print(`${id}: ${where.target}\n`);
-        for await (const step of transport.check(signal)) {
-          steps.push(step);
-          printStep(step);
-        }
-      } catch (error) {
-        print(`${id}: ${where.target}\n`);
-        const step = setupFailure(error);
-        steps.push(step);
-        printStep(step);
-      }
-      destinations.push({ destination: id, ...where, ok: steps.length > 0 && steps.every((s) => s.ok), steps });
+      const checked = await checkDestination(container, id, signal, printStep, (target) => print(`${id}: ${target}\n`), protocol);
+      destinations.push({ destination: id, ...where, ...checked });
     }
 
     const ok = [...sources, ...destinations].every((r) => r.ok);
@@ -146,3 +105,84 @@ export const testConnectionCommand = async (configPath: string, io: CommandIo, o
     else io.stdout.write(ok ? 'All connection checks passed.\n' : 'Some connection checks failed.\n');
     return ok ? EXIT.ok : EXIT.failed;
   });
+
+/** A step for a check that could not even start (the plugin could not be created): its error, with its fix. */
+const setupFailure = (error: unknown): CheckStep => {
+  const detail = error instanceof Error ? error.message : String(error);
+  const hint = typeof error === 'object' && error !== null && 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined;
+  return { step: 'setup', ok: false, detail, ...(hint === undefined ? {} : { hint }), durationMs: 0 };
+};
+
+/**
+ * The connection check of one source of `container` (name resolution, sign-in, one page of its API), each step
+ * handed to `onStep` as it ends. `checked` is false when the plugin has no check: nothing was tried, nothing
+ * failed. Used by `test-connection` and the console's Test Connection.
+ */
+export const checkSource = async (
+  container: Container,
+  id: string,
+  signal: AbortSignal,
+  onStep: (step: CheckStep) => void = () => undefined,
+  onTarget: (target: string) => void = () => undefined,
+  /** Shown as the target when the source does not describe one (or could not be created): its type. */
+  fallback: string = id,
+): Promise<{ readonly checked: boolean; readonly ok: boolean; readonly steps: CheckStep[]; readonly target?: string }> => {
+  const steps: CheckStep[] = [];
+  let checked = true;
+  let target: string | undefined;
+  let announced = false;
+  try {
+    const source = await container.getAsync(ids.source, { name: id });
+    target = source.describeTarget?.();
+    announced = true;
+    onTarget(target ?? fallback);
+    if (source.check === undefined) checked = false;
+    else {
+      for await (const step of source.check(signal)) {
+        steps.push(step);
+        onStep(step);
+      }
+    }
+  } catch (error) {
+    if (!announced) onTarget(fallback);
+    const step = setupFailure(error);
+    steps.push(step);
+    onStep(step);
+  }
+  // A check that yields nothing proved nothing: only a source with no check at all passes without a step.
+  return { checked, ok: steps.every((s) => s.ok) && (!checked || steps.length > 0), steps, ...(target === undefined ? {} : { target }) };
+};
+
+/**
+ * The connection check of one destination's transport in `container` (resolve, connect, TLS handshake, certificate
+ * checks…), each step handed to `onStep` as it ends. Used by `test-connection` and the console's Test Connection.
+ */
+export const checkDestination = async (
+  container: Container,
+  id: string,
+  signal: AbortSignal,
+  onStep: (step: CheckStep) => void = () => undefined,
+  onTarget: (target: string) => void = () => undefined,
+  /** The destination's protocol: the target shown when the transport does not describe one. */
+  protocol = 'destination',
+): Promise<{ readonly ok: boolean; readonly steps: CheckStep[]; readonly target: string }> => {
+  const steps: CheckStep[] = [];
+  let target = protocol;
+  let announced = false;
+  try {
+    const transport = await container.getAsync(ids.transport, { name: id });
+    target = transportTarget(transport, protocol);
+    announced = true;
+    onTarget(target);
+    for await (const step of transport.check(signal)) {
+      steps.push(step);
+      onStep(step);
+    }
+  } catch (error) {
+    if (!announced) onTarget(target);
+    const step = setupFailure(error);
+    steps.push(step);
+    onStep(step);
+  }
+  return { ok: steps.length > 0 && steps.every((s) => s.ok), steps, target };
+};

@@ -11,14 +11,20 @@ export const referencedEnvironment = (text: string, env: Readonly<Record<string,
 };
 
 /**
- * Puts `${NAME}` back for the value of every environment variable the file refers to, in a message about it, then
+ * Puts `${NAME}` back for the value of every environment variable the file refers to (and `${file:PATH}` for a
+ * value read from a file), in a message about it, then
  * masks what is left of any registered secret (`hostSecrets`: a part of one, a secret written in the file). A
  * problem message may quote the value it refused (`"…" is not a size`), and a value from the environment is
  * usually a secret: the log shows where it came from, never what it is. Registers those values with `hostSecrets`
  * too, so the log masks them wherever else they turn up.
  */
-export const concealer = (text: string, env: Readonly<Record<string, string | undefined>>): ((message: string) => string) => {
-  const values = referencedEnvironment(text, env);
+export const concealer = (
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+  /** Values read from `${file:PATH}` references, each with its reference (`file:PATH`): shown as `${file:PATH}`. */
+  fromFiles: ReadonlyMap<string, string> = new Map(),
+): ((message: string) => string) => {
+  const values = new Map([...referencedEnvironment(text, env), ...fromFiles]);
   hostSecrets.add(values.keys(), 'environment');
   // Longest first, so a value containing another is replaced whole.
   const ordered = [...values].sort(([a], [b]) => b.length - a.length);

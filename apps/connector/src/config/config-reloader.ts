@@ -7,7 +7,13 @@ import type { Connector } from '../connector.js';
 import { loadConnectorConfig } from './load-connector-config.js';
 import { concealer } from './conceal-environment.js';
 
-export type ReloadTrigger = 'SIGHUP' | 'file change';
+export type ReloadTrigger = 'SIGHUP' | 'file change' | 'console';
+
+/** How a reload ended: applied, or refused with the reason (as logged; never a secret). */
+export interface ReloadOutcome {
+  readonly applied: boolean;
+  readonly error?: string;
+}
 
 /**
  * Re-reads the config file of a running daemon and hands it to the connector (README "Reload"), on SIGHUP and —
@@ -20,7 +26,7 @@ export class ConfigReloader {
   readonly #connector: Connector;
   readonly #logger: Logger;
   readonly #env: Readonly<Record<string, string | undefined>>;
-  #running: Promise<void> | undefined;
+  #running: Promise<ReloadOutcome> | undefined;
   #again: ReloadTrigger | undefined;
   #closed = false;
   #watcher: FSWatcher | undefined;
@@ -56,20 +62,25 @@ export class ConfigReloader {
     }
   }
 
-  /** Reloads now, or right after the reload in progress. Resolves when the requested reload has run. */
-  request(trigger: ReloadTrigger): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+  /**
+   * Reloads now, or right after the reload in progress. Resolves when the requested reload has run, with how the
+   * last reload of the run ended (the console tells the user whether a save was applied).
+   */
+  request(trigger: ReloadTrigger): Promise<ReloadOutcome> {
+    if (this.#closed) return Promise.resolve({ applied: false, error: 'the daemon is stopping' });
     if (this.#running !== undefined) {
       this.#again = trigger;
       return this.#running;
     }
     this.#running = (async () => {
       let next: ReloadTrigger | undefined = trigger;
+      let outcome: ReloadOutcome = { applied: false, error: 'the daemon is stopping' };
       while (next !== undefined && !this.#closed) {
         this.#again = undefined;
-        await this.#reload(next);
+        outcome = await this.#reload(next);
         next = this.#again;
       }
+      return outcome;
     })().finally(() => {
       this.#running = undefined;
     });
@@ -81,6 +92,11 @@ export class ConfigReloader {
     this.#closed = true;
     this.#unwatch();
     await this.#running;
+  }
+
+  /** Marks the file as read at this text, so the watcher does not reload a change the caller applies itself. */
+  noteWritten(text: string): void {
+    this.#lastRead = hashOf(text);
   }
 
   #fileChanged(): void {
@@ -96,7 +112,7 @@ export class ConfigReloader {
     this.#debounce.unref();
   }
 
-  async #reload(trigger: ReloadTrigger): Promise<void> {
+  async #reload(trigger: ReloadTrigger): Promise<ReloadOutcome> {
     const logger = this.#logger;
     logger.info({ trigger, config: this.#path }, 'Reloading the config.');
     const text = await this.#read();
@@ -111,7 +127,7 @@ export class ConfigReloader {
           `Config not reloaded: ${this.#path} is not valid (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}): ` +
             `${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}. The running config stays.`,
         );
-        return;
+        return { applied: false, error: `the config is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}` };
       }
       for (const advice of loaded.advice) logger.warn({ path: advice.path }, `${advice.path}: ${advice.message}`);
       await this.#connector.reload(loaded.config, loaded.registry);
@@ -119,9 +135,10 @@ export class ConfigReloader {
       const details = SyslogConnectorError.is(error) ? { code: error.code, ...(error.path === undefined ? {} : { path: error.path }) } : {};
       const reason = conceal(describeError(error));
       logger.error({ trigger, ...details, error: reason }, `Config not reloaded: ${reason}. The running config stays.`);
-      return;
+      return { applied: false, error: reason };
     }
     await this.follow();
+    return { applied: true };
   }
 
   async #hash(): Promise<string | undefined> {

@@ -7,6 +7,7 @@ import {
   checkDestinationsWithoutTransport,
   checkSourceReferences,
   composeConfigSchema,
+  type FileReferences,
   flattenIssues,
   PluginRegistry,
   readConfigDocument,
@@ -29,10 +30,12 @@ export type LoadedConfig =
   | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
 /**
- * A `${NAME}` whose variable is not set stays in the value as written: that text is not a secret (the problem
- * about it must name the variable), what is written around it may be.
+ * A `${NAME}` whose variable is not set (or a `${file:PATH}` whose file cannot be used) stays in the value as
+ * written: that text is not a secret (the problem about it must name the variable or file), what is written around
+ * it may be.
  */
-const withoutUnsetReferences = (secrets: readonly string[]): string[] => secrets.flatMap((s) => s.split(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/)).filter((s) => s !== '');
+const withoutUnsetReferences = (secrets: readonly string[]): string[] =>
+  secrets.flatMap((s) => s.split(/\$\{(?:[A-Za-z_][A-Za-z0-9_]*|file:[^}]+)\}/)).filter((s) => s !== '');
 
 /** Registers the built-in plugins, then the ones named in `plugins:`, in that order. */
 export const buildRegistry = async (pluginSpecs: readonly string[], baseDir: string): Promise<PluginRegistry> => {
@@ -50,11 +53,14 @@ export const validateDocument = async (
   document: unknown,
   baseDir: string,
   environment: Readonly<Record<string, string | undefined>> = process.env,
+  readFile?: FileReferences['read'],
 ): Promise<LoadedConfig> => {
-  const substituted = substituteEnvironment(document, environment);
+  // `${file:PATH}` is read relative to the config file; `readFile` lets the console validate files it has not written yet.
+  const substituted = substituteEnvironment(document, environment, { baseDir, ...(readFile === undefined ? {} : { read: readFile }) });
   const value = substituted.value;
-  // Registers every `${NAME}` value with the host's redactor (and conceals it in a problem as `${NAME}`).
-  const conceal = concealer(JSON.stringify(document) ?? '', environment);
+  // Registers every `${NAME}` and `${file:PATH}` value with the host's redactor (and conceals it in a problem as
+  // `${NAME}` / `${file:PATH}`).
+  const conceal = concealer(JSON.stringify(document) ?? '', environment, substituted.fromFiles);
   const raw = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   if (raw === undefined) {
     return { ok: false, issues: [{ path: '(root)', message: 'the config must be a mapping with `sources:` and `destinations:`' }] };

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { duration } from '../duration.js';
 import { defineFormatter, defineSource, defineTransport } from '../plugin-definition.js';
@@ -174,5 +177,38 @@ describe('substituteEnvironment', () => {
   it('cannot change the structure: a value with YAML syntax stays one string', () => {
     const { value } = substituteEnvironment({ token: '${T}' }, { T: 'a\nport: 1\n- x' });
     expect(value).toEqual({ token: 'a\nport: 1\n- x' });
+  });
+});
+
+describe('${file:PATH} references', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'sc-file-ref-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('reads the file relative to the config folder, without its trailing newline, and says which value came from where', () => {
+    mkdirSync(join(folder, 'secrets'), { recursive: true });
+    writeFileSync(join(folder, 'secrets', 'token'), 'file-secret-1234\n', { mode: 0o600 });
+    const { value, issues, fromFiles } = substituteEnvironment(
+      { sources: { wb: { token: '${file:secrets/token}', region: '${REGION}' } } },
+      { REGION: 'eu' },
+      { baseDir: folder },
+    );
+    expect(issues).toEqual([]);
+    expect(value).toEqual({ sources: { wb: { token: 'file-secret-1234', region: 'eu' } } });
+    expect([...fromFiles]).toEqual([['file-secret-1234', 'file:secrets/token']]);
+  });
+
+  it('names the key, the file and the fix when the file is missing or others may read it; the value never', () => {
+    writeFileSync(join(folder, 'open'), 'open-secret-5678', { mode: 0o644 });
+    chmodSync(join(folder, 'open'), 0o644);
+    const { issues } = substituteEnvironment({ a: { token: '${file:missing}' }, b: { token: '${file:open}' } }, {}, { baseDir: folder });
+    expect(issues).toEqual([
+      { path: 'a.token', message: expect.stringContaining(`\${file:missing}: file ${join(folder, 'missing')} does not exist; write the secret into it`) },
+      { path: 'b.token', message: `\${file:open}: file ${join(folder, 'open')} can be read by others (mode 0644); run chmod 600 ${join(folder, 'open')}` },
+    ]);
+    expect(JSON.stringify(issues)).not.toContain('open-secret-5678');
+  });
+
+  it('stays as written where the caller reads no files', () => {
+    expect(substituteEnvironment({ token: '${file:secrets/token}' }, {}).value).toEqual({ token: '${file:secrets/token}' });
   });
 });

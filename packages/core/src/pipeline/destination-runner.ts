@@ -46,6 +46,11 @@ export interface DestinationRunnerOptions {
    * the end. It bounds what a broken connection or a killed daemon sends again: at most this many per fault.
    */
   readonly maxUnconfirmed?: number;
+  /**
+   * Optional. Hears the messages the transport confirmed, exactly as formatted (framing is the transport's), in
+   * order: the host keeps the last few for the console's "last lines sent" (issue #17). Must not throw or block.
+   */
+  readonly onSent?: (messages: readonly string[]) => void;
 }
 
 /** How long the end of a drain waits at least for the server to confirm the end of the stream (`Transport.finish`). */
@@ -213,6 +218,7 @@ export class DestinationRunner {
     } catch (error) {
       const written = TransportError.is(error) ? Math.min(error.written, sent.length) : 0;
       if (written > 0) {
+        this.#options.onSent?.(messages.slice(0, written));
         this.#sent((sent[written - 1] as JournalEntry).seq, written);
         // Delivery came back (the new connection took messages) before failing again: that outage ended, a new
         // one begins. Counted here, or two outages close together would count as one.
@@ -223,6 +229,7 @@ export class DestinationRunner {
       this.#broken();
       throw error;
     }
+    this.#options.onSent?.(messages);
     this.#sent(last.seq, messages.length);
     this.stats.lastDeliveryAt = this.#clock.now();
     this.#deliveringAgain();
@@ -398,7 +405,10 @@ export class DestinationRunner {
    * (UDP) are taken at their word.
    */
   #connectionLost(): boolean {
-    if (this.#unacked.length === 0) return false;
+    // Only messages that went out on a connection can be lost with it: a batch the formatter dead-lettered whole
+    // sent nothing. Counting it here made a destination that never connected (its transport `connected` false)
+    // rewind and re-read that batch at once, forever, without yielding to the event loop (issue #17 found it).
+    if (!this.#unacked.some((batch) => batch.count > 0)) return false;
     return this.#transport.connected === false;
   }
 

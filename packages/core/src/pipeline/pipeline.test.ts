@@ -196,6 +196,23 @@ describe('DestinationRunner', () => {
     expect(runner.stats).toMatchObject({ delivered: 2, deadLettered: 1 });
   });
 
+  it('moves past a batch dead-lettered whole on a stream transport that never connected, yielding to the event loop', async () => {
+    // A TCP/TLS transport that has not connected yet says connected: false; nothing was sent, so nothing is lost.
+    const journal = new InMemoryJournal();
+    await journal.append('oat', [event('oat', 1), event('oat', 2)], { next: 2 });
+    const transport = { connected: false, send: async () => ({ written: 0 }), finish: async () => true, check: async function* () {}, close: async () => undefined };
+    const refusing: Formatter = { format: () => { throw new Error('refused'); } };
+    const runner = new DestinationRunner('siem', refusing, transport, journal, systemClock, logger, { batchSize: 10, sources: undefined, maxRetryDelayMs: 50, confirmWindowMs: 0 });
+    const controller = new AbortController();
+    const run = runner.run(controller.signal, 10);
+    // A timer fires: the runner is not spinning on microtasks.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    await run;
+    expect(journal.deadLetters.map((d) => d.entry.event.key)).toEqual(['oat-1', 'oat-2']);
+    expect(await journal.progress('siem')).toMatchObject({ cursor: 2, deadLettered: 2 });
+  });
+
   it('keeps retrying through failures in run() and stops caught up when asked to drain', async () => {
     const { transport, runner } = await setup();
     transport.failNext = { confirmFirst: 1 };
