@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MAX_UNCONFIRMED, type WorkLease } from '@syslog-connector/core';
+import { DEFAULT_MAX_UNCONFIRMED, type WorkLease } from '@syslog-connector/core/engine';
 import { PostgresJournal, readLeases } from '@syslog-connector/store-postgres';
 import {
   PrivatePostgres,

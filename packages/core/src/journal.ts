@@ -142,13 +142,6 @@ export interface JournalCapabilities {
 }
 
 /**
- * Where the durable journal keeps events (`journal.engine`, issue #18): `log`, append-only segment files with a
- * checksum per stored batch (default), or `sqlite`, a row per event in the store's database.
- */
-export const JOURNAL_ENGINES = ['log', 'sqlite'] as const;
-export type JournalEngine = (typeof JOURNAL_ENGINES)[number];
-
-/**
  * The durable journal (DESIGN §2): append-only events, one cursor per destination, source checkpoints stored
  * in the same transaction as the events they cover. Every method is required; what an engine cannot do is
  * declared in `capabilities`. Engines: `SqliteJournal` (`@syslog-connector/store-sqlite`), `InMemoryJournal`

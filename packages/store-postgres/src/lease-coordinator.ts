@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Logger, RevokeReason, WorkAssignment, WorkHandlers, WorkKind, WorkLease, WorkPart } from '@syslog-connector/core';
+import type { Logger } from '@syslog-connector/core';
+import type {
+  RevokeReason,
+  WorkAssignment,
+  WorkHandlers,
+  WorkKind,
+  WorkLease,
+  WorkPart,
+} from '@syslog-connector/core/engine';
 import type pg from 'pg';
 import { leaseName } from './fencing.js';
 import type { PostgresJournal } from './postgres-journal.js';

@@ -5,24 +5,30 @@ import {
   type Backlog,
   type Checkpoint,
   type Clock,
+  type DeadLetterQuery,
+  type DestinationDeadLetter,
   type DestinationProgress,
   type Journal,
+  type JournalCapabilities,
   type JournalConsumer,
   type JournalEntry,
   type JournalFullPolicy,
   type JournalReadOptions,
   type JournalUsage,
+  type ListedDeadLetter,
   type Logger,
   type SecurityEvent,
   type SourceDeadLetter,
   type StateStore,
   parseJson,
+} from '@syslog-connector/core';
+import {
   JournalSerializer,
   checkAckArguments,
   checkReadOptions,
   type StoredDeadLetter,
   type SerializedJournalEvent,
-} from '@syslog-connector/core';
+} from '@syslog-connector/core/engine';
 import { FencingTokens, LeaseLostError, leaseName } from './fencing.js';
 import { DEFAULT_SCHEMA, migrateSchema, quoteIdentifier, SCHEMA_VERSION } from './schema-migrations.js';
 import { describeTarget, redactUrl, STORE_URL_CONFIG_PATH, toStoreError } from './store-error.js';
@@ -77,11 +83,7 @@ export interface PostgresStoreInfo {
  * A dead letter as `listDeadLetters` lists it: the shapes of core's `DestinationDeadLetter` and
  * `SourceDeadLetterEntry` (the console's dead letters, issue #17), so this store answers that optional contract.
  */
-export type ListedPostgresDeadLetter =
-  | (Omit<StoredDeadLetter, 'at'> & { readonly kind: 'destination'; readonly time: number })
-  | { readonly kind: 'source'; readonly source: string; readonly key: string; readonly reason: string; readonly excerpt: string; readonly time: number };
-
-type ListedDestinationLetter = Extract<ListedPostgresDeadLetter, { kind: 'destination' }>;
+export type ListedPostgresDeadLetter = ListedDeadLetter;
 
 /** How long a re-drive claims a dead letter against other daemons (a daemon that dies mid-way frees it then). */
 const REDRIVE_CLAIM = '60 seconds';
@@ -121,6 +123,7 @@ const ROW_BYTES_SQL = `octet_length(json) + octet_length(key) + octet_length(typ
  * (`FencingTokens`): a daemon that was paused past its lease writes nothing afterwards.
  */
 export class PostgresJournal implements Journal {
+  readonly capabilities: JournalCapabilities = { durable: true, compaction: true, budget: true };
   readonly schema: string;
   readonly holder: string;
   readonly fencing: FencingTokens;
@@ -418,7 +421,7 @@ export class PostgresJournal implements Journal {
   }
 
   /** Dead letters of both kinds, newest first (by when the journal kept them), at most `query.limit`. */
-  async listDeadLetters(query: { readonly limit: number; readonly destination?: string }): Promise<readonly ListedPostgresDeadLetter[]> {
+  async listDeadLetters(query: DeadLetterQuery): Promise<readonly ListedDeadLetter[]> {
     const { limit } = query;
     if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`listDeadLetters(): limit must be a non-negative integer, got ${limit}`);
     const rows = await this.withClient('listing dead letters', async (client) => {
@@ -458,7 +461,7 @@ export class PostgresJournal implements Journal {
    * `deliver`, and removes it once `deliver` resolved; a `deliver` that throws leaves it as it was. False when there
    * is no such letter or it is being re-driven.
    */
-  async redriveDeadLetter(id: number, deliver: (letter: ListedDestinationLetter) => Promise<void>): Promise<boolean> {
+  async redriveDeadLetter(id: number, deliver: (letter: DestinationDeadLetter) => Promise<void>): Promise<boolean> {
     const row = await this.withClient(`claiming dead letter #${id}`, async (client) =>
       (
         await client.query<{ id: number; destination: string; seq: number; source: string; key: string; reason: string; event: string; at: number }>(
@@ -480,7 +483,7 @@ export class PostgresJournal implements Journal {
     return true;
   }
 
-  #destinationLetter(row: { id: number; destination: string; seq: number; source: string; key: string; reason: string; event: string; at: number }): ListedDestinationLetter {
+  #destinationLetter(row: { id: number; destination: string; seq: number; source: string; key: string; reason: string; event: string; at: number }): DestinationDeadLetter {
     return {
       kind: 'destination',
       id: row.id,

@@ -1,4 +1,4 @@
-import type { WorkPart } from '@syslog-connector/core';
+import type { WorkPart } from '@syslog-connector/core/engine';
 import { postgresCondition, usePrivatePostgres, rejectionOf, requireMachineCondition, storedSecurityEvent } from '@syslog-connector/testing';
 import pg from 'pg';
 import { describe, afterEach, expect, it } from 'vitest';

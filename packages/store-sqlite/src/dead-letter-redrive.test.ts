@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { InMemoryJournal, type Journal } from '@syslog-connector/core';
+import { type Journal } from '@syslog-connector/core';
+import { InMemoryJournal } from '@syslog-connector/core/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { securityEvent, temporaryFolder } from '../test/fixtures/security-events.js';
 import { SqliteJournal } from './sqlite-journal.js';

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SyslogConnectorError, type JournalEngine } from '@syslog-connector/core';
+import { SyslogConnectorError } from '@syslog-connector/core';
+import type { JournalEngine } from '@syslog-connector/core/engine';
 import { LogJournal, type LogJournalOptions } from './log/log-journal.js';
 import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
 import { lockStateDir } from './state-dir-lock.js';

@@ -22,12 +22,14 @@ import {
   type Logger,
   type SecurityEvent,
   parseJson,
+} from '@syslog-connector/core';
+import {
   JournalSerializer,
   checkAckArguments,
   checkReadOptions,
   type StoredDeadLetter,
   type SerializedJournalEvent,
-} from '@syslog-connector/core';
+} from '@syslog-connector/core/engine';
 import {
   countSchemaObjects,
   migrateSchema,

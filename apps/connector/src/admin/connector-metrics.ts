@@ -1,4 +1,5 @@
-import type { CertificateValidity, WorkLease } from '@syslog-connector/core';
+import type { CertificateValidity } from '@syslog-connector/core';
+import type { WorkLease } from '@syslog-connector/core/engine';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ConnectorStatus, DestinationStatus, SourceStatus } from '../connector.js';
 import { failingForMs } from './readiness.js';

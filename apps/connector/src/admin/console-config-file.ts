@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { type FileReference, readFileReference } from '@syslog-connector/core';
+import { type FileReference, readFileReference } from '@syslog-connector/core/engine';
 import { Document, isMap, isScalar, isSeq, parseDocument, parse as parseYaml, type YAMLMap } from 'yaml';
 
 /** The revision of a config file: SHA-256 of its bytes. A save names the revision it was made from. */

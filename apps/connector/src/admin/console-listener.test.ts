@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectorConfig } from '@syslog-connector/core';
+import type { ConnectorConfig } from '@syslog-connector/core/engine';
 import { createCertificateAuthority, issueCertificate } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConsoleClient } from '../../test/console-api-client.js';

@@ -1,5 +1,5 @@
-import type { Journal, JournalEngine, JournalFullPolicy, Logger, StateStore } from '@syslog-connector/core';
-import type { ConnectorConfig, WorkAssignment } from '@syslog-connector/core/engine';
+import type { Journal, JournalFullPolicy, Logger, StateStore } from '@syslog-connector/core';
+import type { ConnectorConfig, JournalEngine, WorkAssignment } from '@syslog-connector/core/engine';
 import { LeaseCoordinator, PostgresJournal } from '@syslog-connector/store-postgres';
 import { lockStateDir, openStore } from '@syslog-connector/store-sqlite';
 

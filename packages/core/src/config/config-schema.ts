@@ -1,13 +1,20 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { byteSize } from '../byte-size.js';
-import { JOURNAL_ENGINES, JOURNAL_FULL_POLICIES, type JournalEngine, type JournalFullPolicy } from '../journal.js';
+import { JOURNAL_FULL_POLICIES, type JournalFullPolicy } from '../journal.js';
 import { type ConfigIssue, formatPath } from './config-issues.js';
 import { destinationSharedShape } from './destination-shared-keys.js';
 import { type AdminConfig, adminConfigSchema } from './admin-config.js';
 import type { PluginRegistry } from './plugin-registry.js';
 import { type ReloadConfig, reloadConfigSchema } from './reload-config.js';
 import { type StoreConfig, storeConfigSchema } from './store-config.js';
+
+/**
+ * Where the durable journal keeps events (`journal.engine`, issue #18): `log`, append-only segment files with a
+ * checksum per stored batch (default), or `sqlite`, a row per event in the store's database.
+ */
+export const JOURNAL_ENGINES = ['log', 'sqlite'] as const;
+export type JournalEngine = (typeof JOURNAL_ENGINES)[number];
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 

@@ -7,24 +7,28 @@ import {
   type AppendResult,
   type Backlog,
   type Checkpoint,
+  type DeadLetterQuery,
+  type DestinationDeadLetter,
   type DestinationProgress,
   type Journal,
+  type JournalCapabilities,
   type JournalConsumer,
   type JournalEntry,
   type JournalFullPolicy,
   type JournalReadOptions,
   type JournalUsage,
+  type ListedDeadLetter,
   type Logger,
   type SecurityEvent,
   type SourceDeadLetter,
 } from '@syslog-connector/core';
+import { JournalSerializer, journalEventJson } from '@syslog-connector/core/engine';
 import { RecentEvents } from '../recent-events.js';
 import { DEFAULT_RECENT_EVENTS, DEFAULT_RECENT_EVENTS_BYTES, type DeadLetter, type SqliteJournal, type StoreInfo } from '../sqlite-journal.js';
 import type { SqliteStateStore } from '../sqlite-state-store.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from '../store-error.js';
 import { KeyHashSet, keyHash } from './key-hash-set.js';
 import { eventTexts, MAX_RECORD_BYTES, payloadIntact, readBatchHeader, RECORD_HEADER_BYTES, RecordWriter } from './segment-record.js';
-import { JournalSerializer, journalEventJson } from '@syslog-connector/core/engine';
 
 export interface LogJournalOptions {
   /** The folder of the segment files (`<stateDir>/journal`); created (0700) when missing. */
@@ -132,6 +136,7 @@ const position = (segment: number, offset: number): number => segment * SEGMENT_
  *   whole segment is passed (its file is deleted, its keys kept in a small `.keys` file).
  */
 export class LogJournal implements Journal {
+  readonly capabilities: JournalCapabilities = { durable: true, compaction: true, budget: true };
   /** The SQLite store file (as `SqliteJournal.path`): what `status` and errors name. */
   readonly path: string;
   /** The folder of the segment files. */
@@ -362,6 +367,17 @@ export class LogJournal implements Journal {
   async sourceDeadLetterCount(source: string): Promise<number> {
     this.#live();
     return this.#meta.sourceDeadLetterCount(source);
+  }
+
+  /** Dead letters live in the store's database, beside the cursors (`Journal.listDeadLetters`). */
+  async listDeadLetters(query: DeadLetterQuery): Promise<readonly ListedDeadLetter[]> {
+    this.#live();
+    return this.#meta.listDeadLetters(query);
+  }
+
+  async redriveDeadLetter(id: number, deliver: (letter: DestinationDeadLetter) => Promise<void>): Promise<boolean> {
+    this.#live();
+    return this.#meta.redriveDeadLetter(id, deliver);
   }
 
   async head(): Promise<number> {

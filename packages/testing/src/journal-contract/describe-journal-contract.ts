@@ -6,10 +6,10 @@ import {
   type Logger,
   type SecurityEvent,
   type StateStore,
-  type StoredDeadLetter,
   type Backlog,
   type JournalConsumer,
 } from '@syslog-connector/core';
+import { type StoredDeadLetter } from '@syslog-connector/core/engine';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../assertions/index.js';
 import { RecordingLogger } from '../conformance/recording-logger.js';
