@@ -78,7 +78,7 @@ describe('a third party writes, tests and ships a plugin without this repository
         await sh(dir, 'npm', ['run', 'build']);
         await sh(dir, 'npm', ['run', 'lint']);
         // vitest colours its report.
-        const report = (await sh(dir, 'npm', ['test'])).stdout.replace(/\u001b\[[0-9;]*m/g, '');
+        const report = (await sh(dir, 'npm', ['test', '--', '--reporter=verbose'])).stdout.replace(/\u001b\[[0-9;]*m/g, '');
         expect(report).toMatch(/Tests +\d+ passed/);
         expect(report).not.toMatch(/\d+ failed/);
         expect(report).toContain(`${kind} conformance`);
