@@ -6,16 +6,7 @@
  * `describe`, `it` and `expect`.
  */
 export * from '@syslog-connector/simulators';
-export { describeFormatterConformance, type FormatterConformanceOptions } from './conformance/describe-formatter-conformance.js';
-export {
-  conformanceMessage,
-  describeTransportConformance,
-  type ConformanceServer,
-  type ConformanceTarget,
-  type TransportConformanceOptions,
-} from './conformance/transport-conformance.js';
-export { describeSourceConformance, type SourceConformanceOptions, type SourceConformanceWorld } from './conformance/describe-source-conformance.js';
-export { bindSuiteDeps, describeDefinitionChecks, memoryStateStore, type SuiteServices } from './conformance/plugin-harness.js';
+export * from './conformance/suites.js';
 export { RecordingLogger, type LogRecord } from './conformance/recording-logger.js';
 export { RecordingMetrics } from './conformance/recording-metrics.js';
 export { FORMATTER_SAMPLE_EVENTS, MDI_SECURITY_ALERT_SAMPLE, TREND_ACCOUNT_AUDIT_SAMPLE, TREND_WORKBENCH_ALERT_SAMPLE } from './conformance/sample-events.js';

@@ -36,8 +36,10 @@ const copyTemplate = async (from: string, to: string, fill: (text: string) => st
   await mkdir(to, { recursive: true });
   const written: string[] = [];
   for (const entry of await readdir(from, { withFileTypes: true })) {
-    // npm drops `.gitignore` from a package, so the template keeps it as `gitignore`.
-    const target = join(to, entry.name === 'gitignore' ? '.gitignore' : entry.name);
+    // npm drops `.gitignore` from a package, so the template keeps it as `gitignore`; config files that eslint or
+    // tsc would pick up inside this repository are kept as `<name>.tmpl`.
+    const name = entry.name === 'gitignore' ? '.gitignore' : entry.name.replace(/\.tmpl$/, '');
+    const target = join(to, name);
     if (entry.isDirectory()) written.push(...(await copyTemplate(join(from, entry.name), target, fill)));
     else {
       await writeFile(target, fill(await readFile(join(from, entry.name), 'utf8')));

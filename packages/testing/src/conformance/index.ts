@@ -1,4 +1,4 @@
-export { describeFormatterConformance, type FormatterConformanceOptions } from './describe-formatter-conformance.js';
+export * from './suites.js';
 export { RecordingMetrics } from './recording-metrics.js';
 export {
   FORMATTER_SAMPLE_EVENTS,
@@ -11,13 +11,6 @@ export { expectedCefFields } from './expected-cef-fields.js';
 export { sendOctetCounted } from './octet-counting-sender.js';
 export { propertyRuns } from './property-runs.js';
 export { visionOneEventCorpus, type VisionOneEventCorpusOptions } from './vision-one-event-corpus.js';
-export {
-  conformanceMessage,
-  describeTransportConformance,
-  type ConformanceServer,
-  type ConformanceTarget,
-  type TransportConformanceOptions,
-} from './transport-conformance.js';
 export { RecordingLogger, type LogRecord } from './recording-logger.js';
 export {
   FORMATTER_TEST_HOST,
@@ -46,5 +39,3 @@ export {
   type MadeFormatter,
   type ReadmeExamples,
 } from './formatter-test-kit.js';
-export { describeSourceConformance, type SourceConformanceOptions, type SourceConformanceWorld } from './describe-source-conformance.js';
-export { bindSuiteDeps, describeDefinitionChecks, memoryStateStore, type SuiteServices } from './plugin-harness.js';
