@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configPlace, flattenIssues, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
-import { openStore, type SqliteJournal } from '@syslog-connector/store-sqlite';
+import { openStore, type StoreJournal } from '@syslog-connector/store-sqlite';
 import { ManualClock, VisionOneSimulator, type AuditLog, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditOptions } from '../src/audit-options.js';
@@ -32,7 +32,7 @@ const setup = async (options: Record<string, unknown> = {}) => {
   const deps = { clock, logger: new RecordingLogger(logs), metrics };
   const parsed = auditOptions.parse({ baseUrl: sim.baseUrl, token: TOKEN, since: '2h', ...options });
   const source = () => new AuditSource(configPlace('sources', ID, process.cwd()), parsed, deps, { random: () => 0.5 });
-  const open = async (): Promise<SqliteJournal> => {
+  const open = async (): Promise<StoreJournal> => {
     const journal = await openStore(dir);
     cleanup.push(() => journal.close());
     return journal;
@@ -40,7 +40,7 @@ const setup = async (options: Record<string, unknown> = {}) => {
   return { sim, clock, logs, metrics, deps, source, open };
 };
 
-const poll = async (source: AuditSource, journal: SqliteJournal, crashAfter = Number.POSITIVE_INFINITY, onBatch?: (n: number) => void) => {
+const poll = async (source: AuditSource, journal: StoreJournal, crashAfter = Number.POSITIVE_INFINITY, onBatch?: (n: number) => void) => {
   const batches: SourceBatch[] = [];
   for await (const batch of source.read(await journal.checkpoint(ID), AbortSignal.timeout(10_000))) {
     await journal.append(ID, batch.events, batch.checkpoint);
@@ -52,7 +52,7 @@ const poll = async (source: AuditSource, journal: SqliteJournal, crashAfter = Nu
 };
 
 /** What the journal holds, as `signature raw-json` lines, sorted: exact, and independent of the key formula. */
-const stored = async (journal: SqliteJournal): Promise<string[]> =>
+const stored = async (journal: StoreJournal): Promise<string[]> =>
   (await journal.read('test', { limit: 10_000 })).map((e) => `${e.event.record.signatureId} ${JSON.stringify(e.event.raw)}`).sort();
 
 const expected = (logs: readonly AuditLog[], types: readonly string[] = ['account', 'system']): string[] =>

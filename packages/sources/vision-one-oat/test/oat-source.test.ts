@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configPlace, flattenIssues, SourceRunner, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
-import { openStore, type SqliteJournal } from '@syslog-connector/store-sqlite';
+import { openStore, type StoreJournal } from '@syslog-connector/store-sqlite';
 import { ManualClock, VisionOneSimulator, type OatDetection, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { oatOptions } from '../src/oat-options.js';
@@ -33,7 +33,7 @@ const setup = async (options: Record<string, unknown> = {}) => {
   const parsed = oatOptions.parse({ baseUrl: sim.baseUrl, token: TOKEN, since: '2h', ...options });
   const source = () => new OatSource(configPlace('sources', ID, process.cwd()), parsed, deps, { random: () => 0.5 });
   /** Opens the store in `dir`: a second call after `close()` is a restart of the daemon. */
-  const open = async (): Promise<SqliteJournal> => {
+  const open = async (): Promise<StoreJournal> => {
     const journal = await openStore(dir);
     cleanup.push(() => journal.close());
     return journal;
@@ -42,7 +42,7 @@ const setup = async (options: Record<string, unknown> = {}) => {
 };
 
 /** One poll straight through `read`, storing each batch; stops after `crashAfter` batches, as a crash would. */
-const poll = async (source: OatSource, journal: SqliteJournal, crashAfter = Number.POSITIVE_INFINITY, onBatch?: (n: number) => void) => {
+const poll = async (source: OatSource, journal: StoreJournal, crashAfter = Number.POSITIVE_INFINITY, onBatch?: (n: number) => void) => {
   const batches: SourceBatch[] = [];
   for await (const batch of source.read(await journal.checkpoint(ID), AbortSignal.timeout(10_000))) {
     await journal.append(ID, batch.events, batch.checkpoint);
@@ -53,7 +53,7 @@ const poll = async (source: OatSource, journal: SqliteJournal, crashAfter = Numb
   return batches;
 };
 
-const storedKeys = async (journal: SqliteJournal): Promise<string[]> =>
+const storedKeys = async (journal: StoreJournal): Promise<string[]> =>
   (await journal.read('test', { limit: 10_000 })).map((entry) => entry.event.key);
 
 const keysOf = (detections: readonly OatDetection[], levels: readonly string[]): string[] =>
