@@ -284,29 +284,20 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
     rmSync(dir, { recursive: true, force: true });
   }, once);
 
-  test('log journal → CEF → TCP → sink', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
-    const journal = await openStore(dir, { engine: 'log' });
-    results.push({ path: 'connector, log journal (segments, default)', ...(await pipeline(journal, EVENTS)) });
-    await journal.close();
-    rmSync(dir, { recursive: true, force: true });
-  }, once);
-
-  test('SQLite journal → CEF → TCP → sink', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
-    const journal = await openStore(dir, { engine: 'sqlite' });
-    results.push({ path: 'connector, SQLite journal (WAL)', ...(await pipeline(journal, EVENTS)) });
-    await journal.close();
-    rmSync(dir, { recursive: true, force: true });
-  }, once);
-
-  test('log journal with fsync → CEF → TCP → sink', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
-    const journal = await openStore(dir, { engine: 'log', fsync: true });
-    results.push({ path: 'connector, log journal, fdatasync per batch (journal.fsync)', ...(await pipeline(journal, EVENTS)) });
-    await journal.close();
-    rmSync(dir, { recursive: true, force: true });
-  }, once);
+  const stores = [
+    ['log journal', 'connector, log journal (segments, default)', { engine: 'log' }],
+    ['SQLite journal', 'connector, SQLite journal (WAL)', { engine: 'sqlite' }],
+    ['log journal with fsync', 'connector, log journal, fdatasync per batch (journal.fsync)', { engine: 'log', fsync: true }],
+  ] as const;
+  for (const [name, path, options] of stores) {
+    test(`${name} → CEF → TCP → sink`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
+      const journal = await openStore(dir, options);
+      results.push({ path, ...(await pipeline(journal, EVENTS)) });
+      await journal.close();
+      rmSync(dir, { recursive: true, force: true });
+    }, once);
+  }
 
   test('in-memory journal → CEF → TCP → sink', async () => {
     results.push({ path: 'connector, in-memory journal', ...(await pipeline(new InMemoryJournal(), EVENTS)) });

@@ -15,6 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VisionOneSimulator } from '@syslog-connector/simulators';
+import { frameCounter } from './octet-frames.mjs';
 
 const seconds = Number(process.argv[2] ?? 600);
 const engine = process.argv[3] ?? 'log';
@@ -30,19 +31,9 @@ const sink = () =>
   new Promise((resolve) => {
     const counter = { frames: 0, port: 0, server: undefined };
     counter.server = createServer((socket) => {
-      let pending = Buffer.alloc(0);
+      const frames = frameCounter();
       socket.on('data', (chunk) => {
-        const buffer = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-        let at = 0;
-        for (;;) {
-          const space = buffer.indexOf(0x20, at);
-          if (space === -1) break;
-          const length = Number(buffer.toString('latin1', at, space));
-          if (space + 1 + length > buffer.length) break;
-          at = space + 1 + length;
-          counter.frames += 1;
-        }
-        pending = buffer.subarray(at);
+        counter.frames += frames.push(chunk);
       });
       socket.on('error', () => undefined);
     });

@@ -2,7 +2,7 @@ import { readdir, readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { SyslogReceiver, VisionOneSimulator } from '@syslog-connector/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -155,9 +155,10 @@ describe('redaction that holds: a token echoed back in part', () => {
     expect(logs).toContain('The token [redacted]... is not valid');
     expect(leakedWindows(logs, TOKEN)).toEqual([]);
 
-    // The store as bytes: the database and anything SQLite keeps beside it.
+    // The store as bytes: the database, anything SQLite keeps beside it and the log engine's segments (journal/).
     const stateDir = join(dir, 'echo-state');
-    const files = await readdir(stateDir);
+    const entries = await readdir(stateDir, { recursive: true, withFileTypes: true });
+    const files = entries.filter((entry) => entry.isFile()).map((entry) => relative(stateDir, join(entry.parentPath, entry.name)));
     expect(files.some((f) => f.endsWith('.db'))).toBe(true);
     for (const file of files) {
       const bytes = (await readFile(join(stateDir, file))).toString('latin1');

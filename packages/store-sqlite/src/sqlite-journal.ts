@@ -21,7 +21,6 @@ import {
   type ListedDeadLetter,
   type Logger,
   type SecurityEvent,
-  parseJson,
 } from '@syslog-connector/core';
 import {
   JournalSerializer,
@@ -39,6 +38,7 @@ import {
   STORE_APPLICATION_ID,
 } from './schema-migrations.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
+import { compactionBounds, normalizeConsumers, parseStored, storeClosed } from './journal-shared.js';
 import { RecentEvents } from './recent-events.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from './store-error.js';
 
@@ -705,7 +705,7 @@ export class SqliteJournal implements Journal {
 
   async setConsumers(consumers: readonly JournalConsumer[]): Promise<void> {
     this.#live();
-    this.#consumers = consumers.map((c) => ({ destination: c.destination, sources: c.sources === undefined ? undefined : [...new Set(c.sources)] }));
+    this.#consumers = normalizeConsumers(consumers);
   }
 
   /**
@@ -769,12 +769,7 @@ export class SqliteJournal implements Journal {
   }
 
   #live(): void {
-    if (!this.#db.isOpen) {
-      throw new SyslogConnectorError('STORE_UNAVAILABLE', `The store ${this.path} is closed.`, {
-        path: STATE_DIR_CONFIG_PATH,
-        hint: 'the host closed the store during shutdown; open it again to use it',
-      });
-    }
+    if (!this.#db.isOpen) throw storeClosed(this.path);
   }
 
   #usedBytes(): number {
@@ -785,22 +780,10 @@ export class SqliteJournal implements Journal {
     return this.#maxBytes !== undefined && this.#usedBytes() >= this.#maxBytes;
   }
 
-  /** Per source, the highest seq every interested consumer has passed; a source nobody wants: the head. */
   #compactionBounds(): Map<string, number> | undefined {
-    const consumers = this.#consumers;
-    if (consumers === undefined || consumers.length === 0) return undefined;
-    const head = this.#headSync();
+    if (this.#consumers === undefined) return undefined;
     const sources = (this.#db.prepare('SELECT source FROM checkpoints').all() as Array<{ source: string }>).map((r) => r.source);
-    const bounds = new Map<string, number>();
-    for (const source of sources) bounds.set(source, head);
-    for (const consumer of consumers) {
-      const cursor = this.#cursorSync(consumer.destination).seq;
-      for (const source of consumer.sources ?? sources) {
-        const bound = bounds.get(source);
-        if (bound !== undefined) bounds.set(source, Math.min(bound, cursor));
-      }
-    }
-    return bounds;
+    return compactionBounds(this.#consumers, sources, this.#headSync(), (destination) => this.#cursorSync(destination).seq);
   }
 
   /** Deletes a source's events up to `bound`, keeping their keys (recent ones) for de-duplication. */
@@ -928,15 +911,7 @@ export class SqliteJournal implements Journal {
   }
 
   #parse(json: string, what: string): unknown {
-    try {
-      // Not JSON.parse alone: V8 can change an escaped key once a `\\` key was parsed (see parseJson).
-      return parseJson(json);
-    } catch (error) {
-      throw new SyslogConnectorError('STORE_CORRUPT', `The store ${this.path} holds a damaged ${what}.`, {
-        path: STATE_DIR_CONFIG_PATH,
-        hint: corruptHint(this.path),
-        cause: error,
-      });
-    }
+    return parseStored(json, what, this.path);
   }
+
 }

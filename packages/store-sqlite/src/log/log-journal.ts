@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import type { StatementSync } from 'node:sqlite';
 import {
   SyslogConnectorError,
-  parseJson,
   type AppendResult,
   type Backlog,
   type Checkpoint,
@@ -27,6 +26,7 @@ import { RecentEvents } from '../recent-events.js';
 import { DEFAULT_RECENT_EVENTS, DEFAULT_RECENT_EVENTS_BYTES, type DeadLetter, type SqliteJournal, type StoreInfo } from '../sqlite-journal.js';
 import type { SqliteStateStore } from '../sqlite-state-store.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from '../store-error.js';
+import { compactionBounds, normalizeConsumers, parseStored, storeClosed } from '../journal-shared.js';
 import { KeyHashSet, keyHash } from './key-hash-set.js';
 import { eventTexts, MAX_RECORD_BYTES, payloadIntact, readBatchHeader, RECORD_HEADER_BYTES, RecordWriter } from './segment-record.js';
 
@@ -411,7 +411,7 @@ export class LogJournal implements Journal {
 
   async setConsumers(consumers: readonly JournalConsumer[]): Promise<void> {
     this.#live();
-    this.#consumers = consumers.map((c) => ({ destination: c.destination, sources: c.sources === undefined ? undefined : [...new Set(c.sources)] }));
+    this.#consumers = normalizeConsumers(consumers);
   }
 
   async compact(): Promise<number> {
@@ -644,20 +644,8 @@ export class LogJournal implements Journal {
     }
   }
 
-  /** Per source, the highest seq every interested consumer has passed; a source nobody wants: the head. */
   #compactionBounds(): Map<string, number> | undefined {
-    const consumers = this.#consumers;
-    if (consumers === undefined || consumers.length === 0) return undefined;
-    const sources = [...this.#checkpoints.keys()];
-    const bounds = new Map<string, number>(sources.map((s) => [s, this.#head]));
-    for (const consumer of consumers) {
-      const cursor = this.#cursorOf(consumer.destination);
-      for (const source of consumer.sources ?? sources) {
-        const bound = bounds.get(source);
-        if (bound !== undefined) bounds.set(source, Math.min(bound, cursor));
-      }
-    }
-    return bounds;
+    return compactionBounds(this.#consumers, [...this.#checkpoints.keys()], this.#head, (destination) => this.#cursorOf(destination));
   }
 
   #compactSync(): { removed: number; through: number } {
@@ -819,24 +807,11 @@ export class LogJournal implements Journal {
   // --- checks --------------------------------------------------------------------------------------------------
 
   #parse(json: string, what: string): unknown {
-    try {
-      return parseJson(json);
-    } catch (error) {
-      throw new SyslogConnectorError('STORE_CORRUPT', `The journal ${this.dir} holds a damaged ${what}.`, {
-        path: STATE_DIR_CONFIG_PATH,
-        hint: corruptHint(this.dir),
-        cause: error,
-      });
-    }
+    return parseStored(json, what, this.dir);
   }
 
   #live(): void {
-    if (this.#closed) {
-      throw new SyslogConnectorError('STORE_UNAVAILABLE', `The store ${this.#meta.path} is closed.`, {
-        path: STATE_DIR_CONFIG_PATH,
-        hint: 'the host closed the store during shutdown; open it again to use it',
-      });
-    }
+    if (this.#closed) throw storeClosed(this.#meta.path);
   }
 
   #writable(): void {
