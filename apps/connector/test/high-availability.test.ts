@@ -274,7 +274,7 @@ describe.skipIf(requireMachineCondition(postgresCondition) || requireOracle('rsy
     expect(all.length - unique.size).toBeLessThanOrEqual(DEFAULT_MAX_UNCONFIRMED);
     expect(daemons.filter((d) => d.child.exitCode !== null).map((d) => d.logs().slice(-3_000))).toEqual([]);
     console.info(`[ha] PostgreSQL restart: ${alerts.length} alerts, ${all.length - unique.size} duplicates`);
-  }, 150_000);
+  }, 180_000);
 
   it('6 sources and 3 daemons: each daemon works at least one, and status shows who holds what without the url', async () => {
     await freshStore();
@@ -303,6 +303,26 @@ describe.skipIf(requireMachineCondition(postgresCondition) || requireOracle('rsy
     expect(text.stdout).toMatch(/source wb1: held by \S+ \(node-[abc]\) since \d+m?s ago, token \d+, takeovers 0/);
     expect(status.work.leases.filter((l) => l.kind === 'source' && l.holder !== undefined)).toHaveLength(6);
     expect(JSON.stringify(status)).not.toContain(PG_PASSWORD_MARK);
+    const validated = await runCli(['validate', '-c', first?.config as string], { env: { PG_URL: server.url(), V1_TOKEN: TOKEN } });
+    expect(validated.code).toBe(0);
+    expect(`${validated.stdout}${validated.stderr}`).not.toContain(PG_PASSWORD_MARK);
+
+    // A reload on every daemon (SIGHUP) that adds a seventh source: one of them takes it, none runs more than 3.
+    for (const [pid, { config }] of started) {
+      await configFor(config.slice(config.lastIndexOf('/') + 1, -'.yaml'.length), [...sources, 'wb7']);
+      process.kill(pid, 'SIGHUP');
+    }
+    await waitFor(
+      'the added source worked by one daemon',
+      async () => {
+        const leases = (await readLeases(inspector as PostgresJournal)).filter((l) => l.kind === 'source' && l.holder !== undefined);
+        const byPid = new Map<number, number>();
+        for (const l of leases) byPid.set(pidOf(l) as number, (byPid.get(pidOf(l) as number) ?? 0) + 1);
+        return leases.length === 7 && [...byPid.values()].every((n) => n <= 3) ? true : undefined;
+      },
+      30_000,
+      allLogs,
+    );
     for (const daemon of daemons) expect(daemon.logs()).not.toContain(server.url());
-  }, 90_000);
+  }, 120_000);
 });
