@@ -87,14 +87,7 @@ export interface StoreInfo {
 const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'];
 
 /** An event a destination could not format, kept with the reason (never silently dropped). */
-export interface DeadLetter {
-  readonly id: number;
-  readonly destination: string;
-  readonly seq: number;
-  readonly source: string;
-  readonly key: string;
-  readonly reason: string;
-  readonly event: SecurityEvent;
+export interface DeadLetter extends Omit<DestinationDeadLetter, 'kind' | 'time'> {
   /** When it was dead-lettered, epoch milliseconds. */
   readonly at: number;
 }

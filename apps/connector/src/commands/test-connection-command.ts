@@ -103,6 +103,33 @@ const setupFailure = (error: unknown): CheckStep => {
 };
 
 /**
+ * Runs one plugin's check, handing each step to `onStep` as it ends; a plugin that cannot even be created is one
+ * failed `setup` step. `checked` is false when `check` resolves undefined (the plugin has no check).
+ */
+const runSteps = async (
+  check: () => Promise<AsyncIterable<CheckStep> | undefined>,
+  onStep: (step: CheckStep) => void,
+): Promise<{ readonly checked: boolean; readonly steps: CheckStep[] }> => {
+  const steps: CheckStep[] = [];
+  let checked = true;
+  try {
+    const iterable = await check();
+    if (iterable === undefined) checked = false;
+    else {
+      for await (const step of iterable) {
+        steps.push(step);
+        onStep(step);
+      }
+    }
+  } catch (error) {
+    const step = setupFailure(error);
+    steps.push(step);
+    onStep(step);
+  }
+  return { checked, steps };
+};
+
+/**
  * The connection check of one source of `container` (name resolution, sign-in, one page of its API), each step
  * handed to `onStep` as it ends. `checked` is false when the plugin has no check: nothing was tried, nothing
  * failed. Used by `test-connection` and the console's Test Connection.
@@ -113,22 +140,7 @@ export const checkSource = async (
   signal: AbortSignal,
   onStep: (step: CheckStep) => void = () => undefined,
 ): Promise<{ readonly checked: boolean; readonly ok: boolean; readonly steps: CheckStep[] }> => {
-  const steps: CheckStep[] = [];
-  let checked = true;
-  try {
-    const source = await container.getAsync(ids.source, { name: id });
-    if (source.check === undefined) checked = false;
-    else {
-      for await (const step of source.check(signal)) {
-        steps.push(step);
-        onStep(step);
-      }
-    }
-  } catch (error) {
-    const step = setupFailure(error);
-    steps.push(step);
-    onStep(step);
-  }
+  const { checked, steps } = await runSteps(async () => (await container.getAsync(ids.source, { name: id })).check?.(signal), onStep);
   // A check that yields nothing proved nothing: only a source with no check at all passes without a step.
   return { checked, ok: steps.every((s) => s.ok) && (!checked || steps.length > 0), steps };
 };
@@ -143,17 +155,6 @@ export const checkDestination = async (
   signal: AbortSignal,
   onStep: (step: CheckStep) => void = () => undefined,
 ): Promise<{ readonly ok: boolean; readonly steps: CheckStep[] }> => {
-  const steps: CheckStep[] = [];
-  try {
-    const transport = await container.getAsync(ids.transport, { name: id });
-    for await (const step of transport.check(signal)) {
-      steps.push(step);
-      onStep(step);
-    }
-  } catch (error) {
-    const step = setupFailure(error);
-    steps.push(step);
-    onStep(step);
-  }
+  const { steps } = await runSteps(async () => (await container.getAsync(ids.transport, { name: id })).check(signal), onStep);
   return { ok: steps.length > 0 && steps.every((s) => s.ok), steps };
 };
