@@ -81,6 +81,8 @@ export interface CheckStep {
 export interface TestConnectionResponse {
   readonly ok: boolean;
   readonly steps: readonly CheckStep[];
+  /** `{ source }` whose plugin has no connection check: said here (ok, no steps). */
+  readonly detail?: string;
 }
 
 /** A destination's live state as a screen lists it beside the server. */

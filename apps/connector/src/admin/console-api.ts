@@ -356,7 +356,18 @@ export const consoleApiRoutes = (
   const notRunning = () => apiError(503, 'the connector is not running (starting, or stopping)', { hint: 'wait a moment and try again' });
 
   return [
-    { path: '/api/session', method: 'POST', access: 'public', handle: async (request, { body }) => sessions.signIn(request, body) },
+    {
+      path: '/api/session',
+      method: 'POST',
+      access: 'public',
+      handle: async (request, { body }) => {
+        const answer = sessions.signIn(request, body);
+        // Who signed in, or failed to, from where; never what was typed.
+        if (answer.status === 200) audit.info({ client: client(request) }, 'Console sign-in.');
+        else audit.warn({ client: client(request), status: answer.status }, answer.status === 429 ? 'Console sign-in refused: too many failed attempts.' : 'Console sign-in failed: wrong token.');
+        return answer;
+      },
+    },
     {
       path: '/api/session',
       method: 'GET',

@@ -114,6 +114,39 @@ const setupFailure = (error: unknown): CheckStep => {
 };
 
 /**
+ * Runs one plugin's check, handing each step to `onStep` as it ends; a plugin that cannot even be created is one
+ * failed `setup` step. `checked` is false when `check` resolves undefined (the plugin has no check).
+ */
+const runSteps = async (
+  check: () => Promise<AsyncIterable<CheckStep> | undefined>,
+  onStep: (step: CheckStep) => void,
+  /** Called once before the first step, or before the failure when the plugin could not be created (a header). */
+  onStart: () => void = () => undefined,
+): Promise<{ readonly checked: boolean; readonly steps: CheckStep[] }> => {
+  const steps: CheckStep[] = [];
+  let checked = true;
+  let started = false;
+  try {
+    const iterable = await check();
+    started = true;
+    onStart();
+    if (iterable === undefined) checked = false;
+    else {
+      for await (const step of iterable) {
+        steps.push(step);
+        onStep(step);
+      }
+    }
+  } catch (error) {
+    if (!started) onStart();
+    const step = setupFailure(error);
+    steps.push(step);
+    onStep(step);
+  }
+  return { checked, steps };
+};
+
+/**
  * The connection check of one source of `container` (name resolution, sign-in, one page of its API), each step
  * handed to `onStep` as it ends. `checked` is false when the plugin has no check: nothing was tried, nothing
  * failed. Used by `test-connection` and the console's Test Connection.
@@ -127,28 +160,16 @@ export const checkSource = async (
   /** Shown as the target when the source does not describe one (or could not be created): its type. */
   fallback: string = id,
 ): Promise<{ readonly checked: boolean; readonly ok: boolean; readonly steps: CheckStep[]; readonly target?: string }> => {
-  const steps: CheckStep[] = [];
-  let checked = true;
   let target: string | undefined;
-  let announced = false;
-  try {
-    const source = await container.getAsync(ids.source, { name: id });
-    target = source.describeTarget?.();
-    announced = true;
-    onTarget(target ?? fallback);
-    if (source.check === undefined) checked = false;
-    else {
-      for await (const step of source.check(signal)) {
-        steps.push(step);
-        onStep(step);
-      }
-    }
-  } catch (error) {
-    if (!announced) onTarget(fallback);
-    const step = setupFailure(error);
-    steps.push(step);
-    onStep(step);
-  }
+  const { checked, steps } = await runSteps(
+    async () => {
+      const source = await container.getAsync(ids.source, { name: id });
+      target = source.describeTarget?.();
+      return source.check?.(signal);
+    },
+    onStep,
+    () => onTarget(target ?? fallback),
+  );
   // A check that yields nothing proved nothing: only a source with no check at all passes without a step.
   return { checked, ok: steps.every((s) => s.ok) && (!checked || steps.length > 0), steps, ...(target === undefined ? {} : { target }) };
 };
@@ -166,23 +187,15 @@ export const checkDestination = async (
   /** The destination's protocol: the target shown when the transport does not describe one. */
   protocol = 'destination',
 ): Promise<{ readonly ok: boolean; readonly steps: CheckStep[]; readonly target: string }> => {
-  const steps: CheckStep[] = [];
   let target = protocol;
-  let announced = false;
-  try {
-    const transport = await container.getAsync(ids.transport, { name: id });
-    target = transportTarget(transport, protocol);
-    announced = true;
-    onTarget(target);
-    for await (const step of transport.check(signal)) {
-      steps.push(step);
-      onStep(step);
-    }
-  } catch (error) {
-    if (!announced) onTarget(target);
-    const step = setupFailure(error);
-    steps.push(step);
-    onStep(step);
-  }
+  const { steps } = await runSteps(
+    async () => {
+      const transport = await container.getAsync(ids.transport, { name: id });
+      target = transportTarget(transport, protocol);
+      return transport.check(signal);
+    },
+    onStep,
+    () => onTarget(target),
+  );
   return { ok: steps.length > 0 && steps.every((s) => s.ok), steps, target };
 };

@@ -13,6 +13,7 @@ const STEP_NAMES: Readonly<Record<string, string>> = {
   token: 'API token',
   api: 'API check',
   setup: 'Setup',
+  config: 'Config check',
 };
 
 export const stepName = (step: string): string => STEP_NAMES[step] ?? step;

@@ -24,7 +24,7 @@ export const SourceCheck = ({ api, sourceId, label }: { readonly api: ApiClient;
       const failed = result.steps.find((s) => !s.ok);
       setNotice(
         result.ok
-          ? { kind: 'ok', text: `${label} passed: the saved settings reach the API.` }
+          ? { kind: 'ok', text: result.steps.length === 0 && result.detail !== undefined ? `${label}: ${result.detail}` : `${label} passed: the saved settings reach the API.` }
           : { kind: 'error', text: `${label} failed${failed === undefined ? '' : ` at ${stepName(failed.step)}`}: the cause and the fix are in the steps below.` },
       );
     } catch (error) {
