@@ -9,22 +9,26 @@ import * as api from './index.js';
  * every plugin ever built, so it is added on purpose (update this list) and never by a stray `export *`.
  */
 const PLUGIN_API = [
-  'CEF_TIMESTAMP_KEYS', 'CEF_TIME_FORMS', 'DEFAULT_SOURCE_LIMITS', 'FACILITIES', 'FORMAT_TRUNCATIONS_METRIC', 'JOURNAL_FULL_POLICIES',
+  'ApiHostGate', 'CEF_TIMESTAMP_KEYS', 'CEF_TIME_FORMS', 'DEFAULT_SOURCE_LIMITS', 'FACILITIES', 'FORMAT_TRUNCATIONS_METRIC', 'JOURNAL_FULL_POLICIES',
   'MAX_EVENT_TIME', 'MESSAGE_TRUNCATION_KEY', 'PollBudget', 'REDACTED', 'SECRET_WINDOW', 'SecretRedactor', 'SourceLimitError', 'SyslogConnectorError',
   'TransportError', 'byteSize', 'cefTimestampFromEpochMs', 'cefTimestampFromIso', 'collectSecrets', 'configPlace', 'defineFormatter',
   'defineSource', 'defineTransport', 'describeBytes', 'describeError', 'duration', 'facility', 'firstEntryAfter', 'hasEscapedKey',
   'inspectItem', 'isCefTimestamp', 'isObjectSchema', 'isPluginDefinition', 'isSecretOption', 'isSecurityEvent', 'itemDeadLetter', 'jsonExcerpt',
   'parseAnswerJson', 'parseByteSize', 'parseDuration', 'parseJson', 'parseJsonSlowly', 'priorityOf', 'readBodyWithin',
-  'readNarrowingWindows', 'secretOption', 'securityEventProblem', 'serviceRef', 'services', 'since', 'sourceLimitsOption', 'syslogSeverityOf', 'systemClock', 'z',
+  'apiHostGate', 'readNarrowingWindows', 'requestSignal', 'secretOption', 'securityEventProblem', 'serviceRef', 'services', 'since', 'sourceLimitsOption', 'syslogSeverityOf', 'systemClock', 'tenantKey', 'z',
 ];
 
 /** The host's engine (`@syslog-connector/core/engine`). */
 const ENGINE = [
-  'ADMIN_TOKEN_MIN_LENGTH', 'CONFIRM_TIMEOUT_MS', 'DEFAULT_ADMIN_LISTEN', 'DEFAULT_JOURNAL_MAX_SIZE', 'DEFAULT_MAX_UNCONFIRMED',
-  'DEFAULT_READINESS_MAX_FAILING_FOR', 'DESTINATION_KEYS', 'DestinationRunner', 'FINISH_GRACE_MS', 'InMemoryJournal', 'JOURNAL_MIN_BYTES',
-  'PluginRegistry', 'RECOVERY_FIRST_STEP', 'SourceRunner', 'adminConfigSchema', 'adviseConfig', 'checkDestinationsWithoutTransport',
-  'checkSourceReferences', 'composeConfigSchema', 'configJsonSchema', 'destinationSharedShape', 'flattenIssues', 'formatPath',
-  'isLoopbackHost', 'parseListenAddress', 'placeError', 'readConfigDocument', 'substituteEnvironment',
+  'ADMIN_TOKEN_MIN_LENGTH', 'CONFIRM_TIMEOUT_MS', 'DEFAULT_ADMIN_LISTEN', 'DEFAULT_JOURNAL_MAX_SIZE',
+  'DEFAULT_LEASE_TIMEOUT', 'DEFAULT_MAX_UNCONFIRMED', 'DEFAULT_READINESS_MAX_FAILING_FOR', 'DESTINATION_KEYS',
+  'DestinationRunner', 'FINISH_GRACE_MS', 'InMemoryJournal', 'JOURNAL_ENGINES', 'JOURNAL_MIN_BYTES',
+  'JournalSerializer', 'MIN_LEASE_TIMEOUT_MS', 'PluginRegistry', 'RECOVERY_FIRST_STEP', 'SourceRunner',
+  'adminConfigSchema', 'adviseConfig', 'checkAckArguments', 'checkDestinationsWithoutTransport', 'checkJournalEvent',
+  'checkReadOptions', 'checkSourceReferences', 'composeConfigSchema', 'configJsonSchema', 'destinationSharedShape',
+  'flattenIssues', 'formatPath', 'isLoopbackHost', 'journalEventJson', 'parseListenAddress', 'placeError',
+  'readConfigDocument', 'readFileReference', 'serializeJournalCheckpoint', 'serializeJournalEvent',
+  'storeConfigSchema', 'substituteEnvironment',
 ];
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -14,10 +14,11 @@ export const STORE_FILE_NAME = 'syslog-connector.db';
 export const JOURNAL_DIR_NAME = 'journal';
 
 /**
- * The engine of a store opened without one (core's `journal.engine` has the same default): `log`, segment files
- * beside the SQLite store, about twice as fast end to end as `sqlite` (apps/connector/bench).
+ * The engine of a store opened without one (core's `journal.engine` has the same default): `sqlite`, what every store
+ * made before issue #18 holds — so an upgrade never meets the refusal to switch engines with events left. `log`
+ * (segment files beside the SQLite store) is opt-in until it meets issue #18's targets (apps/connector/bench).
  */
-export const DEFAULT_JOURNAL_ENGINE: JournalEngine = 'log';
+export const DEFAULT_JOURNAL_ENGINE: JournalEngine = 'sqlite';
 
 /** The journal's options but its file, which is always `<stateDir>/syslog-connector.db`. */
 export interface OpenStoreOptions extends Omit<SqliteJournalOptions, 'path' | 'heldLock'>, Pick<LogJournalOptions, 'fsync' | 'segmentBytes' | 'maxRetainedKeys'> {

@@ -58,7 +58,7 @@ describe('composeConfigSchema', () => {
       destinations: { siem: { protocol: 'udp', address: 'siem.example.com' }, other: { protocol: 'tcp', address: '::1' } },
     });
     expect(config.stateDir).toBe('./data');
-    expect(config.journal).toEqual({ maxSize: 1_073_741_824, whenFull: 'block', engine: 'log', fsync: false });
+    expect(config.journal).toEqual({ maxSize: 1_073_741_824, whenFull: 'block', engine: 'sqlite', fsync: false });
     expect(config.sources.oat).toEqual({ type: 'vision-one-oat', token: 't', riskLevels: ['critical'], pollInterval: 60_000 });
     expect(config.destinations.siem).toMatchObject({ protocol: 'udp', port: 514, format: 'cef' });
     expect(config.destinations.other).toMatchObject({ protocol: 'tcp', port: 601 });
@@ -66,8 +66,8 @@ describe('composeConfigSchema', () => {
 
   it('reads the journal budget and its policy, and names the path of a wrong one', () => {
     const base = { sources: { oat: { type: 'vision-one-oat', token: 't' } }, destinations: { siem: { protocol: 'udp', address: 'x' } } };
-    expect(schema.parse({ ...base, journal: { maxSize: '500MB', whenFull: 'drop-oldest' } }).journal).toEqual({ maxSize: 500_000_000, whenFull: 'drop-oldest', engine: 'log', fsync: false });
-    expect(schema.parse({ ...base, journal: { engine: 'sqlite', fsync: true } }).journal).toMatchObject({ engine: 'sqlite', fsync: true });
+    expect(schema.parse({ ...base, journal: { maxSize: '500MB', whenFull: 'drop-oldest' } }).journal).toEqual({ maxSize: 500_000_000, whenFull: 'drop-oldest', engine: 'sqlite', fsync: false });
+    expect(schema.parse({ ...base, journal: { engine: 'log', fsync: true } }).journal).toMatchObject({ engine: 'log', fsync: true });
     expect(issuesOf({ ...base, journal: { maxSize: '2 parsecs', whenFull: 'panic', engine: 'lmdb', size: 1 } })).toEqual([
       { path: 'journal.maxSize', message: '"2 parsecs" is not a size; write a number and a unit, e.g. 500MB, 2GB, 1GiB' },
       { path: 'journal.whenFull', message: '"panic" is not one of block, drop-oldest' },

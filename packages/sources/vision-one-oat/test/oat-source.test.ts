@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configPlace, flattenIssues, SourceRunner, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
+import { configPlace, SyslogConnectorError, type JsonValue, type SourceBatch } from '@syslog-connector/core';
+import { flattenIssues, SourceRunner } from '@syslog-connector/core/engine';
 import { openStore, type StoreJournal } from '@syslog-connector/store-sqlite';
 import { ManualClock, VisionOneSimulator, type OatDetection, RecordingLogger, type LogRecord, RecordingMetrics } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
