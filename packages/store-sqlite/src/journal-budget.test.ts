@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from './schema-migrations.js';
 import { join } from 'node:path';
 import { SyslogConnectorError, type SecurityEvent } from '@syslog-connector/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,8 +33,8 @@ describe('SqliteJournal disk budget', () => {
   });
 });
 
-describe('schema migration 1 → 3', () => {
-  it('opens a version 1 store, keeps its events and cursors, and adds the dropped counter, compacted keys and source dead letters', async () => {
+describe('schema migration 1 → 4', () => {
+  it('opens a version 1 store, keeps its events and cursors, and adds the dropped counter, compacted keys, source dead letters and log marks', async () => {
     const path = join(folder.path, 'journal.db');
     const j = await open();
     await j.append('wb', bulky('wb', 0, 2), { n: 2 });
@@ -42,12 +43,12 @@ describe('schema migration 1 → 3', () => {
     // Take the file back to version 1 as that release wrote it.
     const { DatabaseSync } = await import('node:sqlite');
     const db = new DatabaseSync(path);
-    db.exec('DROP TABLE source_dead_letters; DROP TABLE compacted_keys; ALTER TABLE cursors DROP COLUMN dropped; PRAGMA user_version = 1;');
+    db.exec('DROP TABLE log_marks; DROP TABLE source_dead_letters; DROP TABLE compacted_keys; ALTER TABLE cursors DROP COLUMN dropped; PRAGMA user_version = 1;');
     db.close();
 
     const logger = new RecordingLogger();
     const reopened = await open({ logger });
-    expect(logger.records.find((line) => line.message === 'Store opened.')?.fields).toMatchObject({ schemaVersion: 3, migratedFrom: 1 });
+    expect(logger.records.find((line) => line.message === 'Store opened.')?.fields).toMatchObject({ schemaVersion: SCHEMA_VERSION, migratedFrom: 1 });
     expect(await reopened.progress('siem')).toEqual({ destination: 'siem', cursor: 1, delivered: 1, deadLettered: 0, dropped: 0 });
     expect((await reopened.read('siem', { limit: 10 })).map((e) => e.event.key)).toEqual(['wb-1']);
     await reopened.setConsumers([{ destination: 'siem' }]);

@@ -31,7 +31,7 @@ describe('SqliteJournal schema and settings', () => {
       expect(inspector.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
       expect(inspector.prepare('PRAGMA application_id').get()).toEqual({ application_id: STORE_APPLICATION_ID });
       const tables = inspector.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((row) => row['name']);
-      expect(tables).toEqual(['checkpoints', 'compacted_keys', 'cursors', 'dead_letters', 'events', 'source_dead_letters', 'sqlite_sequence', 'state']);
+      expect(tables).toEqual(['checkpoints', 'compacted_keys', 'cursors', 'dead_letters', 'events', 'log_marks', 'source_dead_letters', 'sqlite_sequence', 'state']);
     } finally {
       inspector.close();
     }

@@ -381,6 +381,11 @@ export const describeJournalContract = (name: string, subject: JournalContractSu
         expect(await j.compact()).toBe(3);
         expect(await j.append('wb', bulky('wb', 2, 2), { n: 4 })).toEqual({ appended: 1, duplicates: 1 });
         expect((await j.read('siem', { limit: 10 })).map((e) => e.event.key)).toEqual(['wb-3']);
+        // Once delivered and past the retention, the key is forgotten (pruned at a later compaction; the log engine keeps
+        // a segment's keys while the segment is there, then for the retention: two compactions apart).
+        await j.ack('siem', await j.head(), 1);
+        now += 120_000;
+        await j.compact();
         now += 120_000;
         await j.compact();
         expect(await j.append('wb', bulky('wb', 0, 1), { n: 4 })).toEqual({ appended: 1, duplicates: 0 });
