@@ -19,6 +19,7 @@ import {
   connectSocket,
   elapsed,
   failedStep,
+  resolveStep,
   ReconnectBackoff,
   resolveHost,
   shutdownError,
@@ -135,21 +136,11 @@ export class RelpTransport implements Transport {
   async *check(signal: AbortSignal): AsyncIterable<CheckStep> {
     const d = this.#destination;
     const timeout = this.#options.connectTimeout;
+    const resolved = await resolveStep(d, timeout, signal);
+    yield resolved.step;
+    const addresses = resolved.addresses;
+    if (addresses === undefined) return;
     let started = performance.now();
-    let addresses: ResolvedAddress[];
-    try {
-      addresses = await resolveHost(d, timeout, signal);
-    } catch (error) {
-      yield failedStep('resolve', error, started, signal);
-      return;
-    }
-    yield {
-      step: 'resolve',
-      ok: true,
-      detail: isIP(d.host) === 0 ? `${d.host} → ${addresses.map((a) => a.address).join(', ')}` : `${d.host} is an IP address; nothing to resolve`,
-      durationMs: elapsed(started),
-    };
-    started = performance.now();
     let socket: Socket;
     let address: ResolvedAddress;
     try {

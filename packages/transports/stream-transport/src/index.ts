@@ -1,6 +1,7 @@
 export {
   elapsed,
   failedStep,
+  resolveStep,
   StreamTransport,
   WRITE_CHUNK_CHARS,
   type StreamProfile,

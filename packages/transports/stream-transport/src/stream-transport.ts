@@ -135,22 +135,10 @@ export class StreamTransport implements Transport {
   async *check(signal: AbortSignal): AsyncIterable<CheckStep> {
     const d = this.#destination;
     const timeout = this.#options.connectTimeout;
-    let started = performance.now();
-    let addresses;
-    try {
-      addresses = await resolveHost(d, timeout, signal);
-    } catch (error) {
-      yield failedStep('resolve', error, started, signal);
-      return;
-    }
-    yield {
-      step: 'resolve',
-      ok: true,
-      detail:
-        isIP(d.host) === 0 ? `${d.host} → ${addresses.map((a) => a.address).join(', ')}` : `${d.host} is an IP address; nothing to resolve`,
-      durationMs: elapsed(started),
-    };
-    started = performance.now();
+    const { step, addresses } = await resolveStep(d, timeout, signal);
+    yield step;
+    if (addresses === undefined) return;
+    const started = performance.now();
     try {
       const { socket, address } = await connectSocket(d, addresses, timeout, signal);
       // A reset while the caller prints the step must not be an unhandled 'error'; the next step reports it.
@@ -411,6 +399,27 @@ export class StreamTransport implements Transport {
 const CLOSE_WAIT_MS = 1_000;
 
 export const elapsed = (since: number): number => Math.round(performance.now() - since);
+
+/**
+ * The `resolve` step of a check (`test-connection`, the console's Test Connection): the step to print, and the
+ * addresses to connect to when it passed. Shared by every network transport, so they all print the same line.
+ */
+export const resolveStep = async (
+  d: Destination,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ readonly step: CheckStep; readonly addresses?: ResolvedAddress[] }> => {
+  const started = performance.now();
+  let addresses: ResolvedAddress[];
+  try {
+    addresses = await resolveHost(d, timeoutMs, signal);
+  } catch (error) {
+    return { step: failedStep('resolve', error, started, signal) };
+  }
+  const detail =
+    isIP(d.host) === 0 ? `${d.host} → ${addresses.map((a) => a.address).join(', ')}` : `${d.host} is an IP address; nothing to resolve`;
+  return { step: { step: 'resolve', ok: true, detail, durationMs: elapsed(started) }, addresses };
+};
 
 export const failedStep = (step: string, error: unknown, started: number, signal: AbortSignal): CheckStep => {
   if (signal.aborted) throw signal.reason;

@@ -1,5 +1,4 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { isIP } from 'node:net';
 import {
   defineTransport,
   services,
@@ -15,6 +14,7 @@ import {
   closedTransportError,
   elapsed,
   failedStep,
+  resolveStep,
   resolveHost,
   shutdownError,
   target,
@@ -95,21 +95,11 @@ export class UdpTransport implements Transport {
 
   async *check(signal: AbortSignal): AsyncIterable<CheckStep> {
     const d = this.#destination;
-    let started = performance.now();
-    let addresses;
-    try {
-      addresses = await resolveHost(d, d.connectTimeoutMs, signal);
-    } catch (error) {
-      yield failedStep('resolve', error, started, signal);
-      return;
-    }
-    yield {
-      step: 'resolve',
-      ok: true,
-      detail: isIP(d.host) === 0 ? `${d.host} → ${addresses.map((a) => a.address).join(', ')}` : `${d.host} is an IP address; nothing to resolve`,
-      durationMs: elapsed(started),
-    };
-    started = performance.now();
+    const resolved = await resolveStep(d, d.connectTimeoutMs, signal);
+    yield resolved.step;
+    const addresses = resolved.addresses;
+    if (addresses === undefined) return;
+    const started = performance.now();
     let connection: Connection;
     try {
       connection = await this.#open(addresses[0] as ResolvedAddress);
