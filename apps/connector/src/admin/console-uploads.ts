@@ -1,14 +1,8 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { CertSummary } from '@syslog-connector/console';
 
-/** A certificate as the console shows it (`CertSummary` of apps/console/src/api.ts). */
-export interface CertSummary {
-  readonly subject: string;
-  readonly issuer: string;
-  readonly notBefore: number;
-  readonly notAfter: number;
-  readonly fingerprint: string;
-}
+export type { CertSummary };
 
 /** An upload checked and held until a save or a test uses it. */
 export type Upload =
