@@ -7,3 +7,4 @@ export {
   type IssuedCertificate,
   type KeyType,
 } from './certificate-factory.js';
+export { createPkiFolder, type PkiFolder } from './pki-folder.js';

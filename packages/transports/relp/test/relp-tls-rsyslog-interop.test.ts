@@ -1,8 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { configPlace, systemClock } from '@syslog-connector/core';
-import { createCertificateAuthority, issueCertificate, RecordingLogger, requireOracle, RsyslogOracle, type SyslogOracle } from '@syslog-connector/testing';
+import { createPkiFolder, type PkiFolder, RecordingLogger, requireOracle, RsyslogOracle, type SyslogOracle } from '@syslog-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relpOptions } from '../src/options.js';
 import { RelpTransport } from '../src/relp-transport.js';
@@ -12,37 +9,25 @@ const message = (i: number) => `<134>1 2024-01-31T10:00:00.123Z sensor-01 syslog
 
 /** imrelp with tls="on" (librelp built with GnuTLS, Debian's default), a client certificate required (certvalid). */
 describe.skipIf(requireOracle('rsyslog-relp'))('relp transport over TLS → rsyslog imrelp tls="on"', () => {
-  let dir: string;
+  let pki: PkiFolder;
   let oracle: SyslogOracle;
-  const file = (name: string) => join(dir, name);
+  const file = (name: string) => pki.file(name);
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'relp-tls-'));
-    const ca = await createCertificateAuthority();
-    const otherCa = await createCertificateAuthority({ commonName: 'some other CA' });
-    const server = await issueCertificate(ca, { commonName: 'localhost', altNames: ['localhost', '127.0.0.1'] });
-    const client = await issueCertificate(ca, { commonName: 'sensor-01' });
-    await Promise.all([
-      writeFile(file('ca.pem'), ca.cert),
-      writeFile(file('other-ca.pem'), otherCa.cert),
-      writeFile(file('server.pem'), server.cert),
-      writeFile(file('server-key.pem'), server.key, { mode: 0o600 }),
-      writeFile(file('client.pem'), client.cert),
-      writeFile(file('client-key.pem'), client.key),
-    ]);
+    pki = await createPkiFolder();
     oracle = await RsyslogOracle.start({
       inputs: [{ protocol: 'relp', tls: { caFile: file('ca.pem'), certFile: file('server.pem'), keyFile: file('server-key.pem'), clientAuth: 'required' } }],
     });
   }, 30_000);
   afterAll(async () => {
     await oracle?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await pki?.remove();
   });
 
   const transport = (tls: Record<string, unknown>) =>
     new RelpTransport(
-      // Relative tls paths are taken from the config file's folder: `dir` here.
-      configPlace('destinations', 'siem', dir),
+      // Relative tls paths are taken from the config file's folder: the PKI's folder here.
+      configPlace('destinations', 'siem', pki.dir),
       relpOptions.parse({ address: '127.0.0.1', port: oracle.ports[0], connectTimeout: '3s', reconnect: { initialDelay: '10ms', maxDelay: '10ms' }, tls }),
       { logger: new RecordingLogger(), clock: systemClock },
     );

@@ -1,14 +1,13 @@
 import { configPlace, systemClock } from '@syslog-connector/core';
-import { describeTransportConformance } from '@syslog-connector/testing';
+import { createPkiFolder, describeTransportConformance, type PkiFolder } from '@syslog-connector/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { tlsOptions } from '../src/options.js';
 import { TlsTransport } from '../src/tls-transport.js';
 import { RecordingLogger } from '@syslog-connector/testing';
-import { createTestPki, type TestPki } from './tls-fixtures.js';
 
-let pki: TestPki;
+let pki: PkiFolder;
 beforeAll(async () => {
-  pki = await createTestPki();
+  pki = await createPkiFolder();
 }, 30_000);
 afterAll(async () => pki.remove());
 

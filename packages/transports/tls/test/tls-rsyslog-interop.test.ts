@@ -1,8 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { configPlace, systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
-import { createCertificateAuthority, issueCertificate, requireOracle, RsyslogOracle, type SyslogOracle } from '@syslog-connector/testing';
+import { createPkiFolder, type PkiFolder, requireOracle, RsyslogOracle, type SyslogOracle } from '@syslog-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlsOptions } from '../src/options.js';
 import { TlsTransport } from '../src/tls-transport.js';
@@ -16,25 +13,13 @@ const message = (i: number) => `<134>1 2024-01-31T10:00:00.123Z sensor-01 syslog
  * makes: the real-world "Server requires client authentication" setup, and the ways it goes wrong.
  */
 describe.skipIf(requireOracle('rsyslog'))('tls transport → rsyslog (gtls and ossl, client certificate required)', () => {
-  let dir: string;
+  let pki: PkiFolder;
   let oracle: SyslogOracle;
-  const file = (name: string) => join(dir, name);
+  const file = (name: string) => pki.file(name);
   const ports: { gtls: number; ossl: number } = { gtls: 0, ossl: 0 };
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tls-rsyslog-'));
-    const ca = await createCertificateAuthority();
-    const otherCa = await createCertificateAuthority({ commonName: 'some other CA' });
-    const server = await issueCertificate(ca, { commonName: 'localhost', altNames: ['localhost', '127.0.0.1'] });
-    const client = await issueCertificate(ca, { commonName: 'sensor-01' });
-    await Promise.all([
-      writeFile(file('ca.pem'), ca.cert),
-      writeFile(file('other-ca.pem'), otherCa.cert),
-      writeFile(file('server.pem'), server.cert),
-      writeFile(file('server-key.pem'), server.key, { mode: 0o600 }),
-      writeFile(file('client.pem'), client.cert),
-      writeFile(file('client-key.pem'), client.key),
-    ]);
+    pki = await createPkiFolder();
     const tls = { caFile: file('ca.pem'), certFile: file('server.pem'), keyFile: file('server-key.pem'), clientAuth: 'required' } as const;
     oracle = await RsyslogOracle.start({
       inputs: [
@@ -46,7 +31,7 @@ describe.skipIf(requireOracle('rsyslog'))('tls transport → rsyslog (gtls and o
   }, 30_000);
   afterAll(async () => {
     await oracle?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await pki?.remove();
   });
 
   const transport = (driver: 'gtls' | 'ossl', tls: Record<string, unknown>) =>

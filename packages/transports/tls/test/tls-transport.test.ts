@@ -5,16 +5,15 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { createServer as createTlsServer } from 'node:tls';
 import { promisify } from 'node:util';
 import { configPlace, systemClock, TransportError, type CheckStep } from '@syslog-connector/core';
-import { SyslogReceiver, UnresponsiveListener, type ReceiverTlsOptions, RecordingLogger, rejectionOf } from '@syslog-connector/testing';
+import { createPkiFolder, SyslogReceiver, UnresponsiveListener, type PkiFolder, type ReceiverTlsOptions, RecordingLogger, rejectionOf } from '@syslog-connector/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tlsOptions } from '../src/options.js';
 import { TlsTransport, tlsTransport } from '../src/tls-transport.js';
-import { createTestPki, type TestPki } from './tls-fixtures.js';
 
 const never = new AbortController().signal;
-let pki: TestPki;
+let pki: PkiFolder;
 beforeAll(async () => {
-  pki = await createTestPki();
+  pki = await createPkiFolder();
 }, 30_000);
 afterAll(async () => pki.remove());
 
