@@ -145,10 +145,6 @@ export class GraphSimulator {
   /** The default tenant (`tenantId`): what the simulator's own methods act on. */
   readonly #default: TenantData;
   readonly #tenants = new Map<string, TenantData>();
-  readonly #responseDelayMs: number;
-  readonly #delays = new Set<NodeJS.Timeout>();
-  #inFlight = 0;
-  #peakInFlight = 0;
 
   readonly #server: LoopbackHttpServer;
   readonly #clock: { now(): number };
@@ -172,7 +168,6 @@ export class GraphSimulator {
     this.clientId = options.clientId ?? '0f3e7a51-5c1d-4f2b-9d8e-6a7b8c9d0e1f';
     this.#default = tenantData(this.tenantId, this.clientId, options.clientSecret ?? randomSecret());
     this.#tenants.set(this.tenantId, this.#default);
-    this.#responseDelayMs = options.responseDelayMs ?? 0;
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#random = new SeededRandom(options.seed ?? 1);
     this.#generator = new GraphItemGenerator(this.#random, options.hostileRatio ?? 0.25);
@@ -185,7 +180,7 @@ export class GraphSimulator {
   static async start(options: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
     const server = await LoopbackHttpServer.listen(options.port);
     const simulator = new GraphSimulator(server, options);
-    server.server.on('request', (req, res) => simulator.#admit(req, res));
+    server.serve((req, res) => void simulator.#handle(req, res), options.responseDelayMs ?? 0);
     return simulator;
   }
 
@@ -211,16 +206,16 @@ export class GraphSimulator {
 
   /** Requests this host is answering right now (token and Graph): received, not yet answered or closed. */
   get concurrentRequests(): number {
-    return this.#inFlight;
+    return this.#server.concurrentRequests;
   }
 
   /** The most requests this host had in flight at one moment, since the start or `resetPeakConcurrency()`. */
   get peakConcurrentRequests(): number {
-    return this.#peakInFlight;
+    return this.#server.peakConcurrentRequests;
   }
 
   resetPeakConcurrency(): void {
-    this.#peakInFlight = this.#inFlight;
+    this.#server.resetPeakConcurrency();
   }
 
   /** Adds a tenant behind the same hosts, with its own app registration, secret, items and throttling (issue #20). */
@@ -352,27 +347,7 @@ export class GraphSimulator {
 
   async stop(): Promise<void> {
     this.stopDemoFeed();
-    for (const timer of this.#delays) clearTimeout(timer);
-    this.#delays.clear();
     await this.#server.close();
-  }
-
-  /** Counts the request as in flight until its answer is written or its connection closes; answers it after `responseDelayMs`. */
-  #admit(req: IncomingMessage, res: ServerResponse): void {
-    this.#inFlight += 1;
-    this.#peakInFlight = Math.max(this.#peakInFlight, this.#inFlight);
-    res.once('close', () => {
-      this.#inFlight -= 1;
-    });
-    if (this.#responseDelayMs <= 0) {
-      void this.#handle(req, res);
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.#delays.delete(timer);
-      if (!res.destroyed) void this.#handle(req, res);
-    }, this.#responseDelayMs);
-    this.#delays.add(timer);
   }
 
   #times(count: number, spread: { readonly from?: number; readonly to?: number }): number[] {
