@@ -204,18 +204,9 @@ export class GraphSimulator {
     return [...this.#default.health];
   }
 
-  /** Requests this host is answering right now (token and Graph): received, not yet answered or closed. */
-  get concurrentRequests(): number {
-    return this.#server.concurrentRequests;
-  }
-
-  /** The most requests this host had in flight at one moment, since the start or `resetPeakConcurrency()`. */
+  /** The most requests (token and Graph) this host had in flight at one moment since it started (issue #20). */
   get peakConcurrentRequests(): number {
     return this.#server.peakConcurrentRequests;
-  }
-
-  resetPeakConcurrency(): void {
-    this.#server.resetPeakConcurrency();
   }
 
   /** Adds a tenant behind the same hosts, with its own app registration, secret, items and throttling (issue #20). */
