@@ -427,18 +427,19 @@ export class GraphClient {
     seat: GateSeat,
     maxRetries = this.#tuning.maxRetries,
   ): Promise<void> {
+    const now = this.#clock.now();
+    const fromServer = parseRetryAfter(attempt.retryAfter, now);
+    const step = Math.min(this.#tuning.maxDelayMs, this.#tuning.baseDelayMs * 2 ** retry);
+    const delayMs = fromServer !== undefined ? Math.min(fromServer, this.#tuning.maxRetryAfterMs) : Math.round(step / 2 + (this.#tuning.random() * step) / 2);
+    // Too many requests for this app in this tenant: every source of it waits, the other tenants go on — also when
+    // this request gives up, so the tenant's next poll does not ask again before `Retry-After`.
+    if (attempt.status === 429) seat.gate.holdTenant(seat.tenant, delayMs, now);
     if (retry >= maxRetries) {
       throw new SyslogConnectorError('SOURCE_HTTP', `${where} failed ${retry + 1} time(s), last with ${attempt.reason}`, {
         path: this.#path(key),
         hint: 'Microsoft Graph is unavailable or throttling; the source retries on its next poll',
       });
     }
-    const now = this.#clock.now();
-    const fromServer = parseRetryAfter(attempt.retryAfter, now);
-    const step = Math.min(this.#tuning.maxDelayMs, this.#tuning.baseDelayMs * 2 ** retry);
-    const delayMs = fromServer !== undefined ? Math.min(fromServer, this.#tuning.maxRetryAfterMs) : Math.round(step / 2 + (this.#tuning.random() * step) / 2);
-    // Too many requests for this app in this tenant: every source of it waits, the other tenants go on.
-    if (attempt.status === 429) seat.gate.holdTenant(seat.tenant, delayMs, now);
     this.#logger.warn({ source: this.#sourceId, request: where, reason: attempt.reason, retry: retry + 1, of: maxRetries, delayMs }, 'Microsoft Graph request failed; retrying.');
     await this.#clock.sleep(delayMs, signal);
   }

@@ -111,6 +111,30 @@ describe('many tenants through one Graph host', () => {
     expect(logs.find((l) => l.message === 'Microsoft Graph request failed; retrying.')?.fields).toMatchObject({ source: 'a-alerts', delayMs: 300_000 });
   });
 
+  it('honours a Retry-After even from a request that gave up: the tenant\'s next poll waits, another tenant\'s does not', async () => {
+    const sim = await startSimulator(0);
+    const [a, b] = tenants(sim, 2);
+    if (a === undefined || b === undefined) throw new Error('two tenants');
+    a.failNext(1, 429, 3_600);
+    const options = (tenant: GraphTenant) =>
+      mdiOptions.parse({ tenantId: tenant.tenantId, clientId: tenant.clientId, clientSecret: tenant.clientSecret, authorityHost: sim.baseUrl, graphHost: sim.baseUrl });
+    // No retries: the 429 ends this poll at once (as `test-connection` does).
+    const once = new GraphClient(configPlace('sources', 'a-once', process.cwd()), options(a), { kind: 'secret', secret: a.clientSecret }, { clock: systemClock, logger: new RecordingLogger() }, { maxRetries: 0 });
+    clients.push(once);
+    const error = await listAll(once).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(SyslogConnectorError.hasCode(error, 'SOURCE_HTTP')).toBe(true);
+    const stop = new AbortController();
+    const aNext = listAll(clientFor(sim, a, 'a-next'), stop.signal);
+    expect(await listAll(clientFor(sim, b, 'b-alerts'))).toHaveLength(2);
+    expect(a.requestCount).toBe(1);
+    stop.abort(new Error('test over'));
+    await expect(aNext).rejects.toThrow('test over');
+    expect(a.requestCount).toBe(1);
+  });
+
   it('never writes a secret or a token into an error or a log, whatever the tenant', async () => {
     const sim = await startSimulator(0);
     const [good, wrong] = tenants(sim, 2);
