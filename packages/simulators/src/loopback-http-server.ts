@@ -1,13 +1,17 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * What the HTTP simulators (Vision One, Graph) share: a server on 127.0.0.1 that knows its open sockets, so `close`
- * ends keep-alive connections too instead of waiting for them.
+ * ends keep-alive connections too instead of waiting for them, and counts the requests it has in flight (issue #20:
+ * what a client keeps open at one API host).
  */
 export class LoopbackHttpServer {
   readonly server: Server;
   readonly #sockets = new Set<Socket>();
+  readonly #delays = new Set<NodeJS.Timeout>();
+  #inFlight = 0;
+  #peakInFlight = 0;
 
   private constructor(server: Server) {
     this.server = server;
@@ -31,12 +35,51 @@ export class LoopbackHttpServer {
     return loopback;
   }
 
+  /**
+   * Answers every request with `handle`, after `delayMs` when set (on loopback an instant answer would hide how many
+   * requests a client keeps in flight), counting it in flight until its answer is written or its connection closes.
+   */
+  serve(handle: (req: IncomingMessage, res: ServerResponse) => void, delayMs = 0): void {
+    this.server.on('request', (req, res) => {
+      this.#inFlight += 1;
+      this.#peakInFlight = Math.max(this.#peakInFlight, this.#inFlight);
+      res.once('close', () => {
+        this.#inFlight -= 1;
+      });
+      if (delayMs <= 0) {
+        handle(req, res);
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.#delays.delete(timer);
+        if (!res.destroyed) handle(req, res);
+      }, delayMs);
+      this.#delays.add(timer);
+    });
+  }
+
+  /** Requests being answered right now: received, not yet answered (or closed). */
+  get concurrentRequests(): number {
+    return this.#inFlight;
+  }
+
+  /** The most requests in flight at one moment, since the start or `resetPeakConcurrency()`. */
+  get peakConcurrentRequests(): number {
+    return this.#peakInFlight;
+  }
+
+  resetPeakConcurrency(): void {
+    this.#peakInFlight = this.#inFlight;
+  }
+
   get baseUrl(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** Stops listening and destroys every open connection. */
   async close(): Promise<void> {
+    for (const timer of this.#delays) clearTimeout(timer);
+    this.#delays.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.#sockets) socket.destroy();
     await closed;

@@ -28,6 +28,38 @@ export interface GraphSimulatorOptions {
   /** The simulator's now: token expiry, the throttling window, generated times. Default the system time. */
   readonly clock?: { now(): number };
   readonly port?: number;
+  /**
+   * Every answer (token or Graph) waits this long before it is written (default 0): on loopback an instant answer
+   * would hide how many requests a client keeps in flight (`peakConcurrentRequests`, issue #20).
+   */
+  readonly responseDelayMs?: number;
+}
+
+/**
+ * Another tenant behind the same hosts (issue #20: a managed provider's connector reading many customers' tenants):
+ * its own directory id, app registration, secret, alerts, health issues, throttling window and injected failures.
+ * The simulator's own methods act on its default tenant (`tenantId`).
+ */
+export interface GraphTenantOptions {
+  readonly tenantId: string;
+  /** Default: the simulator's client id (one multitenant app consented in every tenant). */
+  readonly clientId?: string;
+  /** Default: a random one (read it from the tenant's `clientSecret`). */
+  readonly clientSecret?: string;
+}
+
+export interface GraphTenant {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  addAlerts(count: number, spread?: { readonly from?: number; readonly to?: number }): GraphSecurityAlert[];
+  addHealthIssues(count: number, spread?: { readonly from?: number; readonly to?: number }): GraphHealthIssue[];
+  /** This tenant's next `count` Graph requests fail with `status` (a 429 with `Retry-After` when given); others are served. */
+  failNext(count: number, status: GraphInjectedStatus, retryAfterSeconds?: number): void;
+  /** Graph requests answered for this tenant (any status), token requests not counted. */
+  readonly requestCount: number;
+  /** Access tokens issued to this tenant. */
+  readonly tokensIssued: number;
 }
 
 /** One Graph or token request as received; the bearer token, secret and assertion are never recorded. */
@@ -39,7 +71,37 @@ export interface GraphRecordedRequest {
   readonly clientAuth?: 'secret' | 'assertion' | 'none';
   readonly status: number;
   readonly retryAfter?: string;
+  /** The tenant it was for: the token URL's, or that of the bearer token's issue; absent when unknown. */
+  readonly tenant?: string;
 }
+
+/** What one tenant holds (issue #20). */
+interface TenantData {
+  readonly tenantId: string;
+  readonly clientId: string;
+  secret: string;
+  secretExpired: boolean;
+  readonly alerts: GraphSecurityAlert[];
+  readonly health: GraphHealthIssue[];
+  readonly injected: Array<{ status: GraphInjectedStatus; retryAfter: number | undefined }>;
+  /** FACTS §D.3: the throttling window is per app per tenant. */
+  readonly recent: number[];
+  requests: number;
+  issued: number;
+}
+
+const tenantData = (tenantId: string, clientId: string, secret: string): TenantData => ({
+  tenantId,
+  clientId,
+  secret,
+  secretExpired: false,
+  alerts: [],
+  health: [],
+  injected: [],
+  recent: [],
+  requests: 0,
+  issued: 0,
+});
 
 export type GraphInjectedStatus = 429 | 500 | 502 | 503 | 504;
 
@@ -68,8 +130,11 @@ interface Snapshot {
  * - `GET /v1.0/security/alerts_v2` and `GET /v1.0/security/identities/healthIssues`: `$filter` (comparisons joined
  *   by `and`, bare DateTimeOffsets), `$top`, `$count`, `@odata.nextLink` paging over a snapshot taken at the first
  *   page; bearer tokens that expire on the simulator's clock (401 `InvalidAuthenticationToken`).
- * - Throttling: more than `requestsPerMinute` Graph requests within 60 s get 429 with `Retry-After` (FACTS §D.3),
- *   and `failNext` injects 429/5xx.
+ * - Throttling: more than `requestsPerMinute` Graph requests of one tenant within 60 s get 429 with `Retry-After`
+ *   (FACTS §D.3: per app per tenant), and `failNext` injects 429/5xx.
+ * - Many tenants (issue #20): `addTenant` adds another directory with its own app, secret, items and throttling;
+ *   a token is good only for the tenant it was issued in. `peakConcurrentRequests` counts what a client keeps in
+ *   flight at this host.
  */
 export class GraphSimulator {
   /** The authority host and the Graph host, both this server: `http://127.0.0.1:<port>`. */
@@ -77,6 +142,9 @@ export class GraphSimulator {
   readonly tenantId: string;
   readonly clientId: string;
   readonly requests: GraphRecordedRequest[] = [];
+  /** The default tenant (`tenantId`): what the simulator's own methods act on. */
+  readonly #default: TenantData;
+  readonly #tenants = new Map<string, TenantData>();
 
   readonly #server: LoopbackHttpServer;
   readonly #clock: { now(): number };
@@ -86,15 +154,10 @@ export class GraphSimulator {
   readonly #perMinute: number;
   readonly #pageSize: number;
   readonly #certificate: X509Certificate | undefined;
-  readonly #tokens = new Map<string, number>();
-  readonly #recent: number[] = [];
+  /** Every issued access token: when it expires and the tenant it is good for. */
+  readonly #tokens = new Map<string, { readonly expiry: number; readonly tenant: TenantData }>();
   readonly #injected: Array<{ status: GraphInjectedStatus; retryAfter: number | undefined }> = [];
   readonly #snapshots = new Map<string, Snapshot>();
-  readonly #alerts: GraphSecurityAlert[] = [];
-  readonly #health: GraphHealthIssue[] = [];
-  #secret: string;
-  #secretExpired = false;
-  #issued = 0;
   readonly #demoFeed = new DemoFeed();
   #misbehaviour: Misbehaviour | undefined;
 
@@ -103,7 +166,8 @@ export class GraphSimulator {
     this.baseUrl = server.baseUrl;
     this.tenantId = options.tenantId ?? '4b2462a4-bbee-495a-a0e1-f23ae524cc9c';
     this.clientId = options.clientId ?? '0f3e7a51-5c1d-4f2b-9d8e-6a7b8c9d0e1f';
-    this.#secret = options.clientSecret ?? `sim~${randomBytes(18).toString('base64url')}`;
+    this.#default = tenantData(this.tenantId, this.clientId, options.clientSecret ?? randomSecret());
+    this.#tenants.set(this.tenantId, this.#default);
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#random = new SeededRandom(options.seed ?? 1);
     this.#generator = new GraphItemGenerator(this.#random, options.hostileRatio ?? 0.25);
@@ -116,26 +180,68 @@ export class GraphSimulator {
   static async start(options: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
     const server = await LoopbackHttpServer.listen(options.port);
     const simulator = new GraphSimulator(server, options);
-    server.server.on('request', (req, res) => void simulator.#handle(req, res));
+    server.serve((req, res) => void simulator.#handle(req, res), options.responseDelayMs ?? 0);
     return simulator;
   }
 
   /** The secret the token endpoint accepts now. */
   get clientSecret(): string {
-    return this.#secret;
+    return this.#default.secret;
   }
 
-  /** Access tokens issued so far. */
+  /** Access tokens issued so far, to every tenant. */
   get tokensIssued(): number {
-    return this.#issued;
+    let issued = 0;
+    for (const tenant of this.#tenants.values()) issued += tenant.issued;
+    return issued;
   }
 
   get alerts(): readonly GraphSecurityAlert[] {
-    return [...this.#alerts];
+    return [...this.#default.alerts];
   }
 
   get healthIssues(): readonly GraphHealthIssue[] {
-    return [...this.#health];
+    return [...this.#default.health];
+  }
+
+  /** The most requests (token and Graph) this host had in flight at one moment since it started (issue #20). */
+  get peakConcurrentRequests(): number {
+    return this.#server.peakConcurrentRequests;
+  }
+
+  /** Adds a tenant behind the same hosts, with its own app registration, secret, items and throttling (issue #20). */
+  addTenant(options: GraphTenantOptions): GraphTenant {
+    if (this.#tenants.has(options.tenantId)) throw new RangeError(`A tenant ${options.tenantId} exists already`);
+    const data = tenantData(options.tenantId, options.clientId ?? this.clientId, options.clientSecret ?? randomSecret());
+    this.#tenants.set(options.tenantId, data);
+    const generator = this.#generator;
+    const times = (count: number, spread: { readonly from?: number; readonly to?: number }) => this.#times(count, spread);
+    return {
+      tenantId: data.tenantId,
+      clientId: data.clientId,
+      get clientSecret() {
+        return data.secret;
+      },
+      addAlerts: (count, spread = {}) => {
+        const added = times(count, spread).map((t) => generator.alert(t));
+        data.alerts.push(...added);
+        return added;
+      },
+      addHealthIssues: (count, spread = {}) => {
+        const added = times(count, spread).map((t) => generator.healthIssue(t));
+        data.health.push(...added);
+        return added;
+      },
+      failNext: (count, status, retryAfterSeconds) => {
+        for (let i = 0; i < count; i += 1) data.injected.push({ status, retryAfter: retryAfterSeconds });
+      },
+      get requestCount() {
+        return data.requests;
+      },
+      get tokensIssued() {
+        return data.issued;
+      },
+    };
   }
 
   /** Adds generated MDI alerts created evenly over [from, to] (default: the last hour up to 5 minutes ago), or given ones. */
@@ -143,17 +249,17 @@ export class GraphSimulator {
   addAlerts(alerts: readonly GraphSecurityAlert[]): GraphSecurityAlert[];
   addAlerts(input: number | readonly GraphSecurityAlert[], spread: { readonly from?: number; readonly to?: number } = {}): GraphSecurityAlert[] {
     const added = typeof input === 'number' ? this.#times(input, spread).map((t) => this.#generator.alert(t)) : [...input];
-    this.#alerts.push(...added);
+    this.#default.alerts.push(...added);
     return added;
   }
 
   /** Updates alerts at `at` (default now): `lastUpdateDateTime` moves, status becomes inProgress (or `changes`). */
   updateAlerts(ids: readonly string[], at: number = this.#clock.now(), changes: Partial<GraphSecurityAlert> = {}): void {
     for (const id of ids) {
-      const index = this.#alerts.findIndex((a) => a.id === id);
-      const alert = this.#alerts[index];
+      const index = this.#default.alerts.findIndex((a) => a.id === id);
+      const alert = this.#default.alerts[index];
       if (alert === undefined) throw new RangeError(`No alert with id ${id}`);
-      this.#alerts[index] = { ...alert, status: 'inProgress', ...changes, lastUpdateDateTime: graphTime(at) };
+      this.#default.alerts[index] = { ...alert, status: 'inProgress', ...changes, lastUpdateDateTime: graphTime(at) };
     }
   }
 
@@ -162,27 +268,27 @@ export class GraphSimulator {
   addHealthIssues(issues: readonly GraphHealthIssue[]): GraphHealthIssue[];
   addHealthIssues(input: number | readonly GraphHealthIssue[], spread: { readonly from?: number; readonly to?: number } = {}): GraphHealthIssue[] {
     const added = typeof input === 'number' ? this.#times(input, spread).map((t) => this.#generator.healthIssue(t)) : [...input];
-    this.#health.push(...added);
+    this.#default.health.push(...added);
     return added;
   }
 
   /** Closes a health issue at `at` (default now). */
   closeHealthIssue(id: string, at: number = this.#clock.now()): void {
-    const index = this.#health.findIndex((h) => h.id === id);
-    const issue = this.#health[index];
+    const index = this.#default.health.findIndex((h) => h.id === id);
+    const issue = this.#default.health[index];
     if (issue === undefined) throw new RangeError(`No health issue with id ${id}`);
-    this.#health[index] = { ...issue, status: 'closed', lastModifiedDateTime: graphTime(at) };
+    this.#default.health[index] = { ...issue, status: 'closed', lastModifiedDateTime: graphTime(at) };
   }
 
   /** Replaces the accepted secret (a rotation); tokens already issued stay valid until they expire. */
   rotateSecret(secret: string): void {
-    this.#secret = secret;
-    this.#secretExpired = false;
+    this.#default.secret = secret;
+    this.#default.secretExpired = false;
   }
 
   /** From now on the token endpoint answers AADSTS7000222 (the secret has expired) to secret logins. */
   expireSecret(): void {
-    this.#secretExpired = true;
+    this.#default.secretExpired = true;
   }
 
   /** Every issued access token stops working at once (as after a revocation). */
@@ -198,7 +304,7 @@ export class GraphSimulator {
     this.#misbehaviour = misbehaviour;
   }
 
-  /** The next `count` Graph requests fail with `status`; a 429 carries `Retry-After: retryAfterSeconds` when given. */
+  /** The next `count` Graph requests, of any tenant, fail with `status`; a 429 carries `Retry-After: retryAfterSeconds` when given. */
   failNext(count: number, status: GraphInjectedStatus, retryAfterSeconds?: number): void {
     for (let i = 0; i < count; i += 1) this.#injected.push({ status, retryAfter: retryAfterSeconds });
   }
@@ -206,10 +312,10 @@ export class GraphSimulator {
   /** One new alert now; every second tick also updates an earlier alert, every fifth opens a health issue. */
   tick(): { readonly created: GraphSecurityAlert; readonly updated?: string; readonly healthIssue?: GraphHealthIssue } {
     const now = this.#clock.now();
-    const earlier = this.#alerts.filter((a) => a.status !== 'resolved');
+    const earlier = this.#default.alerts.filter((a) => a.status !== 'resolved');
     const [created] = this.addAlerts(1, { from: now, to: now });
     const result: { created: GraphSecurityAlert; updated?: string; healthIssue?: GraphHealthIssue } = { created: created as GraphSecurityAlert };
-    const ticks = this.#alerts.length;
+    const ticks = this.#default.alerts.length;
     if (ticks % 2 === 0 && earlier.length > 0) {
       const target = this.#random.pick(earlier);
       this.updateAlerts([target.id], now);
@@ -242,8 +348,9 @@ export class GraphSimulator {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const query = Object.fromEntries(url.searchParams);
+    let tenant: TenantData | undefined;
     const send = (status: number, body: object, headers: Record<string, string> = {}, extra: Partial<GraphRecordedRequest> = {}): void => {
-      this.requests.push({ method: req.method ?? '', path: url.pathname, query, status, ...extra });
+      this.requests.push({ method: req.method ?? '', path: url.pathname, query, status, ...(tenant === undefined ? {} : { tenant: tenant.tenantId }), ...extra });
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
       res.end(text);
@@ -251,32 +358,38 @@ export class GraphSimulator {
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token !== null) {
       const body = await readBody(req);
-      this.#token(req, url, decodeURIComponent(token[1] ?? ''), new URLSearchParams(body), send);
+      tenant = this.#tenants.get(decodeURIComponent(token[1] ?? ''));
+      this.#token(req, url, tenant, new URLSearchParams(body), send);
       return;
     }
     const graphError = (status: number, code: string, message: string, headers: Record<string, string> = {}): void =>
       send(status, { error: { code, message, innerError: { date: new Date(this.#clock.now()).toISOString(), 'request-id': randomId(), 'client-request-id': randomId() } } }, headers, headers['retry-after'] === undefined ? {} : { retryAfter: headers['retry-after'] });
 
+    const auth = req.headers.authorization ?? '';
+    const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    const issued = bearer === undefined ? undefined : this.#tokens.get(bearer);
+    // A request without a known token is throttled, as before, in the default tenant's window.
+    tenant = issued?.tenant;
+    const window = tenant ?? this.#default;
+    if (tenant !== undefined) tenant.requests += 1;
     // FACTS §D.3: 150 requests per minute per app per tenant, counted over a sliding minute here.
     const now = this.#clock.now();
-    while (this.#recent.length > 0 && (this.#recent[0] ?? 0) <= now - WINDOW_MS) this.#recent.shift();
-    const injected = this.#injected.shift();
+    while (window.recent.length > 0 && (window.recent[0] ?? 0) <= now - WINDOW_MS) window.recent.shift();
+    const injected = this.#injected.shift() ?? tenant?.injected.shift();
     if (injected !== undefined) {
       const headers: Record<string, string> = injected.retryAfter === undefined ? {} : { 'retry-after': String(injected.retryAfter) };
       graphError(injected.status, injected.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', injected.status === 429 ? 'Too many requests.' : 'The service is temporarily unavailable.', headers);
       return;
     }
-    if (this.#recent.length >= this.#perMinute) {
-      const wait = Math.max(1, Math.ceil(((this.#recent[0] ?? now) + WINDOW_MS - now) / 1000));
+    if (window.recent.length >= this.#perMinute) {
+      const wait = Math.max(1, Math.ceil(((window.recent[0] ?? now) + WINDOW_MS - now) / 1000));
       graphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': String(wait) });
       return;
     }
-    this.#recent.push(now);
+    window.recent.push(now);
 
-    const auth = req.headers.authorization ?? '';
-    const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
-    const expiry = bearer === undefined ? undefined : this.#tokens.get(bearer);
-    if (expiry === undefined) {
+    const expiry = issued?.expiry;
+    if (tenant === undefined || expiry === undefined) {
       graphError(401, 'InvalidAuthenticationToken', bearer === undefined ? 'Access token is empty.' : 'Access token validation failure. Invalid audience.');
       return;
     }
@@ -288,7 +401,7 @@ export class GraphSimulator {
       graphError(405, 'Request_BadRequest', `${req.method ?? ''} is not supported on ${url.pathname}`);
       return;
     }
-    const list = url.pathname === ALERTS_PATH ? this.#alerts : url.pathname === HEALTH_PATH ? this.#health : undefined;
+    const list = url.pathname === ALERTS_PATH ? tenant.alerts : url.pathname === HEALTH_PATH ? tenant.health : undefined;
     if (list === undefined) {
       graphError(404, 'UnknownError', `Resource not found for the segment '${url.pathname.split('/').at(-1) ?? ''}'.`);
       return;
@@ -326,7 +439,7 @@ export class GraphSimulator {
           graphError(400, 'BadRequest', `Invalid filter clause: ${error.message}`);
           return;
         }
-        const allowed = list === this.#alerts ? ALERT_FILTER_FIELDS : HEALTH_FILTER_FIELDS;
+        const allowed = list === tenant.alerts ? ALERT_FILTER_FIELDS : HEALTH_FILTER_FIELDS;
         const bad = comparisons.find((c) => !allowed.has(c.field));
         if (bad !== undefined) {
           graphError(400, 'BadRequest', `Invalid filter clause: the property '${bad.field}' cannot be filtered on.`);
@@ -364,7 +477,7 @@ export class GraphSimulator {
         next.searchParams.set('$skiptoken', `${snapshotId}.${offset + size}`);
         body['@odata.nextLink'] = next.href;
       }
-      this.requests.push({ method: req.method ?? '', path: url.pathname, query, status: 200 });
+      this.requests.push({ method: req.method ?? '', path: url.pathname, query, status: 200, tenant: tenant.tenantId });
       writeMisbehaving(res, body, misbehaviour);
       return;
     }
@@ -382,7 +495,7 @@ export class GraphSimulator {
   #token(
     req: IncomingMessage,
     url: URL,
-    tenant: string,
+    tenant: TenantData | undefined,
     form: URLSearchParams,
     send: (status: number, body: object, headers?: Record<string, string>, extra?: Partial<GraphRecordedRequest>) => void,
   ): void {
@@ -410,36 +523,36 @@ export class GraphSimulator {
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
     }
-    if (tenant !== this.tenantId) return fail(400, 'invalid_request', 90002, `Tenant '${tenant}' not found.`);
+    if (tenant === undefined) return fail(400, 'invalid_request', 90002, `Tenant '${decodeURIComponent(url.pathname.split('/')[1] ?? '')}' not found.`);
     if (form.get('grant_type') !== 'client_credentials') return fail(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
     const scope = form.get('scope');
     if (scope !== `${this.baseUrl}/.default` && scope !== 'https://graph.microsoft.com/.default') {
       return fail(400, 'invalid_scope', 1002012, `The provided value for scope ${scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
     }
     const clientId = form.get('client_id');
-    if (clientId !== this.clientId) {
-      return fail(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory '${this.tenantId}'.`);
+    if (clientId !== tenant.clientId) {
+      return fail(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory '${tenant.tenantId}'.`);
     }
     if (secret !== null) {
-      if (secret !== this.#secret) return fail(401, 'invalid_client', 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + this.clientId + "'.");
-      if (this.#secretExpired) return fail(401, 'invalid_client', 7000222, `The provided client secret keys for app '${this.clientId}' are expired. Visit the Azure portal to create new keys for your app.`);
+      if (secret !== tenant.secret) return fail(401, 'invalid_client', 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + tenant.clientId + "'.");
+      if (tenant.secretExpired) return fail(401, 'invalid_client', 7000222, `The provided client secret keys for app '${tenant.clientId}' are expired. Visit the Azure portal to create new keys for your app.`);
     } else if (assertion !== null) {
       if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
         return fail(400, 'invalid_request', 700024, 'Client assertion type is not jwt-bearer.');
       }
-      const problem = this.#assertionProblem(assertion, `${this.baseUrl}${url.pathname}`);
+      const problem = this.#assertionProblem(assertion, `${this.baseUrl}${url.pathname}`, tenant.clientId);
       if (problem !== undefined) return fail(401, 'invalid_client', 700027, `Client assertion failed signature validation. ${problem}`);
     } else {
       return fail(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
     }
     const accessToken = `eyJ0eXAiOiJKV1QifQ.sim.${randomBytes(24).toString('base64url')}`;
-    this.#tokens.set(accessToken, this.#clock.now() + this.#tokenLifetime * 1000);
-    this.#issued += 1;
+    this.#tokens.set(accessToken, { expiry: this.#clock.now() + this.#tokenLifetime * 1000, tenant });
+    tenant.issued += 1;
     send(200, { token_type: 'Bearer', expires_in: this.#tokenLifetime, ext_expires_in: this.#tokenLifetime, access_token: accessToken }, {}, { clientAuth });
   }
 
   /** RFC 7523 §3 and Entra's certificate credentials: RS256, x5t, aud = token URL, iss = sub = client id, live exp/nbf. */
-  #assertionProblem(jwt: string, audience: string): string | undefined {
+  #assertionProblem(jwt: string, audience: string, clientId: string): string | undefined {
     if (this.#certificate === undefined) return 'No certificate is registered for the app.';
     const parts = jwt.split('.');
     if (parts.length !== 3) return 'The assertion is not a JWS.';
@@ -459,7 +572,7 @@ export class GraphSimulator {
     if (!ok) return 'Signature is invalid.';
     const now = Math.floor(this.#clock.now() / 1000);
     if (payload.aud !== audience) return `Invalid audience ${String(payload.aud)}.`;
-    if (payload.iss !== this.clientId || payload.sub !== this.clientId) return 'Invalid issuer or subject.';
+    if (payload.iss !== clientId || payload.sub !== clientId) return 'Invalid issuer or subject.';
     if (typeof payload.exp !== 'number' || payload.exp <= now) return 'The assertion has expired.';
     if (typeof payload.nbf === 'number' && payload.nbf > now + 300) return 'The assertion is not yet valid.';
     if (typeof payload.jti !== 'string' || payload.jti === '') return 'The assertion has no jti.';
@@ -472,6 +585,8 @@ const readBody = async (req: IncomingMessage): Promise<string> => {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 };
+
+const randomSecret = (): string => `sim~${randomBytes(18).toString('base64url')}`;
 
 const randomId = (): string => {
   const hex = randomBytes(16).toString('hex');

@@ -1,4 +1,4 @@
-export { GraphSimulator, type GraphInjectedStatus, type GraphRecordedRequest, type GraphSimulatorOptions } from './graph-simulator.js';
+export { GraphSimulator, type GraphInjectedStatus, type GraphRecordedRequest, type GraphSimulatorOptions, type GraphTenant, type GraphTenantOptions } from './graph-simulator.js';
 export { graphTime } from './graph-item-generator.js';
 export type {
   GraphAlertSeverity,

@@ -201,12 +201,8 @@ export class VisionOneSimulator {
   readonly #tenants = new Map<string, TenantData>();
   readonly #endpoints: ReadonlyMap<string, Endpoint>;
   readonly #demoFeed = new DemoFeed();
-  readonly #responseDelayMs: number;
   readonly #record: boolean;
-  readonly #delays = new Set<NodeJS.Timeout>();
   #misbehaviour: Misbehaviour | undefined;
-  #inFlight = 0;
-  #peakInFlight = 0;
 
   private constructor(server: LoopbackHttpServer, options: VisionOneSimulatorOptions, token: string) {
     this.#server = server;
@@ -214,7 +210,6 @@ export class VisionOneSimulator {
     this.#default = tenantData('default', token);
     this.#tenants.set(token, this.#default);
     ({ workbench: this.#workbench, oat: this.#oat, audit: this.#audit } = this.#default);
-    this.#responseDelayMs = options.responseDelayMs ?? 0;
     this.#record = options.recordRequests ?? true;
     this.#pageSize = options.pageSize ?? 200;
     this.#clock = options.clock ?? { now: () => Date.now() };
@@ -227,7 +222,7 @@ export class VisionOneSimulator {
   static async start(options: VisionOneSimulatorOptions = {}): Promise<VisionOneSimulator> {
     const server = await LoopbackHttpServer.listen(options.port);
     const simulator = new VisionOneSimulator(server, options, options.token ?? `sim-${randomBytes(16).toString('hex')}`);
-    server.server.on('request', (req, res) => simulator.#admit(req, res));
+    server.serve((req, res) => simulator.#handle(req, res), options.responseDelayMs ?? 0);
     server.server.on('clientError', (error: NodeJS.ErrnoException, socket) => simulator.#clientError(error, socket));
     return simulator;
   }
@@ -335,16 +330,16 @@ export class VisionOneSimulator {
 
   /** Requests this host is answering right now: received, not yet answered (or closed). */
   get concurrentRequests(): number {
-    return this.#inFlight;
+    return this.#server.concurrentRequests;
   }
 
   /** The most requests this host has had in flight at one moment, since the start or `resetPeakConcurrency()`. */
   get peakConcurrentRequests(): number {
-    return this.#peakInFlight;
+    return this.#server.peakConcurrentRequests;
   }
 
   resetPeakConcurrency(): void {
-    this.#peakInFlight = this.#inFlight;
+    this.#server.resetPeakConcurrency();
   }
 
   /**
@@ -383,8 +378,6 @@ export class VisionOneSimulator {
 
   async stop(): Promise<void> {
     this.stopDemoFeed();
-    for (const timer of this.#delays) clearTimeout(timer);
-    this.#delays.clear();
     await this.#server.close();
   }
 
@@ -517,27 +510,6 @@ export class VisionOneSimulator {
       [OAT_PATH, oat],
       [AUDIT_PATH, audit],
     ]);
-  }
-
-  /**
-   * Counts the request as in flight until its answer is written or its connection closes, then answers it, after
-   * `responseDelayMs` when set.
-   */
-  #admit(req: IncomingMessage, res: ServerResponse): void {
-    this.#inFlight += 1;
-    this.#peakInFlight = Math.max(this.#peakInFlight, this.#inFlight);
-    res.once('close', () => {
-      this.#inFlight -= 1;
-    });
-    if (this.#responseDelayMs <= 0) {
-      this.#handle(req, res);
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.#delays.delete(timer);
-      if (!res.destroyed) this.#handle(req, res);
-    }, this.#responseDelayMs);
-    this.#delays.add(timer);
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {

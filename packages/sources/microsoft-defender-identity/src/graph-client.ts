@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
 import {
+  apiHostGate,
   DEFAULT_SOURCE_LIMITS,
   describeError,
   inspectItem,
@@ -12,7 +13,9 @@ import {
   requestSignal,
   SourceLimitError,
   SyslogConnectorError,
+  tenantKey,
   z,
+  type ApiHostGate,
   type CheckStep,
   type Clock,
   type Logger,
@@ -30,8 +33,21 @@ export interface GraphClientOptions {
   readonly graphHost: string;
   readonly requestTimeout: number;
   readonly requestsPerMinute: number;
+  /** Requests in flight at once per host (Graph, and the authority for tokens), shared by every MDI source of it. */
+  readonly maxConcurrentRequests?: number | undefined;
   readonly limits?: SourceLimits | undefined;
 }
+
+/**
+ * Requests in flight at once to one Graph host (and to one Entra ID authority host), shared by every MDI source of
+ * the daemon. Graph publishes rates, not a concurrency: 150 requests per minute per app per tenant on /security
+ * (FACTS §D.3, kept per source by `requestsPerMinute`), 130,000 per 10 s per app across all tenants, and a 429 with
+ * `Retry-After` "limits further requests from that client app for some time". So the host limit protects the daemon
+ * rather than Graph: 16 bounds the sockets and the response buffers in flight (16 × `limits.bytesPerResponse`, 256
+ * MiB at the 16 MiB default, at worst) however many tenants poll, and still serves 1,000 sources reading two lists
+ * every 60 s (33 requests/s) at 0.5 s an answer. The same default as the Vision One sources.
+ */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
 
 /** Knobs for tests; the config does not expose them. */
 export interface GraphClientTuning {
@@ -67,7 +83,15 @@ const SMALL_BODY_BYTES = 64 * 1024;
 const LIMIT_HINT =
   'Graph answered more than a poll may read; the source narrows its time window and goes on (see `limits` in the source README); if a real tenant reaches this, raise the limit';
 
-type Attempt = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly reason: string; readonly retryAfter: string | null };
+type Attempt =
+  | { readonly ok: true; readonly body: unknown }
+  | { readonly ok: false; readonly reason: string; readonly retryAfter: string | null; readonly status?: number };
+
+/** A host's gate and this client's tenant key at it (FACTS §D.3: Graph throttles per app per tenant). */
+interface GateSeat {
+  readonly gate: ApiHostGate;
+  readonly tenant: string;
+}
 
 /**
  * Microsoft Graph for one app registration (FACTS §D): OAuth2 client credentials against
@@ -75,6 +99,12 @@ type Attempt = { readonly ok: true; readonly body: unknown } | { readonly ok: fa
  * and renewed 5 minutes before `expires_in` runs out (or at once after a 401), GET with `@odata.nextLink` paging
  * followed verbatim (§D.1), 429/5xx/timeouts retried after `Retry-After` or capped jittered back-off, and every
  * request — retries included — inside a sliding per-minute budget (§D.3).
+ *
+ * Many tenants (issue #20): every client of one Graph host shares that host's gate (core `apiHostGate`), and every
+ * client of one authority host that one's: at most `maxConcurrentRequests` in flight per host, a slot held only for
+ * the request and its body, never while waiting. A 429 holds its own app and tenant (a hash of host, tenant id and
+ * client id, no secret) for its `Retry-After`; the other tenants go on. Each client signs in for its own tenant and
+ * keeps its own token. Connections come from Node's global fetch pool, one per origin, shared.
  *
  * Secrets: the client secret goes only into the token request body, the access token only into the
  * Authorization header; both are scrubbed from every message this client builds, and requests are logged by
@@ -90,6 +120,9 @@ export class GraphClient {
   readonly #budget: GraphRequestBudget;
   readonly #tuning: Required<GraphClientTuning>;
   readonly #tokenUrl: string;
+  readonly #graph: GateSeat;
+  readonly #login: GateSeat;
+  #unregister: Array<() => void> = [];
   #token: { readonly value: string; readonly renewAt: number } | undefined;
   readonly limits: SourceLimits;
 
@@ -104,6 +137,17 @@ export class GraphClient {
     this.#tuning = { maxRetries: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, maxRetryAfterMs: 300_000, random: Math.random, ...tuning };
     this.#tokenUrl = `${options.authorityHost}/${encodeURIComponent(options.tenantId)}/oauth2/v2.0/token`;
     this.limits = options.limits ?? DEFAULT_SOURCE_LIMITS;
+    // FACTS §D.3: Graph counts per app per tenant, so the cool-down after a 429 is keyed by both (hashed).
+    this.#graph = { gate: apiHostGate(options.graphHost), tenant: tenantKey('graph', options.graphHost, options.tenantId, options.clientId) };
+    this.#login = { gate: apiHostGate(options.authorityHost), tenant: tenantKey('token', options.authorityHost, options.tenantId, options.clientId) };
+    const limit = options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS;
+    this.#unregister = [...new Set([this.#graph.gate, this.#login.gate])].map((gate) => gate.register(limit));
+  }
+
+  /** Takes this client's `maxConcurrentRequests` away from its hosts' gates (the source closes). */
+  close(): void {
+    for (const unregister of this.#unregister) unregister();
+    this.#unregister = [];
   }
 
   /**
@@ -213,25 +257,24 @@ export class GraphClient {
       signal.throwIfAborted();
       let response: Response;
       let text: string;
-      // Released once the body is read: AbortSignal.any on the long-lived poll signal kept each request alive (issue #20).
-      const request = requestSignal(signal, this.#options.requestTimeout);
       try {
-        response = await fetch(this.#tokenUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body: form.toString(),
-          signal: request.signal,
-          redirect: 'manual',
-        });
-        ({ text } = await readBodyWithin(response, SMALL_BODY_BYTES, 'bytesPerResponse', where, { path: this.#path('authorityHost') }));
+        // A slot of the authority host's gate for the request and its body only.
+        ({ response, text } = await this.#exchange(this.#login, signal, async (timed) => {
+          const answer = await fetch(this.#tokenUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+            body: form.toString(),
+            signal: timed,
+            redirect: 'manual',
+          });
+          return { response: answer, ...(await readBodyWithin(answer, SMALL_BODY_BYTES, 'bytesPerResponse', where, { path: this.#path('authorityHost') })) };
+        }));
       } catch (error) {
-        request.release();
         if (signal.aborted) throw signal.reason;
         if (SourceLimitError.isLimit(error)) throw error;
-        await this.#retryOrThrow(retry, where, { ok: false, reason: networkReason(error, this.#options.requestTimeout), retryAfter: null }, 'authorityHost', signal);
+        await this.#retryOrThrow(retry, where, { ok: false, reason: networkReason(error, this.#options.requestTimeout), retryAfter: null }, 'authorityHost', signal, this.#login);
         continue;
       }
-      request.release();
       if (response.ok) {
         const parsed = tokenResponse.safeParse(parseJsonOrUndefined(text));
         if (!parsed.success) {
@@ -244,7 +287,7 @@ export class GraphClient {
         return parsed.data.access_token;
       }
       if (RETRYABLE.has(response.status)) {
-        await this.#retryOrThrow(retry, where, { ok: false, reason: `HTTP ${response.status}`, retryAfter: response.headers.get('retry-after') }, 'authorityHost', signal);
+        await this.#retryOrThrow(retry, where, { ok: false, reason: `HTTP ${response.status}`, retryAfter: response.headers.get('retry-after'), status: response.status }, 'authorityHost', signal, this.#login);
         continue;
       }
       throw this.#signInError(response.status, parseJsonOrUndefined(text));
@@ -297,30 +340,31 @@ export class GraphClient {
       let response: Response;
       let text: string;
       let bytes: number;
-      const request = requestSignal(signal, this.#options.requestTimeout);
       try {
-        response = await fetch(url, {
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json', prefer: 'include-unknown-enum-members' },
-          signal: request.signal,
-          redirect: 'manual',
-        });
-        // Streamed under a limit, never `response.text()` (issue #16); an error body is read for its message only.
-        const allowance = response.ok ? budget.responseAllowance() : { bytes: SMALL_BODY_BYTES, limit: 'bytesPerResponse' as const };
-        ({ text, bytes } = await readBodyWithin(response, allowance.bytes, allowance.limit, where, { path: this.#path(`limits.${allowance.limit}`), hint: LIMIT_HINT }).catch(
-          (error: unknown) => {
-            if (!response.ok && SourceLimitError.isLimit(error)) return { text: '', bytes: 0 };
-            throw error;
-          },
-        ));
+        // A slot of the Graph host's gate for the request and its body only: never held while waiting out a back-off.
+        ({ response, text, bytes } = await this.#exchange(this.#graph, signal, async (timed) => {
+          const answer = await fetch(url, {
+            headers: { authorization: `Bearer ${token}`, accept: 'application/json', prefer: 'include-unknown-enum-members' },
+            signal: timed,
+            redirect: 'manual',
+          });
+          // Streamed under a limit, never `response.text()` (issue #16); an error body is read for its message only.
+          const allowance = answer.ok ? budget.responseAllowance() : { bytes: SMALL_BODY_BYTES, limit: 'bytesPerResponse' as const };
+          const read = await readBodyWithin(answer, allowance.bytes, allowance.limit, where, { path: this.#path(`limits.${allowance.limit}`), hint: LIMIT_HINT }).catch(
+            (error: unknown) => {
+              if (!answer.ok && SourceLimitError.isLimit(error)) return { text: '', bytes: 0 };
+              throw error;
+            },
+          );
+          return { response: answer, ...read };
+        }));
       } catch (error) {
-        request.release();
         if (signal.aborted) throw signal.reason;
         if (SourceLimitError.isLimit(error)) throw error;
-        await this.#retryOrThrow(retry, where, { ok: false, reason: networkReason(error, this.#options.requestTimeout), retryAfter: null }, 'graphHost', signal, maxRetries);
+        await this.#retryOrThrow(retry, where, { ok: false, reason: networkReason(error, this.#options.requestTimeout), retryAfter: null }, 'graphHost', signal, this.#graph, maxRetries);
         retry += 1;
         continue;
       }
-      request.release();
       if (response.ok) {
         let body: unknown;
         try {
@@ -347,7 +391,7 @@ export class GraphClient {
         });
       }
       if (RETRYABLE.has(response.status)) {
-        await this.#retryOrThrow(retry, where, { ok: false, reason, retryAfter: response.headers.get('retry-after') }, 'graphHost', signal, maxRetries);
+        await this.#retryOrThrow(retry, where, { ok: false, reason, retryAfter: response.headers.get('retry-after'), status: response.status }, 'graphHost', signal, this.#graph, maxRetries);
         retry += 1;
         continue;
       }
@@ -358,17 +402,44 @@ export class GraphClient {
     }
   }
 
-  async #retryOrThrow(retry: number, where: string, attempt: Extract<Attempt, { ok: false }>, key: string, signal: AbortSignal, maxRetries = this.#tuning.maxRetries): Promise<void> {
+  /**
+   * One exchange (request and body) inside a slot of `seat`'s host gate, once its tenant is not cooling down; the
+   * time limit `requestTimeout` starts when the request is sent, not while it waits for its slot.
+   */
+  async #exchange<T>(seat: GateSeat, signal: AbortSignal, task: (timed: AbortSignal) => Promise<T>): Promise<T> {
+    return seat.gate.run(seat.tenant, this.#clock, signal, async () => {
+      // Released once the body is read: AbortSignal.any on the long-lived poll signal kept each request alive (issue #20).
+      const request = requestSignal(signal, this.#options.requestTimeout);
+      try {
+        return await task(request.signal);
+      } finally {
+        request.release();
+      }
+    });
+  }
+
+  async #retryOrThrow(
+    retry: number,
+    where: string,
+    attempt: Extract<Attempt, { ok: false }>,
+    key: string,
+    signal: AbortSignal,
+    seat: GateSeat,
+    maxRetries = this.#tuning.maxRetries,
+  ): Promise<void> {
+    const now = this.#clock.now();
+    const fromServer = parseRetryAfter(attempt.retryAfter, now);
+    const step = Math.min(this.#tuning.maxDelayMs, this.#tuning.baseDelayMs * 2 ** retry);
+    const delayMs = fromServer !== undefined ? Math.min(fromServer, this.#tuning.maxRetryAfterMs) : Math.round(step / 2 + (this.#tuning.random() * step) / 2);
+    // Too many requests for this app in this tenant: every source of it waits, the other tenants go on — also when
+    // this request gives up, so the tenant's next poll does not ask again before `Retry-After`.
+    if (attempt.status === 429) seat.gate.holdTenant(seat.tenant, delayMs, now);
     if (retry >= maxRetries) {
       throw new SyslogConnectorError('SOURCE_HTTP', `${where} failed ${retry + 1} time(s), last with ${attempt.reason}`, {
         path: this.#path(key),
         hint: 'Microsoft Graph is unavailable or throttling; the source retries on its next poll',
       });
     }
-    const now = this.#clock.now();
-    const fromServer = parseRetryAfter(attempt.retryAfter, now);
-    const step = Math.min(this.#tuning.maxDelayMs, this.#tuning.baseDelayMs * 2 ** retry);
-    const delayMs = fromServer !== undefined ? Math.min(fromServer, this.#tuning.maxRetryAfterMs) : Math.round(step / 2 + (this.#tuning.random() * step) / 2);
     this.#logger.warn({ source: this.#sourceId, request: where, reason: attempt.reason, retry: retry + 1, of: maxRetries, delayMs }, 'Microsoft Graph request failed; retrying.');
     await this.#clock.sleep(delayMs, signal);
   }

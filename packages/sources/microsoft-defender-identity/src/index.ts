@@ -17,7 +17,7 @@ export {
   type MdiTrigger,
 } from './mdi-cef-record.js';
 export { MDI_ALERT_TYPES, mdiAlertType, derivedTypeName, type MdiAlertType, type MdiAlertTypeEntry } from './mdi-alert-types.js';
-export { GraphClient, TOKEN_RENEWAL_MS, type GraphClientOptions, type GraphClientTuning, type GraphPage } from './graph-client.js';
+export { GraphClient, TOKEN_RENEWAL_MS, DEFAULT_MAX_CONCURRENT_REQUESTS, type GraphClientOptions, type GraphClientTuning, type GraphPage } from './graph-client.js';
 export { loadGraphCredential, clientAssertion, type GraphCredential } from './graph-credential.js';
 export { GraphRequestBudget, parseRetryAfter } from './graph-request-budget.js';
 export { microsoftDefenderIdentitySource as default } from './microsoft-defender-identity-source.js';

@@ -145,7 +145,8 @@ export class MdiSource implements Source {
   }
 
   async close(): Promise<void> {
-    // Nothing to release: requests use the global fetch and end with each poll.
+    // Requests use the global fetch and end with each poll; only the client's place at its hosts' gates is released.
+    this.#client.close();
   }
 
   #alertEvents(raw: JsonValue, originMs: number): SecurityEvent[] {

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { VisionOneSimulator, type Misbehaviour } from '@syslog-connector/testing';
+import { killPollChildren, runPollChild, type PollChildOutput } from '@syslog-connector/testing/bounded-poll';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
@@ -10,6 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
  *
  * Each case runs the source in a child process (real HTTP to the simulator on loopback, the real SourceRunner
  * loop) and reads that process's peak RSS from its own /proc/self/status (VmHWM), as apps/connector/bench does.
+ * A case that asserts an error count asks the child to run until it is counted (`untilErrors`): a poll that sets a
+ * window aside counts its error only when it ends, after its last batch (and the checkpoint) is stored.
  */
 const CHILD = fileURLToPath(new URL('./fixtures/bounded-poll-child.mjs', import.meta.url));
 const TOKEN = 'bounded-poll-token-value';
@@ -20,35 +23,20 @@ const PEAK_RSS_LIMIT_KIB = 256 * 1024;
 const children = new Set<ChildProcess>();
 const simulators: VisionOneSimulator[] = [];
 afterEach(async () => {
-  for (const child of children) if (child.exitCode === null) process.kill(child.pid as number, 'SIGKILL');
-  children.clear();
+  killPollChildren(children);
   for (const sim of simulators.splice(0)) await sim.stop();
 });
 
-interface ChildResult {
-  readonly stats: { polls: number; errors: number; lastError?: string; stored: number; deadLettered: number };
+interface ChildResult extends PollChildOutput {
   readonly checkpoint: { windows: { createdDateTime?: string }; spans?: object };
   readonly storedKeys: readonly string[];
   readonly deadLetters: ReadonlyArray<{ key: string; reason: string }>;
-  readonly logs: ReadonlyArray<{ level: string; message: string; fields: Record<string, unknown> }>;
-  readonly peakRssKiB: number;
 }
 
-const runChild = (input: object): Promise<ChildResult> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      children.delete(child);
-      if (code !== 0) reject(new Error(`child exited ${code}: ${err.slice(0, 2000)}`));
-      else resolve(JSON.parse(out) as ChildResult);
-    });
-  });
+const runChild = (input: object): Promise<ChildResult> => runPollChild<ChildResult>(CHILD, input, children);
+
+/** What the child's status showed, for an assertion's message: a failure says why the source stopped where it did. */
+const why = (result: ChildResult): string => `stats ${JSON.stringify(result.stats)}; logs ${JSON.stringify(result.logs.slice(0, 5))}`;
 
 /** 20 good alerts over the last 50 minutes, and a time between two of them where the API misbehaves. */
 const scenario = async (misbehaviour?: Misbehaviour | ((at: number) => Misbehaviour)) => {
@@ -72,10 +60,10 @@ const expectBounded = (result: ChildResult): void => {
 describe('a workbench source against a misbehaving API (issue #16)', () => {
   it('endless nextLinks: stops at pagesPerPoll, narrows to the bad second, sets it aside, and reads every good alert', async () => {
     const { sim, alerts, at, untilMs } = await scenario((t) => ({ kind: 'endless-pages', at: t }));
-    const result = await runChild({ baseUrl: sim.baseUrl, token: TOKEN, since: '1h', limits: { pagesPerPoll: 40 }, untilMs, maxAttempts: 60 });
+    const result = await runChild({ baseUrl: sim.baseUrl, token: TOKEN, since: '1h', limits: { pagesPerPoll: 40 }, untilMs, untilErrors: 1, maxAttempts: 60 });
     console.info(`endless nextLinks: peak RSS ${Math.round(result.peakRssKiB / 1024)} MB, ${sim.requests.length} requests`);
 
-    expect(new Set(result.storedKeys)).toEqual(new Set(alerts.map((a) => a.id)));
+    expect(new Set(result.storedKeys), why(result)).toEqual(new Set(alerts.map((a) => a.id)));
     expect(Date.parse(result.checkpoint.windows.createdDateTime ?? '')).toBeGreaterThanOrEqual(untilMs);
     // The one second that never ends is set aside, with its cause, not lost silently.
     expect(result.deadLetters).toHaveLength(1);
@@ -97,17 +85,17 @@ describe('a workbench source against a misbehaving API (issue #16)', () => {
 
   it('a 200 MB page: stops reading at bytesPerResponse (16 MiB), never retries it as a network error, and reads the rest', async () => {
     const { sim, alerts, at, untilMs } = await scenario((t) => ({ kind: 'giant-page', bytes: 200 * MIB, at: t }));
-    const result = await runChild({ baseUrl: sim.baseUrl, token: TOKEN, since: '1h', untilMs, maxAttempts: 40 });
+    const result = await runChild({ baseUrl: sim.baseUrl, token: TOKEN, since: '1h', untilMs, untilErrors: 1, maxAttempts: 40 });
     console.info(`200 MB page: peak RSS ${Math.round(result.peakRssKiB / 1024)} MB`);
 
-    expect(new Set(result.storedKeys)).toEqual(new Set(alerts.map((a) => a.id)));
+    expect(new Set(result.storedKeys), why(result)).toEqual(new Set(alerts.map((a) => a.id)));
     expect(Date.parse(result.checkpoint.windows.createdDateTime ?? '')).toBeGreaterThanOrEqual(untilMs);
     expect(result.deadLetters).toHaveLength(1);
     expect(result.deadLetters[0]?.reason).toContain('limits.bytesPerResponse');
     expect(result.deadLetters[0]?.key).toContain(new Date(Math.floor(at / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
-    expect(result.stats.errors).toBeGreaterThan(0);
+    expect(result.stats.errors, why(result)).toBeGreaterThan(0);
     expect(result.stats.lastError ?? '').not.toContain('network error');
-    expect(result.logs.some((l) => l.message.includes('retrying'))).toBe(false);
+    expect(result.logs.some((l) => l.message.includes('retrying')), why(result)).toBe(false);
     expectBounded(result);
   }, 60_000);
 
@@ -131,7 +119,7 @@ describe('a workbench source against a misbehaving API (issue #16)', () => {
     const oldest = Date.parse(String(alerts[0]?.createdDateTime)) - 60_000;
     const escaped = { ...alerts[0], id: 'WB-ESCAPED-KEY', createdDateTime: new Date(oldest).toISOString().replace(/\.\d+Z$/, 'Z'), 'note\n': 'x' };
     sim.addWorkbenchAlerts([escaped]);
-    const result = await runChild({ baseUrl: sim.baseUrl, token: TOKEN, since: '1h', untilMs, maxAttempts: 10 });
+    const result = await runChild({ baseUrl: sim.baseUrl, token: TOKEN, since: '1h', untilMs, untilErrors: 1, maxAttempts: 10 });
     console.info(`poison item beside an escaped key: peak RSS ${Math.round(result.peakRssKiB / 1024)} MB`);
 
     expect(new Set(result.storedKeys)).toEqual(new Set([...alerts.map((a) => a.id), 'WB-ESCAPED-KEY']));
