@@ -183,3 +183,17 @@ describe.skipIf(requireOracle('rsyslog'))('format: leef from the demo sources to
     for (const secret of secrets()) expect(json.stdout + text.stdout).not.toContain(secret);
   });
 });
+
+describe('syslog-connector demo --format leef', () => {
+  it("sends the demo's Trend and MDI events as LEEF, and refuses a format that does not exist", async () => {
+    const result = await runCli(['demo', '--duration', '8s', '--format', 'leef'], { timeoutMs: 40_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('format leef; octet-counting');
+    const lines = result.stdout.trim().split('\n').map((line) => parseLeef(leefLineOf(line)));
+    expect(lines.some((l) => l.vendor === 'Trend Micro' && l.eventId === '900001')).toBe(true);
+    expect(lines.some((l) => l.vendor === 'Microsoft')).toBe(true);
+    const wrong = await runCli(['demo', '--duration', '1s', '--format', 'gelf'], { timeoutMs: 20_000 });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('demo config: destinations.trend-siem.format: "gelf" is not one of cef, leef, rfc5424, rfc3164');
+  }, 60_000);
+});
