@@ -110,10 +110,17 @@ export const createProgram = (setExit: (code: number) => void): Command => {
     .description('no credentials: simulator → connector → receiver, printing each line')
     .option('--duration <time>', 'stop by itself after this long (e.g. 30s)', durationArgument)
     .option('--quiet', 'print only the status line')
-    .action(async (opts: { duration?: number; quiet?: boolean }) => {
+    .option('--format <name>', 'send every event in this format (cef, leef, rfc5424, rfc3164); default: Trend as CEF, MDI as RFC 5424')
+    .action(async (opts: { duration?: number; quiet?: boolean; format?: string }) => {
       // Loaded only here, so `run` and the checks never load the simulators (a separate chunk in dist/).
       const { demoCommand } = await import('./commands/demo-command.js');
-      setExit(await demoCommand(processIo, { ...(opts.duration === undefined ? {} : { durationMs: opts.duration }), quiet: opts.quiet === true }));
+      setExit(
+        await demoCommand(processIo, {
+          ...(opts.duration === undefined ? {} : { durationMs: opts.duration }),
+          ...(opts.format === undefined ? {} : { format: opts.format }),
+          quiet: opts.quiet === true,
+        }),
+      );
     });
   return program;
 };

@@ -38,6 +38,8 @@ export const STATUS_KEY = 'runners';
 
 export interface SourceStatus {
   readonly source: string;
+  /** What the source says it reads (`Source.describeTarget`); set by the `status` command, not the daemon. */
+  readonly target?: string;
   readonly polls: number;
   readonly fetched: number;
   readonly stored: number;
@@ -52,6 +54,8 @@ export interface SourceStatus {
 
 export interface DestinationStatus {
   readonly destination: string;
+  /** Where the transport says it sends (`Transport.describeTarget`); set by the `status` command, not the daemon. */
+  readonly target?: string;
   /** Acknowledged in the journal (all runs of this store). */
   readonly delivered: number;
   /** Events this destination receives that it has not delivered yet. */

@@ -44,7 +44,7 @@ describe('syslog-connector schema', () => {
       expect(result.code).toBe(0);
       const schema = JSON.parse(result.stdout) as { properties: { destinations: { additionalProperties: { oneOf: Array<{ properties: { format: { enum: string[] } } & Record<string, unknown> }> } } } };
       const tcp = schema.properties.destinations.additionalProperties.oneOf[0];
-      expect(tcp?.properties.format.enum).toEqual(['cef', 'rfc5424', 'rfc3164', 'example-json']);
+      expect(tcp?.properties.format.enum).toEqual(['cef', 'leef', 'rfc5424', 'rfc3164', 'example-json']);
       expect(tcp?.properties['example-json']).toMatchObject({ type: 'object' });
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -295,7 +295,8 @@ describe('syslog-connector test-connection on sources', () => {
   it('fails a source whose API refuses the token: exit 1, the step, the cause and the fix', async () => {
     const result = await runCli(['test-connection', '-c', config(), '-s', 'wrongToken'], { timeoutMs: 30_000 });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^wrongToken: vision-one-workbench \(source\)\n {2}ok {3}Resolve 127\.0\.0\.1 /);
+    // What the source says it reads (`describeTarget()`): the API base URL and company, never the key.
+    expect(result.stdout).toMatch(/^wrongToken: Vision One workbench alerts at http:\/\/127\.0\.0\.1:\d+(?: \(company [0-9a-f-]+\))? \(source\)\n {2}ok {3}Resolve 127\.0\.0\.1 /);
     expect(result.stdout).toMatch(/\n {2}FAIL GET \/v3\.0\/workbench\/alerts with the API key +\d+ ms {2}.*401/);
     expect(result.stdout).toMatch(/\n {7}fix: +create a new API key in Vision One/);
     expect(result.stdout).not.toContain('wrong-token-0123456789abcdef');

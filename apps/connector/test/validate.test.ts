@@ -14,7 +14,7 @@ describe('syslog-connector validate', () => {
         'sources.workbench.region: "mars" is not one of us, eu, jp, sg, au, in, mea, uk, usgov',
         'sources.workbench.pollInterval: "often" is not a duration; write a number and a unit, e.g. 60s, 5m, 24h',
         'destinations.siem.port: must be 1–65535',
-        'destinations.siem.format: "leef" is not one of cef, rfc5424, rfc3164',
+        'destinations.siem.format: "gelf" is not one of cef, leef, rfc5424, rfc3164',
         'destinations.siem.colour: is not a known setting here; remove it or check its spelling',
         'destinations.siem.sources[1]: "audit" is not a configured source; use one of workbench',
       ].sort(),
@@ -33,7 +33,7 @@ describe('syslog-connector validate', () => {
         // The protocol is unknown, and the keys every destination has are still checked.
         'destinations.siem.protocol: "sctp" is not one of tcp, tls, udp, relp',
         'destinations.siem.port: must be 1–65535',
-        'destinations.siem.format: "leef" is not one of cef, rfc5424, rfc3164',
+        'destinations.siem.format: "gelf" is not one of cef, leef, rfc5424, rfc3164',
         'destinations.quoted.port: "601" is a string; write 601',
       ].sort(),
     );
@@ -44,7 +44,10 @@ describe('syslog-connector validate', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
-      'fixtures/valid.yaml is valid.\n  sources: workbench (vision-one-workbench)\n  destinations: siem (tcp siem.example.com:601, cef)\n',
+      'fixtures/valid.yaml is valid.\n  sources: workbench (vision-one-workbench)\n  destinations: siem (tcp siem.example.com:601, cef)\n' +
+        // What each plugin says it reads from and sends to (describeTarget), created without connecting.
+        '  workbench reads Vision One workbench alerts at https://api.eu.xdr.trendmicro.com (company 68960c94-9be6-4343-a4ca-6408de7aa331)\n' +
+        '  siem sends to tcp siem.example.com:601\n',
     );
     expect(result.stdout).not.toContain('tok-123-secret');
   });

@@ -11,3 +11,4 @@ export * from './machine/index.js';
 export * from './file-sink/index.js';
 export * from './postgres/index.js';
 export * from './journal-contract/index.js';
+export * from './leef/index.js';

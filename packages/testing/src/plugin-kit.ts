@@ -18,3 +18,4 @@ export * from './assertions/index.js';
 export { RelpSink, sendOverRelp, type RelpReceivedMessage, type RelpSinkFrame, type RelpSinkOptions } from './relp-sink/index.js';
 export { UnresponsiveListener } from './syslog-receiver/index.js';
 export { FileSink } from './file-sink/index.js';
+export * from './leef/index.js';

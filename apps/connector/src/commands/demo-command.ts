@@ -13,6 +13,8 @@ export interface DemoOptions {
   readonly durationMs?: number;
   /** Print received lines (default true). */
   readonly quiet?: boolean;
+  /** Send every event in this format (`cef`, `leef`, `rfc5424`, `rfc3164`); default: Trend as CEF, MDI as RFC 5424. */
+  readonly format?: string;
 }
 
 /**
@@ -62,8 +64,9 @@ export const demoCommand = async (io: CommandIo, options: DemoOptions = {}): Pro
     destinations: {
       // Trend's data as CEF with a BSD prefix (the Trend connector's shape), MDI's in RFC 5424: each event in its
       // vendor's own form with no formatter option (MDI's: APP-NAME CEF, auth PRI, BOM, `0|Microsoft|…`).
-      'trend-siem': { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: 'cef', sources: ['workbench', 'oat', 'audit'] },
-      'mdi-siem': { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: 'rfc5424', sources: ['mdi'] },
+      // `--format` sends both in one format instead (e.g. `leef` for QRadar).
+      'trend-siem': { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: options.format ?? 'cef', sources: ['workbench', 'oat', 'audit'] },
+      'mdi-siem': { protocol: 'tcp', address: '127.0.0.1', port: receiver.port, format: options.format ?? 'rfc5424', sources: ['mdi'] },
     },
   };
   const loaded = await validateDocument(document, process.cwd(), {});
@@ -81,7 +84,7 @@ export const demoCommand = async (io: CommandIo, options: DemoOptions = {}): Pro
     state: store.state,
   });
   io.stderr.write(
-    `Demo: Vision One simulator ${simulator.baseUrl} + Microsoft Graph simulator ${graph.baseUrl} → syslog-connector → syslog receiver tcp://127.0.0.1:${receiver.port} (Trend as CEF, MDI as RFC 5424; octet-counting). Ctrl-C to stop.\n`,
+    `Demo: Vision One simulator ${simulator.baseUrl} + Microsoft Graph simulator ${graph.baseUrl} → syslog-connector → syslog receiver tcp://127.0.0.1:${receiver.port} (${options.format === undefined ? 'Trend as CEF, MDI as RFC 5424' : `format ${options.format}`}; octet-counting). Ctrl-C to stop.\n`,
   );
   const printStatus = async () => {
     const status = await connector.status();

@@ -8,6 +8,8 @@ import { type ConnectorStatus, readPartCounters, readStatusCounters, type Source
 import { type CommandIo, EXIT, loadOrReport, reportError } from './command-context.js';
 import { hostSecrets } from '../logger.js';
 import { journalBudget } from './open-journal.js';
+import { describeTargets, type PluginTargets } from './describe-targets.js';
+import type { PluginRegistry } from '@syslog-connector/core/engine';
 
 export interface StatusOptions {
   readonly json?: boolean;
@@ -158,8 +160,13 @@ const selectSources = (sources: readonly SourceStatus[], options: StatusOptions)
 
 const filtered = (options: StatusOptions): boolean => (options.sources?.length ?? 0) > 0 || options.problems === true;
 
-const describeStatus = (status: ConnectorStatus, options: StatusOptions = {}): string => {
+const describeStatus = (status: ConnectorStatus, options: StatusOptions = {}, targets?: PluginTargets): string => {
   const now = status.at;
+  /** `sourceLine`, then what the source reads (`describeTarget()`), when known. */
+  const withTarget = (s: SourceStatus) => {
+    const target = targets?.sources.get(s.source);
+    return target === undefined ? [sourceLine(s, now)] : [sourceLine(s, now), `    reads ${target}`];
+  };
   const lines = [summarizeStatus(status), ''];
   const selected = selectSources(status.sources, options);
   if (filtered(options)) {
@@ -168,10 +175,10 @@ const describeStatus = (status: ConnectorStatus, options: StatusOptions = {}): s
       ...(options.problems === true ? ['with problems (failing, paused or dead-lettered)'] : []),
     ].join(', ');
     lines.push(`sources ${what}: ${selected.length} of ${status.sources.length}`);
-    for (const s of worstSources(selected, selected.length)) lines.push(sourceLine(s, now));
+    for (const s of worstSources(selected, selected.length)) lines.push(...withTarget(s));
   } else if (status.sources.length <= STATUS_LIST_LIMIT || options.all === true) {
     lines.push('sources:');
-    for (const s of status.sources) lines.push(sourceLine(s, now));
+    for (const s of status.sources) lines.push(...withTarget(s));
   } else {
     const t = sourceTotals(status.sources);
     lines.push(
@@ -189,6 +196,8 @@ const describeStatus = (status: ConnectorStatus, options: StatusOptions = {}): s
         `re-sent ${d.resent}, dropped ${d.dropped}, dead-lettered ${d.deadLettered}, truncated ${d.truncated}, last delivery ${ago(d.lastDeliveryAt, now)}` +
         (d.lastError === undefined ? '' : `, last error (${ago(d.lastErrorAt, now)}): ${d.lastError}`),
     );
+    const target = targets?.destinations.get(d.destination);
+    if (target !== undefined) lines.push(`    sends to ${target}`);
     for (const c of d.certificates ?? []) {
       if (!c.expiresSoon) continue;
       const what = c.role === 'ca' ? 'CA certificate' : 'client certificate';
@@ -217,7 +226,7 @@ export const statusCommand = async (configPath: string, io: CommandIo, options: 
   const loaded = await loadOrReport(configPath, io);
   if (loaded === undefined) return EXIT.failed;
   const { config } = loaded;
-  if (config.store?.type === 'postgres') return sharedStatus(config, io, options);
+  if (config.store?.type === 'postgres') return sharedStatus(config, loaded.registry, io, options);
   const file = join(config.stateDir, STORE_FILE_NAME);
   if (!existsSync(file)) {
     io.stderr.write(`error STORE_UNAVAILABLE: stateDir: there is no store at ${file} (fix: run \`syslog-connector run -c ${configPath}\` first, or check \`stateDir\`)\n`);
@@ -233,7 +242,7 @@ export const statusCommand = async (configPath: string, io: CommandIo, options: 
     return EXIT.failed;
   }
   try {
-    return await printStatus(config, journal, await readStatusCounters(journal.state), io, options);
+    return await printStatus(config, loaded.registry, journal, await readStatusCounters(journal.state), io, options);
   } catch (error) {
     reportError(error, io);
     return EXIT.failed;
@@ -244,6 +253,7 @@ export const statusCommand = async (configPath: string, io: CommandIo, options: 
 
 const printStatus = async (
   config: ConnectorConfig,
+  registry: PluginRegistry,
   journal: Journal,
   counters: Awaited<ReturnType<typeof readStatusCounters>>,
   io: CommandIo,
@@ -252,16 +262,29 @@ const printStatus = async (
 ): Promise<number> => {
   const consumers: JournalConsumer[] = Object.entries(config.destinations).map(([destination, d]) => ({ destination, sources: d.sources }));
   const status = await statusFromStore(journal, consumers, counters, options.now ?? Date.now(), {}, Object.keys(config.sources));
+  // What each plugin says it reads from or sends to: for every destination, and for the sources listed one by one
+  // (the JSON's, and the text's unless it shows totals of many).
+  const listed = selectSources(status.sources, options);
+  const listsEach = filtered(options) || status.sources.length <= STATUS_LIST_LIMIT || options.all === true;
+  const targets = await describeTargets(config, registry, io, (options.json === true || listsEach ? listed : []).map((s) => s.source));
+  const withTargets: ConnectorStatus = {
+    ...status,
+    sources: status.sources.map((s) => {
+      const target = targets.sources.get(s.source);
+      return target === undefined ? s : { ...s, target };
+    }),
+    destinations: status.destinations.map((d) => ({ ...d, target: targets.destinations.get(d.destination) ?? config.destinations[d.destination]?.protocol ?? '' })),
+  };
   // Errors are saved masked; masked again here for a store written before, or under another config's secrets.
-  const shown = hostSecrets.redactValue(work === undefined ? status : { ...status, work });
+  const shown = hostSecrets.redactValue(work === undefined ? withTargets : { ...withTargets, work });
   // JSON: every source (or those the filters select), with the totals of all of them.
   const json = { ...shown, sources: selectSources(shown.sources, options), sourceTotals: sourceTotals(shown.sources) };
-  io.stdout.write(options.json === true ? `${JSON.stringify(json, null, 2)}\n` : hostSecrets.redact(describeStatus(shown, options)));
+  io.stdout.write(options.json === true ? `${JSON.stringify(json, null, 2)}\n` : hostSecrets.redact(describeStatus(shown, options, targets)));
   return EXIT.ok;
 };
 
 /** `status` of a shared (PostgreSQL) store: every part's counters as its holder saved them, and who holds what. */
-const sharedStatus = async (config: ConnectorConfig, io: CommandIo, options: StatusOptions): Promise<number> => {
+const sharedStatus = async (config: ConnectorConfig, registry: PluginRegistry, io: CommandIo, options: StatusOptions): Promise<number> => {
   const store = config.store as Extract<ConnectorConfig['store'], { type: 'postgres' }>;
   let journal: PostgresJournal;
   try {
@@ -272,7 +295,7 @@ const sharedStatus = async (config: ConnectorConfig, io: CommandIo, options: Sta
   }
   try {
     const counters = await readPartCounters(journal.state, Object.keys(config.sources), Object.keys(config.destinations));
-    return await printStatus(config, journal, counters, io, options, { member: '(status command)', leases: await readLeases(journal) });
+    return await printStatus(config, registry, journal, counters, io, options, { member: '(status command)', leases: await readLeases(journal) });
   } catch (error) {
     reportError(error, io);
     return EXIT.failed;

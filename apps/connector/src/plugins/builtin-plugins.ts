@@ -1,5 +1,6 @@
 import type { AnyPluginDefinition } from '@syslog-connector/core';
 import { cefFormatter } from '@syslog-connector/format-cef';
+import { leefFormatter } from '@syslog-connector/format-leef';
 import { rfc3164Formatter } from '@syslog-connector/format-rfc3164';
 import { rfc5424Formatter } from '@syslog-connector/format-rfc5424';
 import { microsoftDefenderIdentitySource } from '@syslog-connector/source-microsoft-defender-identity';
@@ -21,6 +22,7 @@ export const builtinPlugins: ReadonlyArray<{ readonly definition: AnyPluginDefin
   { definition: visionOneAuditSource, origin: '@syslog-connector/source-vision-one-audit' },
   { definition: microsoftDefenderIdentitySource, origin: '@syslog-connector/source-microsoft-defender-identity' },
   { definition: cefFormatter, origin: '@syslog-connector/format-cef' },
+  { definition: leefFormatter, origin: '@syslog-connector/format-leef' },
   { definition: rfc5424Formatter, origin: '@syslog-connector/format-rfc5424' },
   { definition: rfc3164Formatter, origin: '@syslog-connector/format-rfc3164' },
   { definition: tcpTransport, origin: '@syslog-connector/transport-tcp' },

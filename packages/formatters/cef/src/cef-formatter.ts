@@ -10,18 +10,11 @@ import {
 } from '@syslog-connector/core';
 import {
   CefRecordEncoder,
+  SyslogEnvelope,
   checkedCefSeverity,
   encodeCefWithin,
-  formatRejected,
-  quoteForError,
-  rfc3164Hostname,
-  rfc3164Timestamp,
-  rfc5424Hostname,
-  rfc5424MessageId,
-  rfc5424Timestamp,
-  syslogPriority,
 } from '@syslog-connector/syslog-encoding';
-import { cefOptions, type CefOptions, type CefPrefix } from './options.js';
+import { cefOptions, type CefOptions } from './options.js';
 
 
 /** The services a `CefFormatter` uses: who we are (syslog HOSTNAME) and where truncations are counted. */
@@ -46,54 +39,31 @@ export interface CefFormatterDeps {
  * `CefRecordEncoder`), so the destination dead-letters it instead of sending something a SIEM would misparse.
  */
 export class CefFormatter implements Formatter {
-  readonly #prefix: CefPrefix;
+  /** The syslog header (`SyslogEnvelope`): prefix, PRI with the facility override, HOSTNAME, APP-NAME. */
+  readonly #envelope: SyslogEnvelope;
   readonly #encoder: CefRecordEncoder;
-  /** The destination's facility override; undefined: the vendor's (`record.syslog.facility`), else user. */
-  readonly #facility: CefOptions['facility'];
   readonly #metrics: Metrics;
-  /** rfc3164: ` HOSTNAME ` after the timestamp. */
-  readonly #rfc3164Host: string;
-  /** rfc5424: ` HOSTNAME APP-NAME - ` between TIMESTAMP and MSGID (PROCID is NILVALUE). */
-  readonly #rfc5424Middle: string;
 
   constructor(options: CefOptions, deps: CefFormatterDeps) {
-    this.#prefix = options.prefix;
+    this.#envelope = new SyslogEnvelope(options, deps.host.instance);
     this.#encoder = new CefRecordEncoder(options.timeFormat, deps.metrics);
-    this.#facility = options.facility;
     this.#metrics = deps.metrics;
-    this.#rfc3164Host = ` ${rfc3164Hostname(deps.host.instance)} `;
-    this.#rfc5424Middle = ` ${rfc5424Hostname(deps.host.instance)} ${options.appName} - `;
   }
 
   format(event: SecurityEvent, maxBytes?: number): string {
     const record = event.record;
-    const prefix = this.#prefix;
     if (maxBytes === undefined) {
       // The encoder validates the record (the severity among it) before the header uses it.
       const cef = this.#encoder.encode(record);
-      return prefix === 'none' ? cef : this.#header(event) + cef;
+      return this.#envelope.of(event) + cef;
     }
     // The header is ASCII (one byte per character), so what is left of maxBytes is the CEF line's budget. The
     // header comes first here: the severity it reads is checked by the encoder only after, so check it now.
     checkedCefSeverity(record.severity);
-    const header = prefix === 'none' ? '' : this.#header(event);
+    const header = this.#envelope.of(event);
     const fitted = encodeCefWithin(this.#encoder, record, maxBytes - header.length, this.#metrics);
     if (fitted.cut) this.#metrics.increment(FORMAT_TRUNCATIONS_METRIC, { key: MESSAGE_TRUNCATION_KEY });
     return header + fitted.line;
-  }
-
-  /** `<PRI>Mmm dd hh:mm:ss HOST ` or `<PRI>1 TIMESTAMP HOST APP-NAME - MSGID - `, for a record already checked. */
-  #header(event: SecurityEvent): string {
-    const record = event.record;
-    const pri = syslogPriority(record, this.#facility);
-    if (this.#prefix === 'rfc3164') {
-      const timestamp = rfc3164Timestamp(event.time);
-      if (timestamp === undefined) {
-        throw formatRejected(`The event time ${quoteForError(event.time)} has no RFC 3164 timestamp (it needs a 4-digit year).`);
-      }
-      return pri + timestamp + this.#rfc3164Host;
-    }
-    return `${pri}1 ${rfc5424Timestamp(event.time)}${this.#rfc5424Middle}${rfc5424MessageId(record.signatureId)} - `;
   }
 }
 

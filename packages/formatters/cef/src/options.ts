@@ -1,9 +1,9 @@
 import { facility, z } from '@syslog-connector/core';
-import { appNameOption, cefTimeFormatOption } from '@syslog-connector/syslog-encoding';
+import { SYSLOG_PREFIXES, appNameOption, cefTimeFormatOption, type SyslogPrefix } from '@syslog-connector/syslog-encoding';
 
 /** The syslog headers this formatter can write before `CEF:0|`. */
-export const CEF_PREFIXES = ['rfc3164', 'rfc5424', 'none'] as const;
-export type CefPrefix = (typeof CEF_PREFIXES)[number];
+export const CEF_PREFIXES = SYSLOG_PREFIXES;
+export type CefPrefix = SyslogPrefix;
 
 /** The `cef:` options of a destination (`format: cef`). Every key has a default, so `cef:` may be left out. */
 export const cefOptions = z.strictObject({

@@ -27,6 +27,7 @@ export {
   syslogPriority,
   toPrintUsAscii,
 } from './syslog-header-fields.js';
+export { SYSLOG_PREFIXES, SyslogEnvelope, type SyslogEnvelopeOptions, type SyslogPrefix } from './syslog-envelope.js';
 export { Rfc3164TimestampWriter, isKnownTimeZone } from './rfc3164-timestamp-writer.js';
 export { PRIVATE_SD_ID_PATTERN, escapeSdParamValue, isPrivateSdId } from './structured-data.js';
 
@@ -35,3 +36,7 @@ export { MESSAGE_BODIES, encodeJsonBody, messageBodyOption, type MessageBody } f
 export { truncateCodePoints } from './truncate-code-points.js';
 export { truncateUtf8 } from './truncate-utf8.js';
 export { formatRejected, quoteForError } from './format-rejected.js';
+
+// Shared pieces for other line formats (LEEF): the escaping loop and UTC calendar forms.
+export { controlsToSpaceAnd, replaceCharacters, type CharacterReplacements } from './character-replacements.js';
+export { cefDateUtc, hasFourDigitYear } from './utc-calendar.js';

@@ -79,6 +79,14 @@ export class MdiSource implements Source {
     this.#client = new GraphClient(place, options, credential, deps, tuning);
   }
 
+  /**
+   * What it reads, for the host's screens: MDI's alerts and health issues through Microsoft Graph at `graphHost`,
+   * for the tenant — never the client secret, certificate or key.
+   */
+  describeTarget(): string {
+    return `Microsoft Defender for Identity via Microsoft Graph at ${this.#options.graphHost} (tenant ${this.#options.tenantId})`;
+  }
+
   async *read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch> {
     const parsed = from === undefined ? undefined : checkpointSchema.safeParse(from);
     if (parsed !== undefined && !parsed.success) this.#deps.logger.warn({ source: this.#id }, 'Stored MDI checkpoint is not readable; starting from `since`.');

@@ -13,6 +13,7 @@ import {
   windowCheckpoint,
   type VisionOneClientTuning,
   type VisionOneItem,
+  describeVisionOneTarget,
 } from '@syslog-connector/vision-one-client';
 import { auditCefRecord } from './audit-cef-record.js';
 import { auditLogTypeOf } from './audit-log-type.js';
@@ -77,6 +78,11 @@ export class AuditSource implements Source {
     this.pollIntervalMs = options.pollInterval;
     this.#client = new VisionOneClient(place, options, { clock: deps.clock, logger: deps.logger }, tuning);
     this.#logTypes = new Set(options.logTypes);
+  }
+
+  /** What it reads, for the host's screens: the data, the API base URL and the company ID; never the API key. */
+  describeTarget(): string {
+    return describeVisionOneTarget('audit logs', this.#client.baseUrl, this.#options.companyId);
   }
 
   async *read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch> {

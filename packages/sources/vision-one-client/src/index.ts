@@ -35,3 +35,4 @@ export {
   trendCompanyIdExtension,
   visionOneAdvice,
 } from './trend-cef-profile.js';
+export { describeVisionOneTarget } from './vision-one-target.js';

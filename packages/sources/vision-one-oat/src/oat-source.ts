@@ -14,6 +14,7 @@ import {
   windowCheckpoint,
   type VisionOneClientTuning,
   type VisionOneItem,
+  describeVisionOneTarget,
 } from '@syslog-connector/vision-one-client';
 import { oatCefRecord, oatDeviceFacility } from './oat-cef-record.js';
 import { oatDetectionSchema, readOatDetection, type OatDetection, type OatDetectionFields } from './oat-detection.js';
@@ -90,6 +91,11 @@ export class OatSource implements Source {
     this.#riskLevels = new Set(options.riskLevels);
     // Deduplicated, in the option's order: the filter header is part of what an operator sees in a trace.
     this.#filter = tmv1AnyOf('riskLevel', [...this.#riskLevels]);
+  }
+
+  /** What it reads, for the host's screens: the data, the API base URL and the company ID; never the API key. */
+  describeTarget(): string {
+    return describeVisionOneTarget('OAT detections', this.#client.baseUrl, this.#options.companyId);
   }
 
   async *read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch> {

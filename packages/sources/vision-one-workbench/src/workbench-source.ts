@@ -8,6 +8,7 @@ import {
   VisionOneClient,
   type VisionOneClientTuning,
   type VisionOneItem,
+  describeVisionOneTarget,
 } from '@syslog-connector/vision-one-client';
 import { readWorkbenchAlert, workbenchAlertSchema, type WorkbenchAlert } from './workbench-alert.js';
 import { workbenchCefRecord, type WorkbenchAlertVersion } from './workbench-cef-record.js';
@@ -93,6 +94,11 @@ export class WorkbenchSource implements Source {
       ...(include.has('new') ? [{ target: 'createdDateTime', version: 'new' } as const] : []),
       ...(include.has('updated') ? [{ target: 'updatedDateTime', version: 'updated' } as const] : []),
     ];
+  }
+
+  /** What it reads, for the host's screens: the data, the API base URL and the company ID; never the API key. */
+  describeTarget(): string {
+    return describeVisionOneTarget('workbench alerts', this.#client.baseUrl, this.#options.companyId);
   }
 
   async *read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch> {

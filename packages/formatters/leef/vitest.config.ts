@@ -1,0 +1,1 @@
+export { default } from '@syslog-connector/vitest-config';

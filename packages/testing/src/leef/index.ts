@@ -1,0 +1,1 @@
+export { LeefParseError, leefDelimiterOf, leefLineOf, parseLeef, type LeefFields } from './leef-parser.js';
