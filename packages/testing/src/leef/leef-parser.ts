@@ -29,12 +29,12 @@ export interface LeefFields {
 
 /** Thrown for a line that is not LEEF as IBM describes it; `input` is the line. */
 export class LeefParseError extends Error {
-  constructor(
-    message: string,
-    readonly input: string,
-  ) {
+  readonly input: string;
+
+  constructor(message: string, input: string) {
     super(`${message}: ${JSON.stringify(input.slice(0, 200))}`);
     this.name = 'LeefParseError';
+    this.input = input;
   }
 }
 
