@@ -7,14 +7,8 @@ import { EMPTY_CHECKPOINT_STORE_MS, SourceRunner } from './source-runner.js';
 
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet };
 
-const event = (n: number): SecurityEvent => ({
-  key: `wb-${n}`,
-  source: 'wb',
-  type: 'test',
-  time: n,
-  raw: { n },
-  record: { vendor: 'V', product: 'P', version: '1', signatureId: '1', name: `e${n}`, severity: 5, extensions: [] },
-});
+const record: SecurityEvent['record'] = { vendor: 'V', product: 'P', version: '1', signatureId: '1', name: 'e', severity: 5, extensions: [] };
+const event = (n: number): SecurityEvent => ({ key: `wb-${n}`, source: 'wb', type: 'test', time: n, raw: { n }, record });
 
 /** A clock the test moves; `sleep` returns at once. */
 const manualClock = () => {
@@ -49,6 +43,18 @@ const windowSource = (clock: Clock) => {
 
 const signal = new AbortController().signal;
 
+/** A runner over a window source whose stored checkpoint ends at 0, after one empty poll at 30 s. */
+const afterOneEmptyPoll = async () => {
+  const clock = manualClock();
+  const journal = new InMemoryJournal();
+  await journal.append('wb', [], { windowEnd: 0 });
+  const window = windowSource(clock);
+  const runner = new SourceRunner('wb', window.source, journal, clock, quiet, () => undefined);
+  clock.at = 30_000;
+  await runner.pollOnce(signal);
+  return { clock, journal, runner, ...window };
+};
+
 describe('SourceRunner checkpoints of empty polls (issue #20)', () => {
   it('stores the first checkpoint of a source at once, even of an empty poll (it pins where reading starts)', async () => {
     const clock = manualClock();
@@ -60,13 +66,7 @@ describe('SourceRunner checkpoints of empty polls (issue #20)', () => {
   });
 
   it('an empty poll stores nothing; the next poll reads on from its checkpoint, which is stored after EMPTY_CHECKPOINT_STORE_MS', async () => {
-    const clock = manualClock();
-    const journal = new InMemoryJournal();
-    await journal.append('wb', [], { windowEnd: 0 });
-    const { source, froms } = windowSource(clock);
-    const runner = new SourceRunner('wb', source, journal, clock, quiet, () => undefined);
-    clock.at = 30_000;
-    await runner.pollOnce(signal);
+    const { clock, journal, runner, froms } = await afterOneEmptyPoll();
     expect(await journal.checkpoint('wb')).toEqual({ windowEnd: 0 });
     clock.at = 60_000;
     await runner.pollOnce(signal);
@@ -83,13 +83,7 @@ describe('SourceRunner checkpoints of empty polls (issue #20)', () => {
   });
 
   it('a poll with events stores them with its checkpoint at once, in the same append', async () => {
-    const clock = manualClock();
-    const journal = new InMemoryJournal();
-    await journal.append('wb', [], { windowEnd: 0 });
-    const { source, queued } = windowSource(clock);
-    const runner = new SourceRunner('wb', source, journal, clock, quiet, () => undefined);
-    clock.at = 30_000;
-    await runner.pollOnce(signal);
+    const { clock, journal, runner, queued } = await afterOneEmptyPoll();
     queued.push([], [event(1), event(2)]);
     clock.at = 60_000;
     await runner.pollOnce(signal);
@@ -101,12 +95,7 @@ describe('SourceRunner checkpoints of empty polls (issue #20)', () => {
   });
 
   it('a restart reads from the stored checkpoint, a window that covers the empty polls not stored', async () => {
-    const clock = manualClock();
-    const journal = new InMemoryJournal();
-    await journal.append('wb', [], { windowEnd: 0 });
-    const first = windowSource(clock);
-    clock.at = 30_000;
-    await new SourceRunner('wb', first.source, journal, clock, quiet, () => undefined).pollOnce(signal);
+    const { clock, journal } = await afterOneEmptyPoll();
     const second = windowSource(clock);
     clock.at = 60_000;
     await new SourceRunner('wb', second.source, journal, clock, quiet, () => undefined).pollOnce(signal);
