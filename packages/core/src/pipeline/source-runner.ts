@@ -35,6 +35,12 @@ export interface SourceSchedule {
   readonly jitter?: number;
   /** [0, 1); default Math.random. */
   readonly random?: () => number;
+  /**
+   * Every wake-up (the first poll, each next one) is moved to the next multiple of this many ms of the clock, so
+   * the polls of many sources run a few at a time in one wake-up instead of each in its own: on a busy machine a
+   * lone poll cost about three times its share of a group of eight (issue #20). Default 0: no grid.
+   */
+  readonly tickMs?: number;
 }
 
 /**
@@ -192,8 +198,16 @@ export class SourceRunner {
 
   #jittered(wait: number): number {
     const jitter = this.#schedule.jitter ?? 0;
-    if (jitter <= 0) return wait;
-    return Math.max(0, Math.round(wait * (1 + jitter * (2 * (this.#schedule.random ?? Math.random)() - 1))));
+    if (jitter <= 0) return this.#onTick(wait);
+    return this.#onTick(Math.max(0, Math.round(wait * (1 + jitter * (2 * (this.#schedule.random ?? Math.random)() - 1)))));
+  }
+
+  /** `wait`, made to end on the schedule's tick grid (`tickMs`). */
+  #onTick(wait: number): number {
+    const tick = this.#schedule.tickMs ?? 0;
+    if (tick <= 0) return wait;
+    const now = this.#clock.now();
+    return Math.ceil((now + wait) / tick) * tick - now;
   }
 
   async #journalFull(): Promise<boolean> {
@@ -214,7 +228,7 @@ export class SourceRunner {
     let failures = 0;
     if ((this.#schedule.firstPollDelayMs ?? 0) > 0) {
       try {
-        await this.#clock.sleep(this.#schedule.firstPollDelayMs ?? 0, signal);
+        await this.#clock.sleep(this.#onTick(this.#schedule.firstPollDelayMs ?? 0), signal);
       } catch {
         return;
       }
