@@ -130,10 +130,11 @@ export const readBodyWithin = async (
       details,
     );
   const message = response instanceof IncomingMessage ? response : undefined;
-  const declared = Number((message === undefined ? response.headers.get('content-length') : message.headers['content-length']) ?? Number.NaN);
+  const fetched = response instanceof IncomingMessage ? undefined : response;
+  const declared = Number((fetched === undefined ? message?.headers['content-length'] : fetched.headers.get('content-length')) ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    if (message === undefined) await (response as Response).body?.cancel().catch(() => {});
-    else message.destroy();
+    await fetched?.body?.cancel().catch(() => {});
+    message?.destroy();
     throw tooLarge(`${describeBytes(declared)} (Content-Length)`);
   }
   // Kept as the chunks that arrived and decoded once at the end. (Decoding each chunk as it came doubled the
@@ -157,7 +158,7 @@ export const readBodyWithin = async (
     }
     return { text: Buffer.concat(chunks, bytes).toString('utf8'), bytes };
   }
-  const body = (response as Response).body;
+  const body = fetched?.body ?? null;
   if (body === null) return { text: '', bytes: 0 };
   const reader = body.getReader();
   for (;;) {

@@ -5,7 +5,7 @@ import type { Journal, SourceDeadLetter } from '../journal.js';
 import type { SecurityEvent } from '../security-event.js';
 import { itemDeadLetter } from '../source-limits.js';
 import type { Clock, Logger } from '../services.js';
-import type { Source } from '../source.js';
+import type { Checkpoint, Source } from '../source.js';
 
 export interface SourceStats {
   readonly source: string;
