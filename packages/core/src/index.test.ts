@@ -22,7 +22,7 @@ const PLUGIN_API = [
 const ENGINE = [
   'ADMIN_TOKEN_MIN_LENGTH', 'CONFIRM_TIMEOUT_MS', 'DEFAULT_ADMIN_LISTEN', 'DEFAULT_JOURNAL_MAX_SIZE',
   'DEFAULT_LEASE_TIMEOUT', 'DEFAULT_MAX_UNCONFIRMED', 'DEFAULT_READINESS_MAX_FAILING_FOR', 'DESTINATION_KEYS',
-  'DestinationRunner', 'FINISH_GRACE_MS', 'InMemoryJournal', 'JOURNAL_ENGINES', 'JOURNAL_MIN_BYTES',
+  'DestinationRunner', 'EMPTY_CHECKPOINT_STORE_MS', 'FINISH_GRACE_MS', 'InMemoryJournal', 'JOURNAL_ENGINES', 'JOURNAL_MIN_BYTES',
   'JournalSerializer', 'MIN_LEASE_TIMEOUT_MS', 'PluginRegistry', 'RECOVERY_FIRST_STEP', 'SourceRunner',
   'adminConfigSchema', 'adviseConfig', 'checkAckArguments', 'checkDestinationsWithoutTransport', 'checkJournalEvent',
   'checkReadOptions', 'checkSourceReferences', 'composeConfigSchema', 'configJsonSchema', 'destinationSharedShape',

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryJournal } from './in-memory-journal.js';
 import { DEFAULT_SOURCE_LIMITS, inspectItem, itemDeadLetter, jsonExcerpt, parseAnswerJson, PollBudget, readBodyWithin, SourceLimitError, sourceLimitsOption } from './source-limits.js';
 
@@ -69,6 +71,53 @@ describe('readBodyWithin', () => {
   it('refuses a declared Content-Length over the limit before reading', async () => {
     const error: unknown = await readBodyWithin(streamed(['{}'], { 'content-length': String(5 * 1024 * 1024) }), 1024 * 1024, 'bytesPerPoll', 'GET /x').catch((e: unknown) => e);
     expect((error as Error).message).toContain('answered 5 MiB (Content-Length), over the bytes left of this poll (1 MiB, limits.bytesPerPoll)');
+  });
+
+  describe('of a node:http answer (a loopback server)', () => {
+    let server: Server;
+    let base: string;
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        if (req.url === '/small') {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"a":1}');
+          return;
+        }
+        if (req.url === '/declared') {
+          res.writeHead(200, { 'content-length': String(5 * 1024 * 1024) }).write('{}');
+          return;
+        }
+        // Chunked, without an end: only a reader that stops lets the test go on.
+        res.writeHead(200);
+        const timer = setInterval(() => res.write('x'.repeat(600)), 5);
+        res.once('close', () => clearInterval(timer));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    const get = (path: string) => new Promise<IncomingMessage>((resolve, reject) => request(`${base}${path}`, resolve).once('error', reject).end());
+
+    it('reads a body within the limit', async () => {
+      await expect(readBodyWithin(await get('/small'), 100, 'bytesPerResponse', 'GET /small')).resolves.toEqual({ text: '{"a":1}', bytes: 7 });
+    });
+
+    it('stops an endless body past the limit and closes it', async () => {
+      const message = await get('/endless');
+      const error: unknown = await readBodyWithin(message, 1024, 'bytesPerResponse', 'GET /endless').catch((e: unknown) => e);
+      expect((error as Error).message).toBe('GET /endless answered more than 1 KiB, over the limit of one response (1 KiB, limits.bytesPerResponse); the read was stopped');
+      expect(message.destroyed).toBe(true);
+    });
+
+    it('refuses a declared Content-Length over the limit before reading, and closes it', async () => {
+      const message = await get('/declared');
+      const error: unknown = await readBodyWithin(message, 1024 * 1024, 'bytesPerPoll', 'GET /declared').catch((e: unknown) => e);
+      expect(SourceLimitError.isLimit(error)).toBe(true);
+      expect((error as Error).message).toContain('answered 5 MiB (Content-Length)');
+      expect(message.destroyed).toBe(true);
+    });
   });
 });
 

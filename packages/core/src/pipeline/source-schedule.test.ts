@@ -58,6 +58,16 @@ describe('SourceRunner schedule (issue #20)', () => {
     expect(sleeps.slice(0, 4)).toEqual([9_500, 10_500, 10_000, 9_750]);
   });
 
+  it('wakes up on the tickMs grid of the clock: first poll and every next one', async () => {
+    const controller = new AbortController();
+    const { clock, sleeps } = recordingClock();
+    await new SourceRunner('wb', countingSource(10_100, 3, controller), new InMemoryJournal(), clock, quiet, () => undefined, { firstPollDelayMs: 12_345, tickMs: 500 }).run(
+      controller.signal,
+    );
+    // 12,345 → 12,500; 12,500 + 10,100 → 23,000; 23,000 + 10,100 → 33,500.
+    expect(sleeps).toEqual([12_500, 10_500, 10_500]);
+  });
+
   it('polls at once and waits exactly its interval without a schedule (as before)', async () => {
     const controller = new AbortController();
     const { clock, sleeps } = recordingClock();

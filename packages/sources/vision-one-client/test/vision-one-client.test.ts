@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { configPlace, SyslogConnectorError, z } from '@syslog-connector/core';
 import { ManualClock, VisionOneSimulator, type VisionOneSimulatorOptions, RecordingLogger, type LogRecord, rejectionOf } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -208,6 +210,26 @@ describe('VisionOneClient.list', () => {
     expect(sim.requests.length).toBe(1);
   });
 
+  it('reports a redirect as an error and never follows it with the API key (node:http, issue #20)', async () => {
+    const target = await VisionOneSimulator.start({ token: TOKEN });
+    simulators.push(target);
+    const redirecting = createServer((_req, res) => res.writeHead(302, { location: `${target.baseUrl}${WORKBENCH}` }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`;
+      const client = new VisionOneClient(configPlace('sources', 'wb', process.cwd()), visionOneConnection.parse({ baseUrl, token: TOKEN }), {
+        clock: new ManualClock(NOW),
+        logger: new RecordingLogger([]),
+      });
+      const error = await failure(collect(client.list(WORKBENCH, { query: WINDOW, itemSchema: idSchema, signal: AbortSignal.timeout(5_000) })));
+      expect([error.code, error.message]).toEqual(['SOURCE_HTTP', 'GET /v3.0/workbench/alerts was redirected (HTTP 302); redirects are not followed']);
+      expect(target.requests).toEqual([]);
+    } finally {
+      redirecting.closeAllConnections();
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
+  });
+
   it('stops at once when the caller aborts during a back-off wait', async () => {
     const { sim } = await setup();
     sim.failNext(1, 500);
@@ -249,6 +271,21 @@ describe('VisionOneClient.check', () => {
       durationMs: 0,
     });
     expect(sim.requests.length).toBe(1);
+  });
+
+  it('names a refused connection by its code (node:http), without retrying', async () => {
+    // A port that was just free: nothing listens on it.
+    const probeServer = createServer();
+    await new Promise<void>((resolve) => probeServer.listen(0, '127.0.0.1', resolve));
+    const port = (probeServer.address() as AddressInfo).port;
+    await new Promise((resolve) => probeServer.close(resolve));
+    const client = new VisionOneClient(configPlace('sources', 'wb', process.cwd()), visionOneConnection.parse({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN }), {
+      clock: new ManualClock(NOW),
+      logger: new RecordingLogger([]),
+    });
+    const steps = [];
+    for await (const step of client.check(probe, AbortSignal.timeout(5_000))) steps.push(step);
+    expect(steps[1]).toMatchObject({ ok: false, detail: 'GET /v3.0/workbench/alerts failed 1 time(s), last with a network error (ECONNREFUSED)' });
   });
 
   it('stops after a failed name resolution', async () => {
