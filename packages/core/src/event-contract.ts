@@ -1,4 +1,5 @@
 import { CEF_TIME_FORMS, CEF_TIMESTAMP_KEYS, type SecurityEvent } from './security-event.js';
+import { jsonValueProblem } from './json-value.js';
 import { FACILITIES } from './syslog-priority.js';
 
 /** The latest instant a syslog TIMESTAMP (RFC 5424 §6.2.3, four-digit year) can write: 9999-12-31T23:59:59.999Z. */
@@ -21,32 +22,12 @@ const timestampProblem = (value: unknown): string | undefined => {
   return undefined;
 };
 
-/** Why `raw` is not a JSON value (a cycle, a BigInt, undefined, a function, a non-finite number), or undefined. */
-const jsonProblem = (raw: unknown): string | undefined => {
-  const seen = new Set<object>();
-  const walk = (value: unknown, where: string): string | undefined => {
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-    if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${where} is ${String(value)}, not a JSON number`;
-    if (typeof value !== 'object') return `${where} is a ${typeof value}, not a JSON value`;
-    if (seen.has(value)) return `${where} is a cycle`;
-    seen.add(value);
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-    for (const [key, child] of entries) {
-      const problem = walk(child, `${where}.${key}`);
-      if (problem !== undefined) return problem;
-    }
-    seen.delete(value);
-    return undefined;
-  };
-  return walk(raw, 'raw');
-};
-
 /**
  * Why `event` is not a `SecurityEvent` as its type says (DESIGN §3), or undefined when it is one. This is the
  * contract every formatter may rely on without checking: `time` and every `CefTimestamp.epochMs` integer epoch
  * milliseconds within four-digit years; `severity` an integer 0–10; the five header fields strings; extension keys
  * of letters, digits and `_`, each once; a CEF time key (`rt`, `start`, …) holding a `CefTimestamp`; numbers finite; `raw` a
- * JSON value; a vendor syslog profile with a known facility and a severity 0–7. The host checks every event a source
+ * JSON value, and the rest of the event too (`jsonValueProblem`: no `Date`, `Map`, BigInt, function or NaN anywhere); a vendor syslog profile with a known facility and a severity 0–7. The host checks every event a source
  * yields before it is journaled: one that breaks the contract is dead-lettered at the source with this reason, and
  * no formatter ever sees it.
  */
@@ -57,7 +38,7 @@ export const securityEventProblem = (event: unknown): string | undefined => {
     if (typeof e[field] !== 'string' || e[field] === '') return `${field} is not a non-empty string`;
   }
   if (!isEpochMs(e.time)) return `time is ${String(e.time)}, not an integer from 0 to ${MAX_EVENT_TIME} (epoch ms)`;
-  const raw = jsonProblem(e.raw);
+  const raw = jsonValueProblem(e.raw, 'raw', true);
   if (raw !== undefined) return raw;
   if (typeof e.record !== 'object' || e.record === null) return 'record is not an object';
   const record = e.record as Record<string, unknown>;
@@ -90,6 +71,12 @@ export const securityEventProblem = (event: unknown): string | undefined => {
     if (facility !== undefined && !(typeof facility === 'string' && Object.hasOwn(FACILITIES, facility))) return `record.syslog.facility ${JSON.stringify(facility)} is not a syslog facility`;
     if (severity !== undefined && !(Number.isInteger(severity) && (severity as number) >= 0 && (severity as number) <= 7)) return `record.syslog.severity ${JSON.stringify(severity)} is not an integer 0–7`;
     if (rfc5424 !== undefined && !(typeof rfc5424 === 'string' && RFC5424_PROFILES.has(rfc5424))) return `record.syslog.rfc5424 ${JSON.stringify(rfc5424)} is not a known profile`;
+  }
+  // Whatever else the event carries is stored too: it must read back from the journal as it was (any encoding).
+  for (const field in e) {
+    if (field === 'raw') continue;
+    const problem = jsonValueProblem(e[field], field);
+    if (problem !== undefined) return problem;
   }
   return undefined;
 };

@@ -1,4 +1,5 @@
 import { SyslogConnectorError } from './errors.js';
+import { jsonValueProblem } from './json-value.js';
 import type { SecurityEvent } from './security-event.js';
 import type { Logger } from './services.js';
 import type { Checkpoint } from './source.js';
@@ -34,12 +35,18 @@ const invalidEvent = (source: string, problem: string, cause?: unknown): SyslogC
     ...(cause === undefined ? {} : { cause }),
   });
 
-/** Checks an event of a source's batch for every durable journal: a non-empty key and type, a finite time. */
+/**
+ * Checks an event of a source's batch for every durable journal: a non-empty key and type, a finite time, and
+ * values that read back from any of the journal's encodings as they were (`jsonValueProblem`: JSON's values only; a
+ * BigInt, a cycle, a `Date`, a function or NaN is refused, where JSON.stringify would throw or change it).
+ */
 export const checkJournalEvent = (source: string, event: SecurityEvent): void => {
   if (typeof event !== 'object' || event === null) throw invalidEvent(source, 'not an object');
   if (typeof event.key !== 'string' || event.key === '') throw invalidEvent(source, '`key` must be a non-empty string');
   if (typeof event.type !== 'string' || event.type === '') throw invalidEvent(source, `event ${event.key}: \`type\` must be a non-empty string`);
   if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalidEvent(source, `event ${event.key}: \`time\` must be a finite number`);
+  const problem = jsonValueProblem(event, 'event');
+  if (problem !== undefined) throw invalidEvent(source, `event ${event.key} is not JSON (${problem.replace(/^event\./, '')})`);
 };
 
 /** A checked event's JSON; one that is not JSON (BigInt, a cycle) is named with its key. */
