@@ -27,7 +27,7 @@ import { DEFAULT_RECENT_EVENTS, DEFAULT_RECENT_EVENTS_BYTES, type DeadLetter, ty
 import type { SqliteStateStore } from '../sqlite-state-store.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from '../store-error.js';
 import { compactionBounds, normalizeConsumers, parseStored, storeClosed } from '../journal-shared.js';
-import { KeyHashSet, keyHash } from './key-hash-set.js';
+import { KeyHashSet, keyHashInto } from './key-hash-set.js';
 import { eventTexts, JSON_EVENTS, MAX_RECORD_BYTES, PACKED_EVENTS, payloadIntact, readBatchHeader, RECORD_HEADER_BYTES, RecordWriter, unpackEvents } from './segment-record.js';
 
 export interface LogJournalOptions {
@@ -264,7 +264,7 @@ export class LogJournal implements Journal {
     this.#live();
     this.#writable();
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
-    for (const event of events) this.#serializer.check(source, event);
+    this.#serializer.checkBatch(source, events);
     const checkpointText = this.#serializer.checkpoint(source, checkpoint);
     let removedThrough = 0;
     if (this.#maxBytes !== undefined && this.#policy === 'block' && events.length > 0 && this.#overBudget()) {
@@ -285,10 +285,11 @@ export class LogJournal implements Journal {
     const first = this.#head + 1;
     for (let i = 0; i < events.length; i += 1) {
       const event = events[i] as SecurityEvent;
-      const [hi, lo] = keyHash(source, event.key);
+      // Into the next free pair: a duplicate's is overwritten by the next event's.
+      keyHashInto(source, event.key, hashes, fresh.length * 2);
+      const hi = hashes[fresh.length * 2] as number;
+      const lo = hashes[fresh.length * 2 + 1] as number;
       if (this.#held(hi, lo) || !batchKeys.add(hi, lo)) continue;
-      hashes[fresh.length * 2] = hi;
-      hashes[fresh.length * 2 + 1] = lo;
       seqs[i] = first + fresh.length;
       fresh.push(event);
     }

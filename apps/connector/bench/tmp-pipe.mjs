@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configPlace, systemClock } from '@syslog-connector/core';
+import { DestinationRunner, InMemoryJournal, SourceRunner } from '@syslog-connector/core/engine';
+import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
+import { openStore } from '@syslog-connector/store-sqlite';
+import { TcpTransport, tcpOptions } from '@syslog-connector/transport-tcp';
+import { benchEvent } from './bench-event.mjs';
+const total = Number(process.argv[2] ?? 200000);
+const kind = process.argv[3] ?? 'log';
+const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+const metrics = { increment() {}, snapshot: () => [] };
+const source = (total) => ({ pollIntervalMs: 0, async *read(from) { let next = from?.next ?? 0; while (next < total) { const end = Math.min(total, next + 1000); const events = []; for (let n = next; n < end; n++) events.push(benchEvent(n)); next = end; yield { events, checkpoint: { next } }; } }, close: async () => {} });
+const sinkStart = (expected) => new Promise((resolve) => { const child = spawn(process.execPath, [new URL('./counting-sink.mjs', import.meta.url).pathname, String(expected)], { stdio: ['ignore', 'pipe', 'inherit'] }); let text = ''; let res; const done = new Promise((r) => (res = r)); child.stdout.on('data', (c) => { text += c; const p = /port (\d+)/.exec(text); if (p && !child.port) { child.port = Number(p[1]); resolve({ port: child.port, done, child }); } if (/done (\d+)/.test(text)) res(); }); });
+const run = async (journal, n) => {
+  const sink = await sinkStart(n);
+  const tcp = new TcpTransport(configPlace('destinations', 'sink', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port: sink.port }), { logger: quiet, clock: systemClock });
+  const fmt = new CefFormatter(cefOptions.parse({}), { host: { instance: 'bench-sensor', hostname: 'bench' }, metrics });
+  const destination = new DestinationRunner('sink', fmt, tcp, journal, systemClock, quiet, { batchSize: 1000, sources: undefined, maxRetryDelayMs: 1000, confirmWindowMs: 2000 });
+  await journal.setConsumers([{ destination: 'sink' }]);
+  const src = new SourceRunner('bench', source(n), journal, systemClock, quiet, () => destination.notify());
+  const a = new AbortController(); const b = new AbortController();
+  const cpu = process.cpuUsage();
+  const r1 = src.run(a.signal); const r2 = destination.run(b.signal, 5);
+  await sink.done; const u = process.cpuUsage(cpu);
+  a.abort(); b.abort(); await Promise.allSettled([r1, r2]); await tcp.close(); sink.child.kill();
+  return (u.user + u.system) / n;
+};
+const open = async () => { if (kind === 'memory') return new InMemoryJournal(); const dir = mkdtempSync(join(tmpdir(), 'pipe-')); return openStore(dir, { engine: kind }); };
+for (let r = 0; r < Number(process.argv[4] ?? 1); r++) { const j = await open(); console.log(kind, (await run(j, total)).toFixed(2)); await j.close?.(); }
