@@ -13,6 +13,12 @@ const HEADER_FIELDS = ['vendor', 'product', 'version', 'signatureId', 'name'] as
 
 const isEpochMs = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_EVENT_TIME;
 
+/** True when an extension before `index` has `key` (a few dozen extensions at most: cheaper than a Set). */
+const repeatsKey = (extensions: readonly unknown[], index: number, key: string): boolean => {
+  for (let j = 0; j < index; j += 1) if ((extensions[j] as readonly unknown[])[0] === key) return true;
+  return false;
+};
+
 const timestampProblem = (value: unknown): string | undefined => {
   if (typeof value !== 'object' || value === null) return 'is not a CefTimestamp';
   const t = value as Record<string, unknown>;
@@ -49,13 +55,17 @@ export const securityEventProblem = (event: unknown): string | undefined => {
     return `record.severity is ${JSON.stringify(record.severity)}, not an integer 0–10`;
   }
   if (!Array.isArray(record.extensions)) return 'record.extensions is not an array';
-  const keys = new Set<string>();
-  for (const [i, extension] of (record.extensions as unknown[]).entries()) {
+  const extensions = record.extensions as unknown[];
+  // Checked on every event a source yields: an indexed loop, and a Set for repeated keys only past a few dozen.
+  const keys = extensions.length > 32 ? new Set<string>() : undefined;
+  for (let i = 0; i < extensions.length; i += 1) {
+    const extension = extensions[i];
     if (!Array.isArray(extension) || extension.length !== 2) return `record.extensions[${i}] is not a [key, value] pair`;
-    const [key, value] = extension as [unknown, unknown];
+    const key: unknown = extension[0];
+    const value: unknown = extension[1];
     if (typeof key !== 'string' || !EXTENSION_KEY.test(key)) return `record.extensions[${i}] has the key ${JSON.stringify(key)}, not letters, digits and _`;
-    if (keys.has(key)) return `record.extensions[${i}] repeats the key ${key}`;
-    keys.add(key);
+    if (keys === undefined ? repeatsKey(extensions, i, key) : keys.has(key)) return `record.extensions[${i}] repeats the key ${key}`;
+    keys?.add(key);
     if (CEF_TIMESTAMP_KEYS.has(key) || (typeof value === 'object' && value !== null)) {
       const problem = timestampProblem(value);
       if (problem !== undefined) return `record.extensions[${i}] (${key}) ${problem}`;
