@@ -193,7 +193,8 @@ const peerForward = async (peer: Peer, total: number): Promise<Rate> => {
         });
         break;
       } catch (error) {
-        if (attempt > 100 || daemon.exitCode !== null) throw error;
+        // Up to 30 s: a daemon starting on a machine under a load average of 20 took longer than 5 s to listen.
+        if (attempt > 600 || daemon.exitCode !== null) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
