@@ -52,7 +52,7 @@ const variedEvents = (): SecurityEvent[] =>
         emptyList: [],
         text: 'x'.repeat(n * 7),
       },
-      record: { ...securityEvent('workbench', 'x').record, syslog: { facility: 'auth', severity: undefined } } as SecurityEvent['record'],
+      record: { ...securityEvent('workbench', 'x').record, syslog: { facility: 'auth', severity: undefined } } as unknown as SecurityEvent['record'],
     }),
   );
 
