@@ -14,7 +14,8 @@ export const benchEvent = (n) => ({
     severity: 7,
     extensions: [
       ['externalId', `WB-${n}`],
-      ['rt', 1_700_000_000_000 + n],
+      // A CEF time key holds a CefTimestamp (the event contract): a plain number would be dead-lettered at the source.
+      ['rt', { epochMs: 1_700_000_000_000 + n, ticks: 0, form: 'cef-date-seconds' }],
       ['src', '10.20.30.40'],
       ['dhost', 'workstation-0042.corp.example.com'],
       ['suser', 'CORP\\alice'],

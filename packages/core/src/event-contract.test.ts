@@ -65,8 +65,25 @@ describe('securityEventProblem', () => {
     ['a raw event with a cycle', { ...EVENT, raw: cyclic }, 'raw.self is a cycle'],
     ['a raw event with a BigInt', { ...EVENT, raw: { n: 1n } }, 'raw.n is a bigint'],
     ['a raw event that is undefined', { ...EVENT, raw: undefined }, 'raw is a undefined'],
+    // Whatever else the event carries is journaled too, and must read back as it was under any encoding (issue #18).
+    ['a Date in raw', { ...EVENT, raw: { at: new Date(0) } }, 'raw.at is a Date, not a plain JSON object'],
+    ['a Map beside the record', { ...EVENT, extra: new Map() }, 'extra is a Map'],
+    ['NaN beside the record', { ...EVENT, score: Number.NaN }, 'score is NaN'],
+    ['a function in the record', withRecord({ toJSON: () => 'x' }), 'record.toJSON is a function'],
+    ['a BigInt in the syslog profile', withRecord({ syslog: { weight: 1n } }), 'record.syslog.weight is a bigint'],
+    ['undefined in a list of the record', withRecord({ tags: ['a', undefined] }), 'record.tags.1 is a undefined'],
+    ['a cycle in the record', withRecord({ self: cyclic }), 'record.self.self is a cycle'],
   ])('names what breaks the contract: %s', (_, event, reason) => {
     expect(securityEventProblem(event)).toContain(reason);
+  });
+
+  it('accepts an optional field of the record left undefined (JSON leaves it out), and deep raw JSON', () => {
+    expect(securityEventProblem(withRecord({ syslog: { facility: 'auth', severity: undefined } }))).toBeUndefined();
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 400; i += 1) deep = { next: deep };
+    expect(securityEventProblem({ ...EVENT, raw: deep })).toBeUndefined();
+    for (let i = 0; i < 200; i += 1) deep = [deep];
+    expect(securityEventProblem({ ...EVENT, raw: deep })).toContain('levels deep');
   });
 
   it('accepts the same raw object twice (a shared subtree is no cycle)', () => {

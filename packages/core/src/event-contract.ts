@@ -1,4 +1,5 @@
 import { CEF_TIME_FORMS, CEF_TIMESTAMP_KEYS, type SecurityEvent } from './security-event.js';
+import { jsonValueProblem } from './json-value.js';
 import { FACILITIES } from './syslog-priority.js';
 
 /** The latest instant a syslog TIMESTAMP (RFC 5424 §6.2.3, four-digit year) can write: 9999-12-31T23:59:59.999Z. */
@@ -12,6 +13,12 @@ const HEADER_FIELDS = ['vendor', 'product', 'version', 'signatureId', 'name'] as
 
 const isEpochMs = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_EVENT_TIME;
 
+/** True when an extension before `index` has `key` (a few dozen extensions at most: cheaper than a Set). */
+const repeatsKey = (extensions: readonly unknown[], index: number, key: string): boolean => {
+  for (let j = 0; j < index; j += 1) if ((extensions[j] as readonly unknown[])[0] === key) return true;
+  return false;
+};
+
 const timestampProblem = (value: unknown): string | undefined => {
   if (typeof value !== 'object' || value === null) return 'is not a CefTimestamp';
   const t = value as Record<string, unknown>;
@@ -21,32 +28,12 @@ const timestampProblem = (value: unknown): string | undefined => {
   return undefined;
 };
 
-/** Why `raw` is not a JSON value (a cycle, a BigInt, undefined, a function, a non-finite number), or undefined. */
-const jsonProblem = (raw: unknown): string | undefined => {
-  const seen = new Set<object>();
-  const walk = (value: unknown, where: string): string | undefined => {
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-    if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${where} is ${String(value)}, not a JSON number`;
-    if (typeof value !== 'object') return `${where} is a ${typeof value}, not a JSON value`;
-    if (seen.has(value)) return `${where} is a cycle`;
-    seen.add(value);
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-    for (const [key, child] of entries) {
-      const problem = walk(child, `${where}.${key}`);
-      if (problem !== undefined) return problem;
-    }
-    seen.delete(value);
-    return undefined;
-  };
-  return walk(raw, 'raw');
-};
-
 /**
  * Why `event` is not a `SecurityEvent` as its type says (DESIGN §3), or undefined when it is one. This is the
  * contract every formatter may rely on without checking: `time` and every `CefTimestamp.epochMs` integer epoch
  * milliseconds within four-digit years; `severity` an integer 0–10; the five header fields strings; extension keys
  * of letters, digits and `_`, each once; a CEF time key (`rt`, `start`, …) holding a `CefTimestamp`; numbers finite; `raw` a
- * JSON value; a vendor syslog profile with a known facility and a severity 0–7. The host checks every event a source
+ * JSON value, and the rest of the event too (`jsonValueProblem`: no `Date`, `Map`, BigInt, function or NaN anywhere); a vendor syslog profile with a known facility and a severity 0–7. The host checks every event a source
  * yields before it is journaled: one that breaks the contract is dead-lettered at the source with this reason, and
  * no formatter ever sees it.
  */
@@ -57,7 +44,7 @@ export const securityEventProblem = (event: unknown): string | undefined => {
     if (typeof e[field] !== 'string' || e[field] === '') return `${field} is not a non-empty string`;
   }
   if (!isEpochMs(e.time)) return `time is ${String(e.time)}, not an integer from 0 to ${MAX_EVENT_TIME} (epoch ms)`;
-  const raw = jsonProblem(e.raw);
+  const raw = jsonValueProblem(e.raw, 'raw', true);
   if (raw !== undefined) return raw;
   if (typeof e.record !== 'object' || e.record === null) return 'record is not an object';
   const record = e.record as Record<string, unknown>;
@@ -68,13 +55,17 @@ export const securityEventProblem = (event: unknown): string | undefined => {
     return `record.severity is ${JSON.stringify(record.severity)}, not an integer 0–10`;
   }
   if (!Array.isArray(record.extensions)) return 'record.extensions is not an array';
-  const keys = new Set<string>();
-  for (const [i, extension] of (record.extensions as unknown[]).entries()) {
+  const extensions = record.extensions as unknown[];
+  // Checked on every event a source yields: an indexed loop, and a Set for repeated keys only past a few dozen.
+  const keys = extensions.length > 32 ? new Set<string>() : undefined;
+  for (let i = 0; i < extensions.length; i += 1) {
+    const extension = extensions[i];
     if (!Array.isArray(extension) || extension.length !== 2) return `record.extensions[${i}] is not a [key, value] pair`;
-    const [key, value] = extension as [unknown, unknown];
+    const key: unknown = extension[0];
+    const value: unknown = extension[1];
     if (typeof key !== 'string' || !EXTENSION_KEY.test(key)) return `record.extensions[${i}] has the key ${JSON.stringify(key)}, not letters, digits and _`;
-    if (keys.has(key)) return `record.extensions[${i}] repeats the key ${key}`;
-    keys.add(key);
+    if (keys === undefined ? repeatsKey(extensions, i, key) : keys.has(key)) return `record.extensions[${i}] repeats the key ${key}`;
+    keys?.add(key);
     if (CEF_TIMESTAMP_KEYS.has(key) || (typeof value === 'object' && value !== null)) {
       const problem = timestampProblem(value);
       if (problem !== undefined) return `record.extensions[${i}] (${key}) ${problem}`;
@@ -90,6 +81,12 @@ export const securityEventProblem = (event: unknown): string | undefined => {
     if (facility !== undefined && !(typeof facility === 'string' && Object.hasOwn(FACILITIES, facility))) return `record.syslog.facility ${JSON.stringify(facility)} is not a syslog facility`;
     if (severity !== undefined && !(Number.isInteger(severity) && (severity as number) >= 0 && (severity as number) <= 7)) return `record.syslog.severity ${JSON.stringify(severity)} is not an integer 0–7`;
     if (rfc5424 !== undefined && !(typeof rfc5424 === 'string' && RFC5424_PROFILES.has(rfc5424))) return `record.syslog.rfc5424 ${JSON.stringify(rfc5424)} is not a known profile`;
+  }
+  // Whatever else the event carries is stored too: it must read back from the journal as it was (any encoding).
+  for (const field in e) {
+    if (field === 'raw') continue;
+    const problem = jsonValueProblem(e[field], field);
+    if (problem !== undefined) return problem;
   }
   return undefined;
 };

@@ -1,4 +1,6 @@
 import { SyslogConnectorError } from './errors.js';
+import { jsonValueProblem } from './json-value.js';
+import { isScreened } from './screened-batches.js';
 import type { SecurityEvent } from './security-event.js';
 import type { Logger } from './services.js';
 import type { Checkpoint } from './source.js';
@@ -34,12 +36,19 @@ const invalidEvent = (source: string, problem: string, cause?: unknown): SyslogC
     ...(cause === undefined ? {} : { cause }),
   });
 
-/** Checks an event of a source's batch for every durable journal: a non-empty key and type, a finite time. */
-export const checkJournalEvent = (source: string, event: SecurityEvent): void => {
+/**
+ * Checks an event of a source's batch for every durable journal: a non-empty key and type, a finite time, and
+ * values that read back from any of the journal's encodings as they were (`jsonValueProblem`: JSON's values only; a
+ * BigInt, a cycle, a `Date`, a function or NaN is refused, where JSON.stringify would throw or change it).
+ */
+export const checkJournalEvent = (source: string, event: SecurityEvent, screened = false): void => {
   if (typeof event !== 'object' || event === null) throw invalidEvent(source, 'not an object');
   if (typeof event.key !== 'string' || event.key === '') throw invalidEvent(source, '`key` must be a non-empty string');
   if (typeof event.type !== 'string' || event.type === '') throw invalidEvent(source, `event ${event.key}: \`type\` must be a non-empty string`);
   if (typeof event.time !== 'number' || !Number.isFinite(event.time)) throw invalidEvent(source, `event ${event.key}: \`time\` must be a finite number`);
+  if (screened) return;
+  const problem = jsonValueProblem(event, 'event');
+  if (problem !== undefined) throw invalidEvent(source, `event ${event.key} is not JSON (${problem.replace(/^event\./, '')})`);
 };
 
 /** A checked event's JSON; one that is not JSON (BigInt, a cycle) is named with its key. */
@@ -93,9 +102,15 @@ export class JournalSerializer {
     return { key: event.key, type: event.type, time: Math.trunc(event.time), json: journalEventJson(source, event) };
   }
 
+  /** `check` for each event of a batch; a batch the source runner screened is not walked for JSON values again. */
+  checkBatch(source: string, events: readonly SecurityEvent[]): void {
+    const screened = isScreened(events);
+    for (const event of events) this.check(source, event, screened);
+  }
+
   /** `checkJournalEvent` and the warning, for a journal that serialises only the events it keeps (the log engine). */
-  check(source: string, event: SecurityEvent): void {
-    checkJournalEvent(source, event);
+  check(source: string, event: SecurityEvent, screened = false): void {
+    checkJournalEvent(source, event, screened);
     if (event.source !== source && !this.#warned.has(source)) {
       this.#warned.add(source);
       this.#logger?.warn({ source, eventSource: event.source, key: event.key }, 'Source produced events labelled with another source id.');

@@ -21,7 +21,7 @@ export const JOURNAL_DIR_NAME = 'journal';
 export const DEFAULT_JOURNAL_ENGINE: JournalEngine = 'sqlite';
 
 /** The journal's options but its file, which is always `<stateDir>/syslog-connector.db`. */
-export interface OpenStoreOptions extends Omit<SqliteJournalOptions, 'path' | 'heldLock'>, Pick<LogJournalOptions, 'fsync' | 'segmentBytes' | 'maxRetainedKeys'> {
+export interface OpenStoreOptions extends Omit<SqliteJournalOptions, 'path' | 'heldLock'>, Pick<LogJournalOptions, 'fsync' | 'segmentBytes' | 'maxRetainedKeys' | 'eventEncoding'> {
   /**
    * Open as the daemon of this `stateDir`: take its lock (`lockStateDir`) first, or fail with `STORE_LOCKED` naming
    * the PID of the daemon that has it; the lock goes with `close()`. Readers (`status`) leave it false (default).
@@ -45,8 +45,8 @@ export type StoreJournal = SqliteJournal | LogJournal;
 export function openStore(stateDir: string, options: OpenStoreOptions & { readonly engine: 'sqlite' }): Promise<SqliteJournal>;
 export function openStore(stateDir: string, options?: OpenStoreOptions): Promise<StoreJournal>;
 export async function openStore(stateDir: string, options: OpenStoreOptions = {}): Promise<StoreJournal> {
-  const { daemon = false, engine = DEFAULT_JOURNAL_ENGINE, readOnly = false, fsync, segmentBytes, maxRetainedKeys, ...journalOptions } = options;
-  const extras = { fsync, segmentBytes, maxRetainedKeys };
+  const { daemon = false, engine = DEFAULT_JOURNAL_ENGINE, readOnly = false, fsync, segmentBytes, maxRetainedKeys, eventEncoding, ...journalOptions } = options;
+  const extras = { fsync, segmentBytes, maxRetainedKeys, eventEncoding };
   const path = storeFile(stateDir);
   const lock = daemon ? lockStateDir(stateDir) : undefined;
   try {
@@ -63,7 +63,7 @@ export type EngineOptions = SqliteJournalOptions & Omit<LogJournalOptions, 'meta
 
 /** Opens the journal of an engine on a database file (and, for `log`, a segment folder). */
 export const openEngine = async (engine: JournalEngine, options: EngineOptions): Promise<StoreJournal> => {
-  const { dir, readOnly, fsync, segmentBytes, maxRetainedKeys, maxBytes, whenFull, keyRetentionMs, recentEvents, recentEventsBytes, ...metaOptions } = options;
+  const { dir, readOnly, fsync, segmentBytes, maxRetainedKeys, maxBytes, whenFull, keyRetentionMs, recentEvents, recentEventsBytes, eventEncoding, ...metaOptions } = options;
   if (engine === 'sqlite') {
     refuseLeftSegments(dir);
     return SqliteJournal.open(options);
@@ -75,7 +75,7 @@ export const openEngine = async (engine: JournalEngine, options: EngineOptions):
   return LogJournal.open({
     dir,
     meta,
-    ...{ readOnly, fsync, segmentBytes, maxRetainedKeys, maxBytes, whenFull, keyRetentionMs, recentEvents, recentEventsBytes },
+    ...{ readOnly, fsync, segmentBytes, maxRetainedKeys, maxBytes, whenFull, keyRetentionMs, recentEvents, recentEventsBytes, eventEncoding },
     logger: metaOptions.logger,
     clock: metaOptions.clock,
   });

@@ -1,6 +1,7 @@
 import { describeError, SyslogConnectorError } from '../errors.js';
 import { placeError } from './place-error.js';
 import { securityEventProblem } from '../event-contract.js';
+import { markScreened } from '../screened-batches.js';
 import type { Journal, SourceDeadLetter } from '../journal.js';
 import type { SecurityEvent } from '../security-event.js';
 import { itemDeadLetter } from '../source-limits.js';
@@ -165,7 +166,7 @@ export class SourceRunner {
       const key = (event as { readonly key?: unknown }).key;
       broken.push(typeof key === 'string' && key !== '' && key.length <= 200 ? { ...letter, key } : letter);
     }
-    return { events: kept ?? events, broken: broken ?? [] };
+    return { events: markScreened(kept ?? events), broken: broken ?? [] };
   }
 
   /**

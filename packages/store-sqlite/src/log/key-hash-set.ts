@@ -5,23 +5,30 @@
  * event is never dropped as a duplicate it is not, for any practical purpose.
  */
 export const keyHash = (source: string, key: string): [hi: number, lo: number] => {
+  const out = new Uint32Array(2);
+  keyHashInto(source, key, out, 0);
+  return [out[0] as number, out[1] as number];
+};
+
+/** `keyHash` written into `out[at]` (hi) and `out[at + 1]` (lo): no array and no closure per event. */
+export const keyHashInto = (source: string, key: string, out: Uint32Array, at: number): void => {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
-  const mix = (code: number): void => {
+  const length = source.length + 1 + key.length;
+  for (let i = 0; i < length; i += 1) {
+    const code = i < source.length ? source.charCodeAt(i) : i === source.length ? 0 : key.charCodeAt(i - source.length - 1);
     a = Math.imul(a ^ code, 0x01000193);
     b = Math.imul(b ^ code, 0x5bd1e995);
     b ^= b >>> 15;
-  };
-  for (let i = 0; i < source.length; i += 1) mix(source.charCodeAt(i));
-  mix(0);
-  for (let i = 0; i < key.length; i += 1) mix(key.charCodeAt(i));
+  }
   a ^= a >>> 16;
   a = Math.imul(a, 0x85ebca6b);
   a ^= a >>> 13;
   b = Math.imul(b ^ (b >>> 13), 0xc2b2ae35);
   b ^= b >>> 16;
   // (0, 0) marks an empty slot; the low bit of `lo` is always set, so no hash is ever (0, 0).
-  return [a >>> 0, (b | 1) >>> 0];
+  out[at] = a >>> 0;
+  out[at + 1] = (b | 1) >>> 0;
 };
 
 /**

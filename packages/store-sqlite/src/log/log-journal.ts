@@ -21,14 +21,14 @@ import {
   type SecurityEvent,
   type SourceDeadLetter,
 } from '@syslog-connector/core';
-import { JournalSerializer, journalEventJson } from '@syslog-connector/core/engine';
+import { JournalSerializer } from '@syslog-connector/core/engine';
 import { RecentEvents } from '../recent-events.js';
 import { DEFAULT_RECENT_EVENTS, DEFAULT_RECENT_EVENTS_BYTES, type DeadLetter, type SqliteJournal, type StoreInfo } from '../sqlite-journal.js';
 import type { SqliteStateStore } from '../sqlite-state-store.js';
 import { corruptHint, STATE_DIR_CONFIG_PATH, toStoreError } from '../store-error.js';
 import { compactionBounds, normalizeConsumers, parseStored, storeClosed } from '../journal-shared.js';
-import { KeyHashSet, keyHash } from './key-hash-set.js';
-import { eventTexts, MAX_RECORD_BYTES, payloadIntact, readBatchHeader, RECORD_HEADER_BYTES, RecordWriter } from './segment-record.js';
+import { KeyHashSet, keyHashInto } from './key-hash-set.js';
+import { eventTexts, JSON_EVENTS, MAX_RECORD_BYTES, PACKED_EVENTS, payloadIntact, readBatchHeader, RECORD_HEADER_BYTES, RecordWriter, unpackEvents } from './segment-record.js';
 
 export interface LogJournalOptions {
   /** The folder of the segment files (`<stateDir>/journal`); created (0700) when missing. */
@@ -51,6 +51,11 @@ export interface LogJournalOptions {
   readonly recentEvents?: number | undefined;
   readonly recentEventsBytes?: number | undefined;
   /**
+   * How new records encode their events: `msgpack` (default since issue #18) or `json` (the format before it, kept
+   * for the benchmark's comparison). Each record says its encoding, so either reads what the other wrote.
+   */
+  readonly eventEncoding?: 'msgpack' | 'json' | undefined;
+  /**
    * Open to read beside the daemon (`status`): the files are never written, a tail that does not check out is
    * skipped, not cut (it may be the record the daemon is writing).
    */
@@ -72,6 +77,8 @@ interface Batch {
   readonly segment: Segment;
   readonly offset: number;
   readonly size: number;
+  /** The events' encoding (`JSON_EVENTS`, `PACKED_EVENTS`). */
+  readonly format: number;
   readonly source: string;
   readonly first: number;
   readonly count: number;
@@ -150,6 +157,7 @@ export class LogJournal implements Journal {
   readonly #maxRetainedKeys: number;
   readonly #segmentBytes: number;
   readonly #fsync: boolean;
+  readonly #packed: boolean;
   readonly #readOnly: boolean;
   readonly #recent: RecentEvents;
   readonly #writer = new RecordWriter();
@@ -195,6 +203,7 @@ export class LogJournal implements Journal {
       options.segmentBytes ?? Math.min(DEFAULT_SEGMENT_BYTES, options.maxBytes === undefined ? DEFAULT_SEGMENT_BYTES : Math.floor(options.maxBytes / 8)),
     );
     this.#fsync = options.fsync ?? false;
+    this.#packed = (options.eventEncoding ?? 'msgpack') === 'msgpack';
     this.#readOnly = options.readOnly ?? false;
     const db = this.#meta.database;
     this.#ack = db.prepare(
@@ -255,7 +264,7 @@ export class LogJournal implements Journal {
     this.#live();
     this.#writable();
     if (typeof source !== 'string' || source === '') throw new TypeError('append(): source must be a non-empty string');
-    for (const event of events) this.#serializer.check(source, event);
+    this.#serializer.checkBatch(source, events);
     const checkpointText = this.#serializer.checkpoint(source, checkpoint);
     let removedThrough = 0;
     if (this.#maxBytes !== undefined && this.#policy === 'block' && events.length > 0 && this.#overBudget()) {
@@ -276,15 +285,18 @@ export class LogJournal implements Journal {
     const first = this.#head + 1;
     for (let i = 0; i < events.length; i += 1) {
       const event = events[i] as SecurityEvent;
-      const [hi, lo] = keyHash(source, event.key);
+      // Into the next free pair: a duplicate's is overwritten by the next event's.
+      keyHashInto(source, event.key, hashes, fresh.length * 2);
+      const hi = hashes[fresh.length * 2] as number;
+      const lo = hashes[fresh.length * 2 + 1] as number;
       if (this.#held(hi, lo) || !batchKeys.add(hi, lo)) continue;
-      hashes[fresh.length * 2] = hi;
-      hashes[fresh.length * 2 + 1] = lo;
       seqs[i] = first + fresh.length;
       fresh.push(event);
     }
     const sizes: number[] = [];
-    const record = this.#writer.encode(source, first, checkpointText, hashes, fresh, (event) => journalEventJson(source, event as SecurityEvent), sizes);
+    const record = this.#packed
+      ? this.#writer.encodePacked(source, first, checkpointText, hashes, fresh, sizes)
+      : this.#writer.encode(source, first, checkpointText, hashes, fresh, (event) => JSON.stringify(event), sizes);
     const offset = active.size;
     try {
       let written = 0;
@@ -302,7 +314,9 @@ export class LogJournal implements Journal {
     active.size += record.length;
     for (let n = 0; n < fresh.length; n += 1) active.keys.add(hashes[n * 2] as number, hashes[n * 2 + 1] as number);
     if (fresh.length > 0) {
-      const batch: Batch = { segment: active, offset, size: record.length, source, first, count: fresh.length, lengthsAt: this.#writer.eventsAt - fresh.length * 4, eventsAt: this.#writer.eventsAt };
+      const eventsAt = this.#writer.eventsAt;
+      const lengthsAt = this.#packed ? eventsAt : eventsAt - fresh.length * 4;
+      const batch: Batch = { segment: active, offset, size: record.length, format: this.#packed ? PACKED_EVENTS : JSON_EVENTS, source, first, count: fresh.length, lengthsAt, eventsAt };
       active.batches.push(batch);
       this.#batches.push(batch);
       this.#head += fresh.length;
@@ -541,7 +555,7 @@ export class LogJournal implements Journal {
       this.#checkpoints.set(batch.source, batch.checkpoint);
       this.#checkpointAt.set(batch.source, position(id, offset));
       if (batch.count > 0) {
-        const entry: Batch = { segment, offset, size: RECORD_HEADER_BYTES + length, source: batch.source, first: batch.first, count: batch.count, lengthsAt: batch.lengthsAt, eventsAt: batch.eventsAt };
+        const entry: Batch = { segment, offset, size: RECORD_HEADER_BYTES + length, format: batch.format, source: batch.source, first: batch.first, count: batch.count, lengthsAt: batch.lengthsAt, eventsAt: batch.eventsAt };
         segment.batches.push(entry);
         this.#batches.push(entry);
       }
@@ -789,8 +803,11 @@ export class LogJournal implements Journal {
     const buffer = Buffer.allocUnsafe(batch.size);
     readSync(batch.segment.fd, buffer, 0, batch.size, batch.offset);
     const payload = buffer.subarray(RECORD_HEADER_BYTES);
-    const events = eventTexts(payload, batch, 0).map((text, n) => this.#parse(text, `event #${batch.first + n}`) as SecurityEvent);
-    if (events.length !== batch.count) {
+    const events =
+      batch.format === JSON_EVENTS
+        ? eventTexts(payload, batch, 0).map((text, n) => this.#parse(text, `event #${batch.first + n}`) as SecurityEvent)
+        : (unpackEvents(payload, batch) as SecurityEvent[] | undefined);
+    if (events === undefined || events.length !== batch.count) {
       throw new SyslogConnectorError('STORE_CORRUPT', `The journal ${batch.segment.path} holds a damaged batch of events #${batch.first}.`, {
         path: STATE_DIR_CONFIG_PATH,
         hint: corruptHint(batch.segment.path),

@@ -35,6 +35,15 @@ export interface FormatterConformanceOptions {
   readonly corpusSize?: number;
 }
 
+/** Freezes a value and everything in it (writing to it then throws in strict code, as every module is). */
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+};
+
 const DEFAULT_HOST: HostIdentity = { instance: 'sensor-01.example.com', hostname: 'sensor-01' };
 
 // What would split one message into two records under any framing (RFC 6587 §3.4.2, FACTS §E.4).
@@ -180,6 +189,17 @@ export const describeFormatterConformance = (definition: FormatterDefinition, op
           expect(formatter.format(event)).toBe(first);
           expect(twin.format(event)).toBe(first);
           expect(formatter.format(structuredClone(event))).toBe(first);
+        }
+      });
+
+      // The journal hands every reader the same event objects (its in-memory tail, its decoded batch): a formatter
+      // that changed one would change what the next destination formats. A frozen event formats as the same message.
+      it('leaves the event as it was: formats a deeply frozen copy to the same message', () => {
+        for (const event of [...FORMATTER_SAMPLE_EVENTS, ...corpus.slice(0, 20)]) {
+          const before = structuredClone(event);
+          const first = formatter.format(event);
+          expect(event).toEqual(before);
+          expect(formatter.format(deepFreeze(structuredClone(event)))).toBe(first);
         }
       });
 
