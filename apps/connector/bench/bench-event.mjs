@@ -25,3 +25,22 @@ export const benchEvent = (n) => ({
     ],
   },
 });
+
+/** A logger that drops everything. */
+export const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+
+/** A source yielding `total` bench events in batches of 1,000, resuming from its checkpoint; polls back to back. */
+export const benchSource = (total) => ({
+  pollIntervalMs: 0,
+  async *read(from) {
+    let next = typeof from?.next === 'number' ? from.next : 0;
+    while (next < total) {
+      const end = Math.min(total, next + 1_000);
+      const events = [];
+      for (let n = next; n < end; n += 1) events.push(benchEvent(n));
+      next = end;
+      yield { events, checkpoint: { next } };
+    }
+  },
+  close: async () => undefined,
+});

@@ -10,27 +10,13 @@ import { join } from 'node:path';
 import { systemClock } from '@syslog-connector/core';
 import { SourceRunner } from '@syslog-connector/core/engine';
 import { openStore } from '@syslog-connector/store-sqlite';
-import { benchEvent } from './bench-event.mjs';
+import { benchSource, quiet } from './bench-event.mjs';
 
 const total = Number(process.argv[2]);
 const engine = process.argv[3] ?? 'log';
 const v8Flags = process.argv[4] ?? '';
 if (v8Flags.trim() !== '') setFlagsFromString(v8Flags);
-const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
-const source = {
-  pollIntervalMs: 0,
-  async *read(from) {
-    let next = typeof from?.next === 'number' ? from.next : 0;
-    while (next < total) {
-      const end = Math.min(total, next + 1_000);
-      const events = [];
-      for (let n = next; n < end; n += 1) events.push(benchEvent(n));
-      next = end;
-      yield { events, checkpoint: { next } };
-    }
-  },
-  close: async () => undefined,
-};
+const source = benchSource(total);
 const dir = mkdtempSync(join(tmpdir(), 'bench-pileup-'));
 const journal = await openStore(dir, { engine });
 await journal.setConsumers([{ destination: 'down' }]);
