@@ -212,7 +212,8 @@ describe('Test Connection', () => {
   });
 
   it('shows the cause and the fix for a wrong port and for an untrusted server, as test-connection does', async () => {
-    const wrongPort = (await api.post('/api/test-connection', { server: { address: '127.0.0.1', port: await deadPort(), protocol: 'tcp', format: 'cef' } })).json<{
+    // A LEEF (IBM QRadar) server is a format the screen offers like CEF: the draft passes and reaches the check.
+    const wrongPort = (await api.post('/api/test-connection', { server: { address: '127.0.0.1', port: await deadPort(), protocol: 'tcp', format: 'leef' } })).json<{
       ok: boolean;
       steps: Array<{ step: string; ok: boolean; detail: string; hint?: string }>;
     }>();

@@ -60,8 +60,8 @@ export interface CertSummary {
 }
 
 export type Protocol = 'tls' | 'tcp' | 'udp';
-/** Vision One servers: `cef` (Trend's own) or the others the daemon has. */
-export type SyslogFormat = 'cef' | 'rfc5424' | 'rfc3164';
+/** Vision One servers: `cef` (Trend's own) or the others the daemon has (`leef` for IBM QRadar). */
+export type SyslogFormat = 'cef' | 'leef' | 'rfc5424' | 'rfc3164';
 export type VisionOneRegion = 'us' | 'eu' | 'jp' | 'sg' | 'au' | 'in' | 'mea' | 'uk' | 'usgov';
 export type RiskLevel = 'critical' | 'high' | 'medium';
 export type AuditLogType = 'account' | 'system';

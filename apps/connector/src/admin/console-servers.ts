@@ -19,7 +19,7 @@ export interface EditContext {
 }
 
 export const PROTOCOLS = ['tls', 'tcp', 'udp'] as const;
-export const SERVER_FORMATS = ['cef', 'rfc5424', 'rfc3164'] as const;
+export const SERVER_FORMATS = ['cef', 'leef', 'rfc5424', 'rfc3164'] as const;
 
 /** A syslog server as the page sends it (`ServerDraft`). */
 export const serverDraftSchema = z.object({

@@ -26,6 +26,7 @@ export const PROTOCOLS: readonly { readonly value: Protocol; readonly label: str
 
 export const FORMATS: readonly { readonly value: SyslogFormat; readonly label: string }[] = [
   { value: 'cef', label: 'CEF' },
+  { value: 'leef', label: 'LEEF 2.0 (IBM QRadar)' },
   { value: 'rfc5424', label: 'RFC 5424' },
   { value: 'rfc3164', label: 'RFC 3164' },
 ];
