@@ -9,11 +9,11 @@ import * as api from './index.js';
  * every plugin ever built, so it is added on purpose (update this list) and never by a stray `export *`.
  */
 const PLUGIN_API = [
-  'ApiHostGate', 'CEF_TIMESTAMP_KEYS', 'CEF_TIME_FORMS', 'DEFAULT_SOURCE_LIMITS', 'FACILITIES', 'FORMAT_TRUNCATIONS_METRIC', 'JOURNAL_FULL_POLICIES',
+  'ApiHostGate', 'CEF_TIMESTAMP_KEYS', 'CEF_TIME_FORMS', 'DEFAULT_MAX_CONCURRENT_REQUESTS', 'DEFAULT_SOURCE_LIMITS', 'FACILITIES', 'FORMAT_TRUNCATIONS_METRIC', 'JOURNAL_FULL_POLICIES',
   'MAX_EVENT_TIME', 'MESSAGE_TRUNCATION_KEY', 'PollBudget', 'REDACTED', 'SECRET_WINDOW', 'SecretRedactor', 'SourceLimitError', 'SyslogConnectorError',
   'TransportError', 'byteSize', 'cefTimestampFromEpochMs', 'cefTimestampFromIso', 'collectSecrets', 'configPlace', 'defineFormatter',
   'defineSource', 'defineTransport', 'describeBytes', 'describeError', 'duration', 'facility', 'firstEntryAfter', 'hasEscapedKey',
-  'inspectItem', 'isCefTimestamp', 'isObjectSchema', 'isPluginDefinition', 'isSecretOption', 'isSecurityEvent', 'itemDeadLetter', 'jsonExcerpt',
+  'inspectItem', 'isCefTimestamp', 'isObjectSchema', 'isPluginDefinition', 'isSecretOption', 'isSecurityEvent', 'itemDeadLetter', 'jsonExcerpt', 'maxConcurrentRequestsOption',
   'parseAnswerJson', 'parseByteSize', 'parseDuration', 'parseJson', 'parseJsonSlowly', 'priorityOf', 'readBodyWithin',
   'apiHostGate', 'readNarrowingWindows', 'requestSignal', 'secretOption', 'securityEventProblem', 'serviceRef', 'services', 'since', 'sourceLimitsOption', 'syslogSeverityOf', 'systemClock', 'tenantKey', 'z',
 ];

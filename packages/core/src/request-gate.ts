@@ -1,5 +1,25 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Clock } from './services.js';
+
+/** The default of an API source's `maxConcurrentRequests` (issue #20): enough for 1,000 sources polling every 30 s. */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+
+/**
+ * The `maxConcurrentRequests` option of an API source: the requests in flight at once to its host, shared by every
+ * source of that host through its `ApiHostGate` (the lowest value any of them sets applies). `host` and `sources`
+ * name them in the description (`'this API host'`, `'Vision One source'`).
+ */
+export const maxConcurrentRequestsOption = (host: string, sources: string) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(DEFAULT_MAX_CONCURRENT_REQUESTS)
+    .describe(
+      `Requests in flight at once to ${host}, shared by every ${sources} of the host; the lowest value any of them sets applies (${DEFAULT_MAX_CONCURRENT_REQUESTS})`,
+    );
 
 /**
  * What every API source of one vendor host shares in one daemon (issue #20, a managed provider polling hundreds of

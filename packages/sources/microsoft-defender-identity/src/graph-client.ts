@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
 import {
   apiHostGate,
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
   DEFAULT_SOURCE_LIMITS,
   describeError,
   inspectItem,
@@ -47,7 +48,7 @@ export interface GraphClientOptions {
  * MiB at the 16 MiB default, at worst) however many tenants poll, and still serves 1,000 sources reading two lists
  * every 60 s (33 requests/s) at 0.5 s an answer. The same default as the Vision One sources.
  */
-export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+export { DEFAULT_MAX_CONCURRENT_REQUESTS };
 
 /** Knobs for tests; the config does not expose them. */
 export interface GraphClientTuning {

@@ -1,5 +1,4 @@
-import { duration, secretOption, since, sourceLimitsOption, z } from '@syslog-connector/core';
-import { DEFAULT_MAX_CONCURRENT_REQUESTS } from './graph-client.js';
+import { duration, maxConcurrentRequestsOption, secretOption, since, sourceLimitsOption, z } from '@syslog-connector/core';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
@@ -85,15 +84,7 @@ export const mdiOptions = z
     // Issue #16: what one poll may read; past it the source narrows its window (README "Limits").
     limits: sourceLimitsOption(),
     // Issue #20: one limit per host (Graph, and the authority for tokens), shared by every MDI source of that host.
-    maxConcurrentRequests: z
-      .number()
-      .int()
-      .min(1)
-      .max(256)
-      .default(DEFAULT_MAX_CONCURRENT_REQUESTS)
-      .describe(
-        `Requests in flight at once to the Graph host (and to the authority host), shared by every MDI source of the host; the lowest value any of them sets applies (${DEFAULT_MAX_CONCURRENT_REQUESTS})`,
-      ),
+    maxConcurrentRequests: maxConcurrentRequestsOption('the Graph host (and to the authority host)', 'MDI source'),
   })
   .superRefine((options, ctx) => {
     if ((options.clientSecret === undefined) === (options.certificate === undefined)) {

@@ -1,4 +1,4 @@
-import { duration, secretOption, since, sourceLimitsOption, z } from '@syslog-connector/core';
+import { duration, maxConcurrentRequestsOption, secretOption, since, sourceLimitsOption, z } from '@syslog-connector/core';
 import { companyIdOption } from './trend-cef-profile.js';
 import { VISION_ONE_REGION_NAMES, VISION_ONE_REGIONS } from './vision-one-regions.js';
 
@@ -37,7 +37,7 @@ const baseUrl = z
  * may take up to 60 s: 16 keeps 1,000 sources polling every 30 s (33 requests/s) served even at 0.4 s an answer,
  * while a burst of them opens 16 connections, not 1,000. Tenants' own rate limits are their API keys' (429 per key).
  */
-export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+export { DEFAULT_MAX_CONCURRENT_REQUESTS } from '@syslog-connector/core';
 
 /**
  * The account options every Vision One source shares (where and how to connect, and the tenant's company ID);
@@ -74,15 +74,7 @@ export const visionOneConnection = z
     // Issue #16: what one poll may read; past it the source narrows its window (README "Limits").
     limits: sourceLimitsOption(),
     // Issue #20: one limit per API host, shared by every source of that host; the lowest configured value applies.
-    maxConcurrentRequests: z
-      .number()
-      .int()
-      .min(1)
-      .max(256)
-      .default(DEFAULT_MAX_CONCURRENT_REQUESTS)
-      .describe(
-        `Requests in flight at once to this API host, shared by every Vision One source of the host; the lowest value any of them sets applies (${DEFAULT_MAX_CONCURRENT_REQUESTS})`,
-      ),
+    maxConcurrentRequests: maxConcurrentRequestsOption('this API host', 'Vision One source'),
     // The tenant, not the connection, but every Vision One source needs it the same way (see `visionOneAdvice`).
     companyId: companyIdOption(),
   })
