@@ -25,7 +25,7 @@ const ENGINE = [
   'DestinationRunner', 'EMPTY_CHECKPOINT_STORE_MS', 'FINISH_GRACE_MS', 'InMemoryJournal', 'JOURNAL_ENGINES', 'JOURNAL_MIN_BYTES',
   'JournalSerializer', 'MIN_LEASE_TIMEOUT_MS', 'PluginRegistry', 'RECOVERY_FIRST_STEP', 'SourceRunner',
   'adminConfigSchema', 'adviseConfig', 'checkAckArguments', 'checkDestinationsWithoutTransport', 'checkJournalEvent',
-  'checkReadOptions', 'checkSourceReferences', 'composeConfigSchema', 'configJsonSchema', 'destinationSharedShape',
+  'checkReadOptions', 'checkSourceReferences', 'composeConfigSchema', 'configJsonSchema', 'destinationDeadLetter', 'destinationSharedShape',
   'flattenIssues', 'formatPath', 'isLoopbackHost', 'journalEventJson', 'parseListenAddress', 'placeError',
   'readConfigDocument', 'readFileReference', 'serializeJournalCheckpoint', 'serializeJournalEvent',
   'storeConfigSchema', 'substituteEnvironment',

@@ -4,7 +4,7 @@ import { isScreened } from './screened-batches.js';
 import type { SecurityEvent } from './security-event.js';
 import type { Logger } from './services.js';
 import type { Checkpoint } from './source.js';
-import type { JournalReadOptions } from './journal.js';
+import type { DestinationDeadLetter, JournalReadOptions } from './journal.js';
 
 /** An event a destination could not format, kept with the reason (`Journal.deadLetter`), as a store returns it. */
 export interface StoredDeadLetter {
@@ -18,6 +18,19 @@ export interface StoredDeadLetter {
   /** When it was dead-lettered, epoch milliseconds. */
   readonly at: number;
 }
+
+/** A stored dead letter as `Journal.listDeadLetters` and `redriveDeadLetter` hand it out, the same from every store. */
+export const destinationDeadLetter = (letter: StoredDeadLetter): DestinationDeadLetter => ({
+  kind: 'destination',
+  id: letter.id,
+  destination: letter.destination,
+  seq: letter.seq,
+  source: letter.source,
+  key: letter.key,
+  reason: letter.reason,
+  time: letter.at,
+  event: letter.event,
+});
 
 /** An event checked and serialised for a journal's store: what every store indexes, and its JSON. */
 export interface SerializedJournalEvent {

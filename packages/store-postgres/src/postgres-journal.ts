@@ -26,6 +26,7 @@ import {
   JournalSerializer,
   checkAckArguments,
   checkReadOptions,
+  destinationDeadLetter,
   type StoredDeadLetter,
   type SerializedJournalEvent,
 } from '@syslog-connector/core/engine';
@@ -484,17 +485,7 @@ export class PostgresJournal implements Journal {
   }
 
   #destinationLetter(row: { id: number; destination: string; seq: number; source: string; key: string; reason: string; event: string; at: number }): DestinationDeadLetter {
-    return {
-      kind: 'destination',
-      id: row.id,
-      destination: row.destination,
-      seq: row.seq,
-      source: row.source,
-      key: row.key,
-      reason: row.reason,
-      time: row.at,
-      event: this.#parse(row.event, `dead letter #${row.id}`) as SecurityEvent,
-    };
+    return destinationDeadLetter({ ...row, event: this.#parse(row.event, `dead letter #${row.id}`) as SecurityEvent });
   }
 
   async head(): Promise<number> {

@@ -26,6 +26,7 @@ import {
   JournalSerializer,
   checkAckArguments,
   checkReadOptions,
+  destinationDeadLetter,
   type StoredDeadLetter,
   type SerializedJournalEvent,
 } from '@syslog-connector/core/engine';
@@ -655,17 +656,7 @@ export class SqliteJournal implements Journal {
   }
 
   #destinationLetter(row: DeadLetterRow & { destination: string }): DestinationDeadLetter {
-    return {
-      kind: 'destination',
-      id: row.id,
-      destination: row.destination,
-      seq: row.seq,
-      source: row.source,
-      key: row.key,
-      reason: row.reason,
-      time: row.at,
-      event: this.#parse(row.event, `dead letter #${row.id}`) as SecurityEvent,
-    };
+    return destinationDeadLetter({ ...row, event: this.#parse(row.event, `dead letter #${row.id}`) as SecurityEvent });
   }
 
   async head(): Promise<number> {
