@@ -3,7 +3,7 @@ import { SyslogConnectorError, TransportError } from '../errors.js';
 import type { Formatter } from '../formatter.js';
 import { InMemoryJournal } from '../in-memory-journal.js';
 import type { SecurityEvent } from '../security-event.js';
-import type { Logger } from '../services.js';
+import type { Clock, Logger } from '../services.js';
 import type { Checkpoint, Source, SourceBatch } from '../source.js';
 import { systemClock } from '../system-clock.js';
 import type { Transport } from '../transport.js';
@@ -73,10 +73,10 @@ const nameFormatter: Formatter = {
 };
 
 /** A runner for destination "siem" over a journal holding wb events 1..`events`, with an unconfirmed window. */
-const windowedRunner = async (transport: Transport, options: { events: number; batchSize: number; confirmWindowMs: number }) => {
+const windowedRunner = async (transport: Transport, options: { events: number; batchSize: number; confirmWindowMs: number }, clock: Clock = systemClock) => {
   const journal = new InMemoryJournal();
   await journal.append('wb', Array.from({ length: options.events }, (_, i) => event('wb', i + 1)), {});
-  const runner = new DestinationRunner('siem', nameFormatter, transport, journal, systemClock, logger, {
+  const runner = new DestinationRunner('siem', nameFormatter, transport, journal, clock, logger, {
     batchSize: options.batchSize,
     sources: undefined,
     maxRetryDelayMs: 10,
@@ -363,11 +363,14 @@ describe('DestinationRunner and a lost connection', () => {
 
   it('does not acknowledge an idle window whose connection is gone', async () => {
     const transport = new ReconnectingTransport();
-    const { journal, runner } = await windowedRunner(transport, { events: 1, batchSize: 10, confirmWindowMs: 1 });
+    // Time moves when the test says: on a slow machine the 1 ms window could pass inside the first delivery, while
+    // the connection was still there, and be acknowledged before the test takes the connection away.
+    const clock = { at: 1_000_000, now: () => clock.at, sleep: (ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal) };
+    const { journal, runner } = await windowedRunner(transport, { events: 1, batchSize: 10, confirmWindowMs: 1 }, clock);
     const signal = new AbortController().signal;
     expect(await runner.deliverOnce(signal)).toBe(1);
     transport.connected = false;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    clock.at += 5;
     expect(await runner.deliverOnce(signal)).toBe(0); // window passed, but the connection is gone: no ack
     expect((await journal.progress('siem')).cursor).toBe(0);
     transport.connected = true;
