@@ -3,4 +3,5 @@
 export * from './syslog-receiver/index.js';
 export * from './vision-one-simulator/index.js';
 export * from './graph-simulator/index.js';
+export { SteppedClock } from './stepped-clock.js';
 export { deepItemJson, misbehaviourApplies, type Misbehaviour } from './misbehaviour.js';

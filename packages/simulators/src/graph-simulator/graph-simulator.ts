@@ -73,6 +73,8 @@ export interface GraphRecordedRequest {
   readonly retryAfter?: string;
   /** The tenant it was for: the token URL's, or that of the bearer token's issue; absent when unknown. */
   readonly tenant?: string;
+  /** When it arrived, on the simulator's clock (epoch ms): what its throttling window counts (issue #20). */
+  readonly at: number;
 }
 
 /** What one tenant holds (issue #20). */
@@ -348,9 +350,10 @@ export class GraphSimulator {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const query = Object.fromEntries(url.searchParams);
+    const at = this.#clock.now();
     let tenant: TenantData | undefined;
     const send = (status: number, body: object, headers: Record<string, string> = {}, extra: Partial<GraphRecordedRequest> = {}): void => {
-      this.requests.push({ method: req.method ?? '', path: url.pathname, query, status, ...(tenant === undefined ? {} : { tenant: tenant.tenantId }), ...extra });
+      this.requests.push({ method: req.method ?? '', path: url.pathname, query, status, ...(tenant === undefined ? {} : { tenant: tenant.tenantId }), at, ...extra });
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
       res.end(text);
@@ -477,7 +480,7 @@ export class GraphSimulator {
         next.searchParams.set('$skiptoken', `${snapshotId}.${offset + size}`);
         body['@odata.nextLink'] = next.href;
       }
-      this.requests.push({ method: req.method ?? '', path: url.pathname, query, status: 200, tenant: tenant.tenantId });
+      this.requests.push({ method: req.method ?? '', path: url.pathname, query, status: 200, tenant: tenant.tenantId, at });
       writeMisbehaving(res, body, misbehaviour);
       return;
     }

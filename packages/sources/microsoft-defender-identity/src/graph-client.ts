@@ -25,7 +25,7 @@ import {
   type SourceLimits,
 } from '@syslog-connector/core';
 import { clientAssertion, type GraphCredential } from './graph-credential.js';
-import { GraphRequestBudget, parseRetryAfter } from './graph-request-budget.js';
+import { graphRequestBudget, parseRetryAfter, type GraphRequestBudget } from './graph-request-budget.js';
 
 export interface GraphClientOptions {
   readonly tenantId: string;
@@ -42,7 +42,7 @@ export interface GraphClientOptions {
 /**
  * Requests in flight at once to one Graph host (and to one Entra ID authority host), shared by every MDI source of
  * the daemon. Graph publishes rates, not a concurrency: 150 requests per minute per app per tenant on /security
- * (FACTS §D.3, kept per source by `requestsPerMinute`), 130,000 per 10 s per app across all tenants, and a 429 with
+ * (FACTS §D.3, kept per app and tenant by `requestsPerMinute`), 130,000 per 10 s per app across all tenants, and a 429 with
  * `Retry-After` "limits further requests from that client app for some time". So the host limit protects the daemon
  * rather than Graph: 16 bounds the sockets and the response buffers in flight (16 × `limits.bytesPerResponse`, 256
  * MiB at the 16 MiB default, at worst) however many tenants poll, and still serves 1,000 sources reading two lists
@@ -99,7 +99,8 @@ interface GateSeat {
  * `{authorityHost}/{tenant}/oauth2/v2.0/token` with a secret or a certificate assertion (§D.5), the token cached
  * and renewed 5 minutes before `expires_in` runs out (or at once after a 401), GET with `@odata.nextLink` paging
  * followed verbatim (§D.1), 429/5xx/timeouts retried after `Retry-After` or capped jittered back-off, and every
- * request — retries included — inside a sliding per-minute budget (§D.3).
+ * request — retries included — inside a sliding per-minute budget (§D.3), shared by every client of the same Graph
+ * host, tenant and client id in the process.
  *
  * Many tenants (issue #20): every client of one Graph host shares that host's gate (core `apiHostGate`), and every
  * client of one authority host that one's: at most `maxConcurrentRequests` in flight per host, a slot held only for
@@ -134,7 +135,6 @@ export class GraphClient {
     this.#credential = credential;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
-    this.#budget = new GraphRequestBudget(options.requestsPerMinute, deps.clock);
     this.#tuning = { maxRetries: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, maxRetryAfterMs: 300_000, random: Math.random, ...tuning };
     this.#tokenUrl = `${options.authorityHost}/${encodeURIComponent(options.tenantId)}/oauth2/v2.0/token`;
     this.limits = options.limits ?? DEFAULT_SOURCE_LIMITS;
@@ -143,9 +143,12 @@ export class GraphClient {
     this.#login = { gate: apiHostGate(options.authorityHost), tenant: tenantKey('token', options.authorityHost, options.tenantId, options.clientId) };
     const limit = options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS;
     this.#unregister = [...new Set([this.#graph.gate, this.#login.gate])].map((gate) => gate.register(limit));
+    // FACTS §D.3 again: the per-minute budget is the app's in the tenant, shared with every source of it (issue #20).
+    this.#budget = graphRequestBudget(this.#graph.tenant, deps.clock.now());
+    this.#unregister.push(this.#budget.register(options.requestsPerMinute));
   }
 
-  /** Takes this client's `maxConcurrentRequests` away from its hosts' gates (the source closes). */
+  /** Takes this client's `maxConcurrentRequests` away from its hosts' gates, and its `requestsPerMinute` from its tenant's budget (the source closes). */
   close(): void {
     for (const unregister of this.#unregister) unregister();
     this.#unregister = [];
@@ -337,7 +340,7 @@ export class GraphClient {
     for (let retry = 0; ; ) {
       signal.throwIfAborted();
       const token = await this.#accessToken(signal);
-      await this.#budget.take(signal);
+      await this.#budget.take(this.#clock, signal);
       let response: Response;
       let text: string;
       let bytes: number;

@@ -19,5 +19,5 @@ export {
 export { MDI_ALERT_TYPES, mdiAlertType, derivedTypeName, type MdiAlertType, type MdiAlertTypeEntry } from './mdi-alert-types.js';
 export { GraphClient, TOKEN_RENEWAL_MS, DEFAULT_MAX_CONCURRENT_REQUESTS, type GraphClientOptions, type GraphClientTuning, type GraphPage } from './graph-client.js';
 export { loadGraphCredential, clientAssertion, type GraphCredential } from './graph-credential.js';
-export { GraphRequestBudget, parseRetryAfter } from './graph-request-budget.js';
+export { GraphRequestBudget, graphRequestBudget, parseRetryAfter } from './graph-request-budget.js';
 export { microsoftDefenderIdentitySource as default } from './microsoft-defender-identity-source.js';

@@ -80,7 +80,7 @@ export const mdiOptions = z
       .min(1)
       .max(150, 'Graph allows 150 requests per minute per app and tenant on /security (FACTS §D.3)')
       .default(150)
-      .describe('Graph requests per minute this source makes at most (FACTS §D.3: 150 per app and tenant)'),
+      .describe('Graph requests per minute for this app and tenant, shared by every MDI source of the same graphHost, tenantId and clientId; the lowest value applies (FACTS §D.3: 150 per app and tenant)'),
     // Issue #16: what one poll may read; past it the source narrows its window (README "Limits").
     limits: sourceLimitsOption(),
     // Issue #20: one limit per host (Graph, and the authority for tokens), shared by every MDI source of that host.

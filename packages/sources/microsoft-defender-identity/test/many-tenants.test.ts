@@ -1,8 +1,8 @@
-import { configPlace, SyslogConnectorError, systemClock } from '@syslog-connector/core';
-import { GraphSimulator, RecordingLogger, type GraphTenant, type LogRecord } from '@syslog-connector/testing';
+import { configPlace, SyslogConnectorError, systemClock, type Clock } from '@syslog-connector/core';
+import { GraphSimulator, RecordingLogger, SteppedClock, type GraphRecordedRequest, type GraphTenant, type LogRecord } from '@syslog-connector/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GraphClient } from '../src/graph-client.js';
-import { ALERTS_PATH } from '../src/mdi-source.js';
+import { ALERTS_PATH, HEALTH_ISSUES_PATH } from '../src/mdi-source.js';
 import { mdiOptions } from '../src/mdi-options.js';
 
 /**
@@ -33,7 +33,7 @@ const tenants = (sim: GraphSimulator, count: number): GraphTenant[] =>
     return tenant;
   });
 
-const clientFor = (sim: GraphSimulator, tenant: GraphTenant, id: string, connection: Record<string, unknown> = {}, logs: LogRecord[] = []): GraphClient => {
+const clientFor = (sim: GraphSimulator, tenant: GraphTenant, id: string, connection: Record<string, unknown> = {}, logs: LogRecord[] = [], clock: Clock = systemClock): GraphClient => {
   const options = mdiOptions.parse({
     tenantId: tenant.tenantId,
     clientId: tenant.clientId,
@@ -42,7 +42,7 @@ const clientFor = (sim: GraphSimulator, tenant: GraphTenant, id: string, connect
     graphHost: sim.baseUrl,
     ...connection,
   });
-  const client = new GraphClient(configPlace('sources', id, process.cwd()), options, { kind: 'secret', secret: tenant.clientSecret }, { clock: systemClock, logger: new RecordingLogger(logs) });
+  const client = new GraphClient(configPlace('sources', id, process.cwd()), options, { kind: 'secret', secret: tenant.clientSecret }, { clock, logger: new RecordingLogger(logs) });
   clients.push(client);
   return client;
 };
@@ -156,5 +156,58 @@ describe('many tenants through one Graph host', () => {
     // The simulator's access tokens all begin so; none was written anywhere.
     expect(said).not.toContain('eyJ0eXAiOiJKV1QifQ.sim.');
     expect(logs.length).toBeGreaterThan(0);
+  });
+
+  it('keeps one requests-per-minute budget per app and tenant: its alerts and health sources share it, another tenant has its own', async () => {
+    // Time moves only when every client waits for its budget: the simulator counts each request at its instant.
+    const clock = new SteppedClock(Date.parse('2026-03-02T09:00:00Z'));
+    const sim = await GraphSimulator.start({ clock, hostileRatio: 0, requestsPerMinute: 10_000, pageSize: 1 });
+    simulators.push(sim);
+    const [a, b] = tenants(sim, 2);
+    if (a === undefined || b === undefined) throw new Error('two tenants');
+    for (const tenant of [a, b]) {
+      tenant.addAlerts(10);
+      tenant.addHealthIssues(12);
+    }
+    const perMinute = { requestsPerMinute: 4 };
+    // One page per request: tenant a's two sources read 12 + 12 pages, tenant b's alerts source 12.
+    const reads = [
+      [clientFor(sim, a, 'a-alerts', perMinute, [], clock), ALERTS_PATH],
+      [clientFor(sim, a, 'a-health', perMinute, [], clock), HEALTH_ISSUES_PATH],
+      [clientFor(sim, b, 'b-alerts', perMinute, [], clock), ALERTS_PATH],
+    ] as const;
+    let running = reads.length;
+    const listed = reads.map(async ([client, path]) => {
+      let pages = 0;
+      try {
+        for await (const _ of client.list(path, { $top: '1' }, AbortSignal.timeout(20_000))) pages += 1;
+      } finally {
+        running -= 1;
+      }
+      return pages;
+    });
+    // Move the time only once every unfinished client sleeps (none has a request in flight then).
+    while (running > 0) {
+      if (clock.sleeping === running) clock.advanceToNextWake();
+      else await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(await Promise.all(listed)).toEqual([12, 12, 12]);
+
+    const graph = sim.requests.filter((r) => !r.path.endsWith('/token'));
+    expect(graph.every((r) => r.status === 200)).toBe(true);
+    /** The most requests of one tenant in any 60 s window, as Graph counts them (FACTS §D.3). */
+    const busiestMinute = (requests: readonly GraphRecordedRequest[]): number =>
+      Math.max(...requests.map((r) => requests.filter((o) => o.at >= r.at && o.at < r.at + 60_000).length));
+    const ofA = graph.filter((r) => r.tenant === a.tenantId);
+    const ofB = graph.filter((r) => r.tenant === b.tenantId);
+    // Tenant a: both lists were read, 24 requests, never more than 4 in a minute between its two sources (each alone
+    // would have sent 4 a minute, 8 together), so they took six minutes.
+    expect([ofA.filter((r) => r.path === ALERTS_PATH).length, ofA.filter((r) => r.path === HEALTH_ISSUES_PATH).length]).toEqual([12, 12]);
+    expect(busiestMinute(ofA)).toBe(4);
+    expect(Math.max(...ofA.map((r) => r.at)) - Math.min(...ofA.map((r) => r.at))).toBeGreaterThanOrEqual(5 * 60_000);
+    // Tenant b: its own 4 a minute from the first minute on, not slowed by a's budget.
+    expect(busiestMinute(ofB)).toBe(4);
+    expect(ofB.filter((r) => r.at === ofB[0]?.at)).toHaveLength(4);
+    expect(Math.max(...ofB.map((r) => r.at)) - Math.min(...ofB.map((r) => r.at))).toBe(2 * 60_000);
   });
 });
