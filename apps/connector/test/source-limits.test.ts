@@ -74,9 +74,8 @@ describe('the daemon against a misbehaving Vision One (issue #16)', () => {
   it('a 200 MB page for one moment: every other alert delivered, the moment set aside, the cause in status, peak RSS under 256 MB', async () => {
     const { alerts, siem, configPath, connector } = await scenario((at) => ({ kind: 'giant-page', bytes: 200 * 1024 * 1024, at }));
     await waitUntil(() => delivered(siem, alerts.map((a) => a.id)), 45_000, 'every good alert at the receiver');
-    // The poll that set the moment aside counts its error when it ends — after its last windows, so after the good
-    // alerts may be delivered. Stopping before would abort that poll, and an aborted poll counts no error.
-    await waitUntil(() => connector.logs().includes('Source poll failed.'), 15_000, 'the poll that set the moment aside to end with its error');
+    // Stopped at once: the poll that set the moment aside (before the later alerts) may still be reading or waiting
+    // to end with its error. Its error was counted with the dead letter, so status shows both either way.
     const peak = peakRssKiB(connector);
     console.info(`daemon, 200 MB page: peak RSS ${Math.round(peak / 1024)} MB`);
     expect(await connector.stop()).toBe(0);
@@ -84,10 +83,9 @@ describe('the daemon against a misbehaving Vision One (issue #16)', () => {
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThan(PEAK_RSS_LIMIT_KIB);
     const status = await readStatus(configPath);
-    expect(status.sources).toEqual([expect.objectContaining({ source: 'workbench', stored: alerts.length, deadLettered: 1 })]);
-    expect(status.sources[0]?.errors).toBeGreaterThan(0);
+    expect(status.sources).toEqual([expect.objectContaining({ source: 'workbench', stored: alerts.length, deadLettered: 1, errors: 1 })]);
     const human = await runCli(['status', '-c', configPath], { env: { V1_TOKEN: TOKEN } });
-    expect(human.stdout).toContain(`workbench stored=${alerts.length} errors=`);
+    expect(human.stdout).toContain(`workbench stored=${alerts.length} errors=1`);
     expect(human.stdout).toContain('dead-lettered=1');
     expect(connector.logs()).toContain('limits.bytesPerResponse');
     expect(connector.logs()).not.toContain(TOKEN);

@@ -50,8 +50,9 @@ export interface NarrowingWindowsInput {
  *
  * A sub-window that hits a limit even at `minSpanMs` cannot be read by narrowing: it is set aside as a source
  * dead letter (key `window:<start>/<end>`, the limit's message as its reason), the checkpoint moves past it, and
- * the poll goes on. Never silent: the dead letter is counted in status and logged as an error, and the poll
- * ends with the limit error, so `status` shows the cause (errors count, last error).
+ * the poll goes on. Never silent: the dead letter is logged as an error and counted in status together with the
+ * poll's error (the batch's `pollError`: errors count and last error at once), and the poll ends with the limit
+ * error, so `status` shows the cause.
  */
 /**
  * True when a per-poll limit (pages, bytes) stopped a window that itself read less than half of it: the budget was
@@ -115,6 +116,8 @@ export async function* readNarrowingWindows(input: NarrowingWindowsInput): Async
         events: [],
         deadLetters: [{ key: `window:${window}`, reason: `window skipped: ${limitError.message}`, excerpt: '', time: input.now() }],
         checkpoint: input.checkpoint(readUpTo, narrowed()),
+        // Counted in status now, beside the dead letter, not only when the poll ends (or never, if it is stopped).
+        pollError: limitError,
       };
     } else {
       span = Math.max(input.minSpanMs, input.align(Math.floor((to - from) / 2)));

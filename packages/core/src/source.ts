@@ -10,6 +10,12 @@ export interface SourceBatch {
   readonly checkpoint: Checkpoint;
   /** Items of this page that could not become events, stored at the source with their reasons before the batch. */
   readonly deadLetters?: readonly SourceDeadLetter[];
+  /**
+   * The poll has failed already, though it goes on (a time window set aside, issue #16): the host counts the poll's
+   * error as soon as this batch is stored, beside its dead letter, instead of when the poll ends — and keeps it if the
+   * poll is then stopped. The poll still ends by throwing its error, which is not counted a second time.
+   */
+  readonly pollError?: Error;
 }
 
 /** One step of a connection check (`test-connection`), with its duration and, on failure, a fix. */

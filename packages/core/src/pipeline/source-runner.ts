@@ -80,6 +80,8 @@ export class SourceRunner {
   #stored: { readonly checkpoint: Checkpoint | undefined } | undefined;
   /** A newer checkpoint of empty batches, not stored yet, and since when it waits. */
   #pending: { readonly checkpoint: Checkpoint; readonly since: number } | undefined;
+  /** The poll in progress has counted its error (`#failed`). */
+  #pollFailed = false;
 
   constructor(id: string, source: Source, journal: Journal, clock: Clock, logger: Logger, onStored: () => void, schedule: SourceSchedule = {}) {
     this.#id = id;
@@ -98,6 +100,7 @@ export class SourceRunner {
    * resumes once destinations have caught up and compaction freed space. Returns false when paused.
    */
   async pollOnce(signal: AbortSignal): Promise<boolean> {
+    this.#pollFailed = false;
     if (await this.#journalFull()) {
       if (!this.stats.paused) this.#logger.warn({ source: this.#id }, 'Journal full: source paused until destinations catch up.');
       this.stats.paused = true;
@@ -119,6 +122,7 @@ export class SourceRunner {
           this.#logger.warn({ source: this.#id, key: letter.key, reason: letter.reason }, 'Source item dead-lettered: it cannot become an event; the rest of its page goes on.');
         }
       }
+      if (batch.pollError !== undefined) this.#failed(batch.pollError);
       this.stats.fetched += batch.events.length;
       if (events.length === 0 && deadLetters.length === 0 && this.#defer(batch.checkpoint)) continue;
       // Stored with its checkpoint in one transaction; an empty batch too, when its checkpoint has waited long enough.
@@ -136,8 +140,20 @@ export class SourceRunner {
     }
     this.stats.polls += 1;
     this.stats.lastPollAt = this.#clock.now();
-    this.stats.lastError = undefined;
+    if (!this.#pollFailed) this.stats.lastError = undefined;
     return true;
+  }
+
+  /**
+   * The poll in progress failed: one error for the poll, counted once — when a batch says so (beside its dead
+   * letter, so `status` never shows a window set aside with no error) or when the poll throws — and kept if the
+   * poll is then stopped. The last error is the latest the poll met.
+   */
+  #failed(error: unknown): void {
+    this.stats.lastError = describeError(placeError(error, `sources.${this.#id}`));
+    if (this.#pollFailed) return;
+    this.#pollFailed = true;
+    this.stats.errors += 1;
   }
 
   /**
@@ -241,14 +257,14 @@ export class SourceRunner {
         if (!(await this.pollOnce(signal))) wait = Math.min(wait, 1_000);
         failures = 0;
       } catch (error) {
+        // Stopped: not an error of the source (an error the poll met before is counted already).
         if (signal.aborted) break;
         failures += 1;
-        this.stats.errors += 1;
-        const message = describeError(placeError(error, `sources.${this.#id}`));
-        if (message !== this.stats.lastError) {
-          this.#logger.error({ source: this.#id, error: message }, 'Source poll failed.');
+        const previous = this.stats.lastError;
+        this.#failed(error);
+        if (this.stats.lastError !== previous) {
+          this.#logger.error({ source: this.#id, error: this.stats.lastError }, 'Source poll failed.');
         }
-        this.stats.lastError = message;
         const auth = SyslogConnectorError.hasCode(error, 'SOURCE_AUTH');
         // Auth errors wait a full interval (never a tight loop); others back off 1s, 2s, 4s … up to the interval.
         wait = auth ? Math.max(this.#source.pollIntervalMs, 60_000) : Math.min(this.#source.pollIntervalMs, 1_000 * 2 ** Math.min(failures - 1, 10));
