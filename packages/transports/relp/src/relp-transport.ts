@@ -17,11 +17,11 @@ import {
 import {
   closedTransportError,
   connectSocket,
+  connectWithBackoff,
   elapsed,
   failedStep,
   resolveStep,
   ReconnectBackoff,
-  resolveHost,
   shutdownError,
   streamError,
   target,
@@ -233,40 +233,14 @@ export class RelpTransport implements Transport {
     }
     if (current !== undefined) this.#discard(current);
     const d = this.#destination;
-    const wait = this.#backoff.delayAt(this.#clock.now());
-    if (wait > 0) {
-      try {
-        await this.#clock.sleep(wait, signal);
-      } catch {
-        throw shutdownError(d, 0, signal.reason);
-      }
-    }
-    const started = performance.now();
-    const timeout = this.#options.connectTimeout;
-    const remaining = () => Math.max(1, timeout - (performance.now() - started));
-    let session: Session;
-    try {
-      const addresses = await resolveHost(d, timeout, signal);
-      const opened = await connectSocket(d, addresses, remaining(), signal);
-      if (this.#options.keepAlive > 0) opened.socket.setKeepAlive(true, this.#options.keepAlive);
-      // Request and answer: Nagle would hold a window's last small group until the server's delayed ACK (40 ms on
-      // Linux) while the server waits for that group. Frames are grouped into large writes already.
-      opened.socket.setNoDelay(true);
-      let socket: Socket = opened.socket;
-      if (this.#options.tls !== undefined) socket = await this.#handshake(socket, this.#options.tls, remaining(), signal);
-      session = this.#track(socket, opened.address.address);
-      try {
-        await this.#open(session, remaining(), signal);
-      } catch (error) {
-        this.#discard(session);
-        throw error;
-      }
-    } catch (error) {
-      if (signal.aborted) throw shutdownError(d, 0, signal.reason);
-      const delay = this.#backoff.failed(this.#clock.now());
-      this.#logger.debug({ error: (error as Error).message, retryInMs: delay }, 'Opening the RELP session failed.');
-      throw error;
-    }
+    const { session, startedAt: started } = await connectWithBackoff(
+      {
+        ...{ destination: d, backoff: this.#backoff, clock: this.#clock, logger: this.#logger, options: this.#options },
+        failureMessage: 'Opening the RELP session failed.',
+        open: (tcp, timeoutMs) => this.#openSession(tcp.socket, tcp.address.address, timeoutMs, signal).then((opened) => ({ session: opened, startedAt: tcp.startedAt })),
+      },
+      signal,
+    );
     if (this.#closed) {
       this.#discard(session);
       throw closedTransportError(d);
@@ -276,6 +250,24 @@ export class RelpTransport implements Transport {
       { address: d.host, port: d.port, ip: session.ip, window: this.#options.window, tls: this.#options.tls !== undefined, connectMs: elapsed(started) },
       'RELP session opened.',
     );
+    return session;
+  }
+
+  /** Over a new TCP connection: the TLS handshake (with `tls`), then the RELP `open`, within `timeoutMs`. */
+  async #openSession(tcp: Socket, ip: string, timeoutMs: number, signal: AbortSignal): Promise<Session> {
+    // Request and answer: Nagle would hold a window's last small group until the server's delayed ACK (40 ms on
+    // Linux) while the server waits for that group. Frames are grouped into large writes already.
+    tcp.setNoDelay(true);
+    const deadline = performance.now() + timeoutMs;
+    const remaining = () => Math.max(1, deadline - performance.now());
+    const socket = this.#options.tls === undefined ? tcp : await this.#handshake(tcp, this.#options.tls, remaining(), signal);
+    const session = this.#track(socket, ip);
+    try {
+      await this.#open(session, remaining(), signal);
+    } catch (error) {
+      this.#discard(session);
+      throw error;
+    }
     return session;
   }
 

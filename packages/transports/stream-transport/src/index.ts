@@ -13,6 +13,7 @@ export { frameMessage, STREAM_FRAMINGS, type StreamFraming } from './frame-messa
 export { ReconnectBackoff } from './reconnect-backoff.js';
 export { resolveHost, type ResolvedAddress } from './resolve-host.js';
 export { connectSocket } from './connect-socket.js';
+export { connectWithBackoff, type ConnectWithBackoffOptions } from './connect-with-backoff.js';
 export { formatDuration } from './format-duration.js';
 export {
   closedTransportError,

@@ -12,6 +12,7 @@ import {
   type TransportError,
 } from '@syslog-connector/core';
 import { connectSocket } from './connect-socket.js';
+import { connectWithBackoff } from './connect-with-backoff.js';
 import { frameChunk, type StreamFraming } from './frame-message.js';
 import type { StreamConnectionOptions } from './stream-options.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
@@ -224,35 +225,29 @@ export class StreamTransport implements Transport {
     }
     if (current !== undefined) this.#discard(current);
     const d = this.#destination;
-    const wait = this.#backoff.delayAt(this.#clock.now());
-    if (wait > 0) {
-      try {
-        await this.#clock.sleep(wait, signal);
-      } catch {
-        throw shutdownError(d, 0, signal.reason);
-      }
-    }
-    const started = performance.now();
     let opened;
     try {
-      const addresses = await resolveHost(d, this.#options.connectTimeout, signal);
-      const remaining = this.#options.connectTimeout - (performance.now() - started);
-      opened = await connectSocket(d, addresses, remaining, signal);
-      // On the TCP socket itself: a TLS socket wrapping it does not pass keep-alive on.
-      if (this.#options.keepAlive > 0) opened.socket.setKeepAlive(true, this.#options.keepAlive);
-      const upgrade = this.#profile.upgrade;
-      if (upgrade !== undefined) {
-        const timeoutMs = Math.max(1, this.#options.connectTimeout - (performance.now() - started));
-        opened = { socket: await upgrade(opened.socket, { destination: d, address: opened.address, timeoutMs, signal }), address: opened.address };
-      }
+      opened = await connectWithBackoff(
+        {
+          destination: d,
+          backoff: this.#backoff,
+          clock: this.#clock,
+          logger: this.#logger,
+          options: this.#options,
+          failureMessage: 'Connecting to the syslog server failed.',
+          open: async (tcp, timeoutMs) => {
+            const upgrade = this.#profile.upgrade;
+            const socket = upgrade === undefined ? tcp.socket : await upgrade(tcp.socket, { destination: d, address: tcp.address, timeoutMs, signal });
+            return { socket, address: tcp.address, startedAt: tcp.startedAt };
+          },
+        },
+        signal,
+      );
     } catch (error) {
       this.#finishedCleanly = false;
-      if (signal.aborted) throw shutdownError(d, 0, signal.reason);
-      const delay = this.#backoff.failed(this.#clock.now());
-      this.#logger.debug({ error: (error as Error).message, retryInMs: delay }, 'Connecting to the syslog server failed.');
       throw error;
     }
-    const { socket, address } = opened;
+    const { socket, address, startedAt: started } = opened;
     if (this.#closed) {
       socket.destroy();
       throw closedTransportError(d);
