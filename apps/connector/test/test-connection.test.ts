@@ -4,15 +4,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
-import {
-  createCertificateAuthority,
-  issueCertificate,
-  SyslogReceiver,
-  UnresponsiveListener,
-  VisionOneSimulator,
-  type CertificateAuthority,
-  type IssuedCertificate,
-} from '@syslog-connector/testing';
+import { createPkiFolder, SyslogReceiver, UnresponsiveListener, VisionOneSimulator, type PkiFolder } from '@syslog-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
@@ -29,14 +21,12 @@ interface Report {
   readonly destinations: ReadonlyArray<{ destination: string; protocol: string; ok: boolean; steps: Step[] }>;
 }
 
-let dir: string;
-let ca: CertificateAuthority;
-let server: IssuedCertificate;
-let expired: IssuedCertificate;
+/** The kit's CA, server (localhost), expired server and client (sensor-01) certificates, and another CA, as files. */
+let pki: PkiFolder;
 let visionOne: VisionOneSimulator;
 const stops: Array<() => Promise<unknown>> = [];
 const ports: Record<string, number> = {};
-const file = (name: string) => join(dir, name);
+const file = (name: string) => pki.file(name);
 
 const listen = async (s: Server): Promise<number> => {
   s.listen(0, '127.0.0.1');
@@ -46,27 +36,16 @@ const listen = async (s: Server): Promise<number> => {
 };
 
 const tlsReceiver = async (name: string, tls: Record<string, unknown> = {}) => {
-  const receiver = await SyslogReceiver.start({ protocol: 'tls', tls: { key: server.key, cert: server.cert, ...tls } });
+  const receiver = await SyslogReceiver.start({ protocol: 'tls', tls: { key: pki.server.key, cert: pki.server.cert, ...tls } });
   stops.push(() => receiver.stop());
   ports[name] = receiver.port;
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sc-test-connection-'));
+  pki = await createPkiFolder();
+  const { ca, server, expiredServer: expired } = pki;
   visionOne = await VisionOneSimulator.start({ seed: 3 });
   stops.push(() => visionOne.stop());
-  ca = await createCertificateAuthority();
-  const otherCa = await createCertificateAuthority({ commonName: 'some other CA' });
-  const altNames = ['localhost', '127.0.0.1'];
-  [server, expired] = await Promise.all([
-    issueCertificate(ca, { commonName: 'localhost', altNames }),
-    issueCertificate(ca, { commonName: 'localhost', altNames, expired: true }),
-  ]);
-  const client = await issueCertificate(ca, { commonName: 'sensor-01' });
-  await writeFile(file('ca.pem'), ca.cert);
-  await writeFile(file('other-ca.pem'), otherCa.cert);
-  await writeFile(file('client.pem'), client.cert);
-  await writeFile(file('client-key.pem'), client.key);
 
   await tlsReceiver('good', { ca: ca.cert, requestCert: true });
   await tlsReceiver('unknownCa');
@@ -140,7 +119,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const stop of stops.reverse()) await stop();
-  await rm(dir, { recursive: true, force: true });
+  await pki.remove();
 });
 
 const cfg = () => file('syslog-connector.yaml');
@@ -199,7 +178,7 @@ describe('syslog-connector test-connection', () => {
   it('name mismatch', () => {
     expect(failedStep('wrongName')).toMatchObject({
       step: 'tls-handshake',
-      detail: `the server's certificate at 127.0.0.1:${ports.wrongName} is for localhost, 127.0.0.1, not for siem.example.com (name mismatch)`,
+      detail: `the server's certificate at 127.0.0.1:${ports.wrongName} is for localhost, 127.0.0.1, ::1, not for siem.example.com (name mismatch)`,
     });
   });
 
@@ -339,8 +318,8 @@ describe('relative paths in the config', () => {
     // The config and its certificate in one folder, the command started from another (systemd's WorkingDirectory=/).
     configDir = await mkdtemp(join(tmpdir(), 'sc-relative-config-'));
     elsewhere = await mkdtemp(join(tmpdir(), 'sc-relative-cwd-'));
-    receiver = await SyslogReceiver.start({ protocol: 'tls', tls: { key: server.key, cert: server.cert } });
-    await writeFile(join(configDir, 'ca.pem'), ca.cert);
+    receiver = await SyslogReceiver.start({ protocol: 'tls', tls: { key: pki.server.key, cert: pki.server.cert } });
+    await writeFile(join(configDir, 'ca.pem'), pki.ca.cert);
     await writeFile(
       config(),
       [
@@ -383,6 +362,6 @@ describe('relative paths in the config', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`the CA certificate file ${join(configDir, 'ca.pem')} does not exist`);
     expect(result.stdout).toContain("a relative path is taken from the config file's folder");
-    await writeFile(join(configDir, 'ca.pem'), ca.cert);
+    await writeFile(join(configDir, 'ca.pem'), pki.ca.cert);
   });
 });
