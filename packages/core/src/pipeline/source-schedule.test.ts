@@ -75,3 +75,27 @@ describe('SourceRunner schedule (issue #20)', () => {
     expect(sleeps).toEqual([5_000, 5_000]);
   });
 });
+
+describe('first polls of many runners (issue #20)', () => {
+  it('spread evenly over the interval when each waits its share (the connector\'s plan), at most one tick late', async () => {
+    const count = 1_000;
+    const interval = 30_000;
+    const step = Math.min(interval / count, 1_000);
+    // Each runner on its own clock from 0: its first sleep is when its first poll comes, relative to the start.
+    const firsts = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const controller = new AbortController();
+        const { clock, sleeps } = recordingClock();
+        const schedule = { firstPollDelayMs: Math.round(i * step), jitter: 0.05, tickMs: 500 };
+        await new SourceRunner(`t${i}`, countingSource(interval, 1, controller), new InMemoryJournal(), clock, quiet, () => undefined, schedule).run(controller.signal);
+        return schedule.firstPollDelayMs === 0 ? 0 : (sleeps[0] ?? Number.NaN);
+      }),
+    );
+    const tenths = Array.from({ length: 11 }, (_, tenth) => firsts.filter((at) => Math.min(10, Math.floor((at / interval) * 10)) === tenth).length);
+    // The jitter never moves a first poll; the 500 ms grid moves each up to one tick later than planned, which
+    // takes ~17 of the first tenth and puts as many just past the interval: no tenth is crowded.
+    firsts.forEach((at, i) => expect(at - Math.round(i * step)).toBeGreaterThanOrEqual(0));
+    expect(Math.max(...firsts.map((at, i) => at - Math.round(i * step)))).toBeLessThan(500);
+    expect(tenths).toEqual([84, 100, 100, 100, 100, 100, 100, 100, 100, 100, 16]);
+  });
+});
