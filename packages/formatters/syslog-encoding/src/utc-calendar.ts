@@ -72,6 +72,30 @@ class MinuteLabel {
   }
 }
 
+/**
+ * One second-resolution form's whole text for the UTC second asked for last: the events of a burst share their
+ * second, and the same string then goes out again (already flat once a transport has encoded it).
+ */
+class SecondText {
+  readonly #write: (t: number) => string;
+  #second = Number.NaN;
+  #text = '';
+
+  constructor(write: (t: number) => string) {
+    this.#write = write;
+  }
+
+  /** The text of `t` (integer epoch ms with a 4-digit year). */
+  of(t: number): string {
+    const second = Math.floor(t / 1000);
+    if (second !== this.#second) {
+      this.#text = this.#write(t);
+      this.#second = second;
+    }
+    return this.#text;
+  }
+}
+
 const monthAbbreviation = (month: number): string => MONTH_ABBREVIATIONS[month] ?? 'Jan';
 
 /** RFC 3339 full-date, `T`, hours and minutes: `2022-12-05T05:26:`. */
@@ -129,22 +153,16 @@ export const cefDateUtc = (epochMs: number): string => {
 };
 
 /** RFC 3164 §4.1.2 `Mmm dd hh:mm:ss` in UTC, `Dec  5 05:26:45`. Only where `hasFourDigitYear` holds. */
-export const bsdTimestampUtc = (epochMs: number): string => {
-  const t = whole(epochMs);
-  return bsdMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string);
-};
+export const bsdTimestampUtc = (epochMs: number): string => bsdSecond.of(whole(epochMs));
+const bsdSecond = new SecondText((t) => bsdMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string));
 
 /** CEF `MMM dd yyyy HH:mm:ss` in UTC, `Dec 05 2022 05:26:45` (Trend's form). Only where `hasFourDigitYear` holds. */
-export const cefDateSecondsUtc = (epochMs: number): string => {
-  const t = whole(epochMs);
-  return cefMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string);
-};
+export const cefDateSecondsUtc = (epochMs: number): string => cefSecond.of(whole(epochMs));
+const cefSecond = new SecondText((t) => cefMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string));
 
 /** RFC 3339 in UTC to the second, `2024-09-23T17:18:42Z` (Trend's audit form). Only where `hasFourDigitYear` holds. */
-export const rfc3339SecondsUtc = (epochMs: number): string => {
-  const t = whole(epochMs);
-  return `${isoMinute.of(t)}${SECONDS[Math.floor(ofMinute(t) / 1000)] as string}Z`;
-};
+export const rfc3339SecondsUtc = (epochMs: number): string => isoSecond.of(whole(epochMs));
+const isoSecond = new SecondText((t) => `${isoMinute.of(t)}${SECONDS[Math.floor(ofMinute(t) / 1000)] as string}Z`);
 
 /**
  * RFC 3339 in UTC with 7 fraction digits, `2018-02-21T14:19:41.7422810Z`: .NET's round-trip form ("o"), which MDI
