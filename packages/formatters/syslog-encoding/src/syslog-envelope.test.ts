@@ -1,11 +1,11 @@
-import type { SecurityEvent } from '@syslog-connector/core';
+import type { SecurityEvent, Severity } from '@syslog-connector/core';
 import { describe, expect, it } from 'vitest';
 import { formatCefTimestamp } from './cef-timestamp.js';
 import { SyslogEnvelope } from './syslog-envelope.js';
 
 // 2022-12-05T05:26:45.000Z
 const T = 1_670_218_005_000;
-const event = (time: number, severity: number, facility?: 'auth'): SecurityEvent => ({
+const event = (time: number, severity: Severity, facility?: 'auth'): SecurityEvent => ({
   key: `k${time}`,
   source: 's',
   type: 't',
