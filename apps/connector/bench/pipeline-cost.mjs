@@ -18,11 +18,12 @@ import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configPlace, systemClock } from '@syslog-connector/core';
-import { DestinationRunner, InMemoryJournal, SourceRunner } from '@syslog-connector/core/engine';
+import { InMemoryJournal } from '@syslog-connector/core/engine';
 import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
 import { TcpTransport, tcpOptions } from '@syslog-connector/transport-tcp';
 import { benchSource, quiet } from './bench-event.mjs';
 import { frameCounter } from './octet-frames.mjs';
+import { pipelineRound } from './pipeline-round.mjs';
 
 if (process.argv[2] === 'sink') {
   // The sink: counts octet-counted frames, prints `port <n>`, then `done <frames> <sha256>` once it has them all.
@@ -69,36 +70,20 @@ if (process.argv[2] === 'sink') {
 
   const round = async (total) => {
     const sink = await startSink(total);
-    const tcp = new TcpTransport(configPlace('destinations', 'sink', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port: sink.port }), {
-      logger: quiet,
-      clock: systemClock,
-    });
-    const formatter = new CefFormatter(cefOptions.parse({}), { host: { instance: 'bench-sensor', hostname: 'bench' }, metrics });
-    const journal = new InMemoryJournal();
-    const destination = new DestinationRunner('sink', formatter, tcp, journal, systemClock, quiet, {
+    const { seconds, cpuUs, result: hash, deadLettered } = await pipelineRound({
+      journal: new InMemoryJournal(),
+      source: benchSource(total),
+      formatter: new CefFormatter(cefOptions.parse({}), { host: { instance: 'bench-sensor', hostname: 'bench' }, metrics }),
+      transport: new TcpTransport(configPlace('destinations', 'sink', process.cwd()), tcpOptions.parse({ address: '127.0.0.1', port: sink.port }), {
+        logger: quiet,
+        clock: systemClock,
+      }),
       batchSize: 1_000, // the daemon's DEFAULT_DELIVERY_BATCH
-      sources: undefined,
-      maxRetryDelayMs: 1_000,
-      confirmWindowMs: 2_000,
+      delivered: sink.done,
     });
-    await journal.setConsumers([{ destination: 'sink' }]);
-    const source = new SourceRunner('bench', benchSource(total), journal, systemClock, quiet, () => destination.notify());
-    const polling = new AbortController();
-    const delivery = new AbortController();
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    const sourceRun = source.run(polling.signal);
-    const destinationRun = destination.run(delivery.signal, 5);
-    const hash = await sink.done;
-    const seconds = (performance.now() - started) / 1_000;
-    const used = process.cpuUsage(cpu);
-    polling.abort();
-    delivery.abort();
-    await Promise.allSettled([sourceRun, destinationRun]);
-    await tcp.close();
     sink.child.kill('SIGTERM');
-    if (source.stats.deadLettered > 0) throw new Error(`${source.stats.deadLettered} bench events were dead-lettered`);
-    return { cpuUsPerEvent: (used.user + used.system) / total, eventsPerSecond: Math.round(total / seconds), hash };
+    if (deadLettered > 0) throw new Error(`${deadLettered} bench events were dead-lettered`);
+    return { cpuUsPerEvent: cpuUs / total, eventsPerSecond: Math.round(total / seconds), hash };
   };
 
   const allocations = process.argv.find((a) => a.startsWith('--allocations='))?.slice('--allocations='.length);
