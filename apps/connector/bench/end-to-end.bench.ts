@@ -15,7 +15,7 @@ import {
   type SourceBatch,
   systemClock,
 } from '@syslog-connector/core';
-import { DestinationRunner, InMemoryJournal, SourceRunner } from '@syslog-connector/core/engine';
+import { InMemoryJournal } from '@syslog-connector/core/engine';
 import { CefFormatter, cefOptions } from '@syslog-connector/format-cef';
 import { openStore } from '@syslog-connector/store-sqlite';
 import { TcpTransport, tcpOptions } from '@syslog-connector/transport-tcp';
@@ -52,6 +52,8 @@ interface Rate {
 
 // @ts-expect-error: a plain .mjs shared with pile-up.mjs, which runs in its own process without a build step.
 import { benchEvent } from './bench-event.mjs';
+// @ts-expect-error: a plain .mjs shared with pipeline-cost.mjs (no build step either).
+import { pipelineRound } from './pipeline-round.mjs';
 
 const event = benchEvent as (n: number) => SecurityEvent;
 
@@ -97,32 +99,18 @@ const transport = (port: number) =>
 /** Source and destination running together, as in the daemon; resolves with events/s once the sink has all. */
 const pipeline = async (journal: Journal, total: number): Promise<Rate> => {
   const sink = await startSink(total);
-  const tcp = transport(sink.port);
-  const destination = new DestinationRunner('sink', formatter(), tcp, journal, systemClock, quiet, {
+  const { seconds, cpuUs, deadLettered } = (await pipelineRound({
+    journal,
+    source: fastSource(total),
+    formatter: formatter(),
+    transport: transport(sink.port),
     batchSize: DEFAULT_DELIVERY_BATCH, // as the daemon delivers
-    sources: undefined,
-    maxRetryDelayMs: 1_000,
-    confirmWindowMs: 2_000,
-  });
-  await journal.setConsumers([{ destination: 'sink' }]);
-  const source = new SourceRunner('bench', fastSource(total), journal, systemClock, quiet, () => destination.notify());
-  const polling = new AbortController();
-  const delivery = new AbortController();
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const sourceRun = source.run(polling.signal);
-  const destinationRun = destination.run(delivery.signal, 5);
-  await sink.done;
-  const seconds = (performance.now() - started) / 1_000;
-  const used = process.cpuUsage(cpu);
-  polling.abort();
-  delivery.abort();
-  await Promise.allSettled([sourceRun, destinationRun]);
-  await tcp.close();
+    delivered: sink.done,
+  })) as { seconds: number; cpuUs: number; deadLettered: number };
   sink.child.kill('SIGTERM');
   // Every event must have gone through the journal: one that breaks the event contract is dead-lettered at the source.
-  if (source.stats.deadLettered > 0) throw new Error(`${source.stats.deadLettered} bench events were dead-lettered: fix bench-event.mjs`);
-  return { eventsPerSecond: total / seconds, cpuUsPerEvent: (used.user + used.system) / total };
+  if (deadLettered > 0) throw new Error(`${deadLettered} bench events were dead-lettered: fix bench-event.mjs`);
+  return { eventsPerSecond: total / seconds, cpuUsPerEvent: cpuUs / total };
 };
 
 /**

@@ -73,6 +73,12 @@ describe('securityEventProblem', () => {
     ['a BigInt in the syslog profile', withRecord({ syslog: { weight: 1n } }), 'record.syslog.weight is a bigint'],
     ['undefined in a list of the record', withRecord({ tags: ['a', undefined] }), 'record.tags.1 is a undefined'],
     ['a cycle in the record', withRecord({ self: cyclic }), 'record.self.self is a cycle'],
+    // The extensions are checked pair by pair and not walked again: what a time object carries besides is.
+    ['a BigInt beside a time', withRecord({ extensions: [['msg', 'a'], ['rt', { epochMs: 0, ticks: 0, form: 'iso8601', extra: 1n }]] }), 'record.extensions.1.1.extra is a bigint'],
+    ['a time that is a class instance', withRecord({ extensions: [['rt', Object.assign(new (class Moment {})(), { epochMs: 0, ticks: 0, form: 'iso8601' })]] }), 'record.extensions.0.1 is a Moment'],
+    ['a record that is a class instance', { ...EVENT, record: Object.assign(new (class Alert {})(), EVENT.record) }, 'record is a Alert, not a plain JSON object'],
+    ['an extension key with a non-ASCII letter', withRecord({ extensions: [['cs1é', 'v']] }), 'has the key "cs1é"'],
+    ['an extension key with a dash', withRecord({ extensions: [['cs-1', 'v']] }), 'has the key "cs-1"'],
   ])('names what breaks the contract: %s', (_, event, reason) => {
     expect(securityEventProblem(event)).toContain(reason);
   });

@@ -73,7 +73,9 @@ const walk = (value: unknown, strict: boolean, depth: number): string | undefine
  * the message (`raw` → `raw.items.0 is a bigint, not a JSON value`).
  */
 export const jsonValueProblem = (value: unknown, where: string, strict = false): string | undefined => {
-  failedAt.length = 0;
+  // Emptied after every failed walk; setting an array's length is a call into V8's runtime even when it is 0, and
+  // this runs several times per event.
+  if (failedAt.length !== 0) failedAt.length = 0;
   const problem = walk(value, strict, 0);
   if (problem === undefined) return undefined;
   if (problem === TOO_DEEP) {

@@ -163,7 +163,9 @@ export class SourceRunner {
   #screen(events: readonly SecurityEvent[]): { events: readonly SecurityEvent[]; broken: SourceDeadLetter[] } {
     let broken: SourceDeadLetter[] | undefined;
     let kept: SecurityEvent[] | undefined;
-    for (const [i, event] of events.entries()) {
+    // An indexed loop: no iterator and no [index, event] pair per event.
+    for (let i = 0; i < events.length; i += 1) {
+      const event = events[i] as SecurityEvent;
       const problem = securityEventProblem(event);
       if (problem === undefined) {
         kept?.push(event);

@@ -32,6 +32,10 @@ export class SyslogEnvelope {
   readonly #rfc3164Host: string;
   /** rfc5424: ` HOSTNAME APP-NAME - ` between TIMESTAMP and MSGID (PROCID is NILVALUE). */
   readonly #rfc5424Middle: string;
+  /** rfc3164: the header written last, with its PRI and the UTC second of its time (events of a burst share both). */
+  #lastPri = '';
+  #lastSecond = Number.NaN;
+  #lastHeader = '';
 
   constructor(options: SyslogEnvelopeOptions, instance: string) {
     this.#prefix = options.prefix;
@@ -50,11 +54,18 @@ export class SyslogEnvelope {
     const record = event.record;
     const pri = syslogPriority(record, this.#facility);
     if (this.#prefix === 'rfc3164') {
+      // The timestamp is to the second: the same PRI in the same second is the same header. A time without a
+      // 4-digit year never matches (it was never stored: it throws below).
+      const second = Math.floor(Math.trunc(event.time) / 1000); // whole ms, as the timestamp takes them
+      if (second === this.#lastSecond && pri === this.#lastPri) return this.#lastHeader;
       const timestamp = rfc3164Timestamp(event.time);
       if (timestamp === undefined) {
         throw formatRejected(`The event time ${quoteForError(event.time)} has no RFC 3164 timestamp (it needs a 4-digit year).`);
       }
-      return pri + timestamp + this.#rfc3164Host;
+      this.#lastPri = pri;
+      this.#lastSecond = second;
+      this.#lastHeader = pri + timestamp + this.#rfc3164Host;
+      return this.#lastHeader;
     }
     return `${pri}1 ${rfc5424Timestamp(event.time)}${this.#rfc5424Middle}${rfc5424MessageId(record.signatureId)} - `;
   }

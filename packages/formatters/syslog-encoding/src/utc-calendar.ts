@@ -42,44 +42,59 @@ interface MinuteFields {
 }
 
 /**
- * One form's text up to its seconds, for the UTC minute asked for last. Each form keeps its own: a formatter may
- * write two forms of different times per event (an RFC 3164 header in a configured zone, a CEF `rt` in UTC), and
- * one shared minute would be worked out again twice per event.
+ * A text that depends only on the UTC period (`unitMs` long: a minute, a second) a time falls in, kept for the
+ * period asked for last. Each form keeps its own: a formatter may write two forms of different times per event (an
+ * RFC 3164 header in a configured zone, a CEF `rt` in UTC), and one shared period would be worked out again twice
+ * per event.
  */
-class MinuteLabel {
-  readonly #write: (fields: MinuteFields) => string;
-  #minute = Number.NaN;
-  #label = '';
+class PeriodText {
+  readonly #unitMs: number;
+  readonly #write: (t: number) => string;
+  #period = Number.NaN;
+  #text = '';
 
-  constructor(write: (fields: MinuteFields) => string) {
+  constructor(unitMs: number, write: (t: number) => string) {
+    this.#unitMs = unitMs;
     this.#write = write;
   }
 
-  /** The label of the UTC minute of `t` (integer epoch ms with a 4-digit year). */
+  /** The text of `t` (integer epoch ms with a 4-digit year). */
   of(t: number): string {
-    const minute = Math.floor(t / MINUTE_MS);
-    if (minute !== this.#minute) {
-      const date = new Date(minute * MINUTE_MS);
-      this.#label = this.#write({
-        year: pad4(date.getUTCFullYear()),
-        month: date.getUTCMonth(),
-        dayOfMonth: date.getUTCDate(),
-        hhmm: `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:`,
-      });
-      this.#minute = minute;
+    const period = Math.floor(t / this.#unitMs);
+    if (period !== this.#period) {
+      this.#text = this.#write(t);
+      this.#period = period;
     }
-    return this.#label;
+    return this.#text;
   }
 }
+
+/** One form's text up to its seconds, for the UTC minute asked for last. */
+const minuteLabel = (write: (fields: MinuteFields) => string): PeriodText =>
+  new PeriodText(MINUTE_MS, (t) => {
+    const date = new Date(Math.floor(t / MINUTE_MS) * MINUTE_MS);
+    return write({
+      year: pad4(date.getUTCFullYear()),
+      month: date.getUTCMonth(),
+      dayOfMonth: date.getUTCDate(),
+      hhmm: `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:`,
+    });
+  });
+
+/**
+ * One second-resolution form's whole text for the UTC second asked for last: the events of a burst share their
+ * second, and the same string then goes out again (already flat once a transport has encoded it).
+ */
+const secondText = (write: (t: number) => string): PeriodText => new PeriodText(1_000, write);
 
 const monthAbbreviation = (month: number): string => MONTH_ABBREVIATIONS[month] ?? 'Jan';
 
 /** RFC 3339 full-date, `T`, hours and minutes: `2022-12-05T05:26:`. */
-const isoMinute = new MinuteLabel(({ year, month, dayOfMonth, hhmm }) => `${year}-${pad2(month + 1)}-${pad2(dayOfMonth)}T${hhmm}`);
+const isoMinute = minuteLabel(({ year, month, dayOfMonth, hhmm }) => `${year}-${pad2(month + 1)}-${pad2(dayOfMonth)}T${hhmm}`);
 /** CEF `MMM dd yyyy HH:mm:`, `Dec 05 2022 05:26:`. */
-const cefMinute = new MinuteLabel(({ year, month, dayOfMonth, hhmm }) => `${monthAbbreviation(month)} ${pad2(dayOfMonth)} ${year} ${hhmm}`);
+const cefMinute = minuteLabel(({ year, month, dayOfMonth, hhmm }) => `${monthAbbreviation(month)} ${pad2(dayOfMonth)} ${year} ${hhmm}`);
 /** RFC 3164 `Mmm dd hh:mm:`, the day padded by a space: `Dec  5 05:26:`. */
-const bsdMinute = new MinuteLabel(
+const bsdMinute = minuteLabel(
   ({ month, dayOfMonth, hhmm }) => `${monthAbbreviation(month)} ${dayOfMonth < 10 ? ` ${dayOfMonth}` : `${dayOfMonth}`} ${hhmm}`,
 );
 
@@ -129,22 +144,16 @@ export const cefDateUtc = (epochMs: number): string => {
 };
 
 /** RFC 3164 §4.1.2 `Mmm dd hh:mm:ss` in UTC, `Dec  5 05:26:45`. Only where `hasFourDigitYear` holds. */
-export const bsdTimestampUtc = (epochMs: number): string => {
-  const t = whole(epochMs);
-  return bsdMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string);
-};
+export const bsdTimestampUtc = (epochMs: number): string => bsdSecond.of(whole(epochMs));
+const bsdSecond = secondText((t) => bsdMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string));
 
 /** CEF `MMM dd yyyy HH:mm:ss` in UTC, `Dec 05 2022 05:26:45` (Trend's form). Only where `hasFourDigitYear` holds. */
-export const cefDateSecondsUtc = (epochMs: number): string => {
-  const t = whole(epochMs);
-  return cefMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string);
-};
+export const cefDateSecondsUtc = (epochMs: number): string => cefSecond.of(whole(epochMs));
+const cefSecond = secondText((t) => cefMinute.of(t) + (SECONDS[Math.floor(ofMinute(t) / 1000)] as string));
 
 /** RFC 3339 in UTC to the second, `2024-09-23T17:18:42Z` (Trend's audit form). Only where `hasFourDigitYear` holds. */
-export const rfc3339SecondsUtc = (epochMs: number): string => {
-  const t = whole(epochMs);
-  return `${isoMinute.of(t)}${SECONDS[Math.floor(ofMinute(t) / 1000)] as string}Z`;
-};
+export const rfc3339SecondsUtc = (epochMs: number): string => isoSecond.of(whole(epochMs));
+const isoSecond = secondText((t) => `${isoMinute.of(t)}${SECONDS[Math.floor(ofMinute(t) / 1000)] as string}Z`);
 
 /**
  * RFC 3339 in UTC with 7 fraction digits, `2018-02-21T14:19:41.7422810Z`: .NET's round-trip form ("o"), which MDI

@@ -48,12 +48,16 @@ export const frameChunk = (
     // after it; move the message only when the guess was wrong.
     const guess = decimalWidth(message.length) + 1;
     const bytes = buffer.write(message, at + guess, 'utf8');
-    const prefix = `${bytes} `;
-    if (prefix.length !== guess) buffer.copyWithin(at + prefix.length, at + guess, at + guess + bytes);
-    buffer.write(prefix, at, 'latin1');
-    at += prefix.length + bytes;
+    const width = decimalWidth(bytes);
+    if (width + 1 !== guess) buffer.copyWithin(at + width + 1, at + guess, at + guess + bytes);
+    // The count's digits and the space, written as bytes: no string per message.
+    let digit = at + width;
+    buffer[digit] = 0x20;
+    for (let rest = bytes; digit > at; rest = Math.floor(rest / 10)) buffer[--digit] = 0x30 + (rest % 10);
+    at += width + 1 + bytes;
   }
   return { chunk: buffer.subarray(0, at), next: index };
 };
 
+/** Decimal digits of a non-negative integer. */
 const decimalWidth = (n: number): number => (n < 10 ? 1 : n < 100 ? 2 : n < 1_000 ? 3 : n < 10_000 ? 4 : n < 100_000 ? 5 : String(n).length);
