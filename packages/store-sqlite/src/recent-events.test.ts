@@ -115,3 +115,46 @@ describe('RecentEvents byte bound (issue #16)', () => {
     folder.remove();
   });
 });
+
+describe('RecentEvents pacing (issue #18): a source waits for a destination reading from memory', () => {
+  const entries = (from: number, count: number): JournalEntry[] =>
+    Array.from({ length: count }, (_, i) => ({ seq: from + i, event: securityEvent('wb', `k${from + i}`) }));
+  const settled = async (promise: Promise<void>): Promise<boolean> => {
+    let done = false;
+    void promise.then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    return done;
+  };
+
+  it('waits only while a reader the tail answered is more than three quarters of it behind, until it is back within half', async () => {
+    const { RecentEvents } = await import('./recent-events.js');
+    const tail = new RecentEvents(8, 0);
+    tail.add('wb', entries(1, 4));
+    expect(tail.pace()).toBeUndefined(); // nobody reads
+    expect(tail.read(0, 2, undefined, 'siem').map((e) => e.seq)).toEqual([1, 2]);
+    tail.add('wb', entries(5, 4));
+    expect(tail.pace()).toBeUndefined(); // 6 behind: not more than 6
+    tail.add('wb', entries(9, 1));
+    const waiting = tail.pace() as Promise<void>;
+    expect(waiting).toBeInstanceOf(Promise);
+    expect(await settled(waiting)).toBe(false);
+    tail.read(2, 2, undefined, 'siem'); // at 4: 5 behind, not within half yet
+    expect(await settled(waiting)).toBe(false);
+    tail.read(4, 1, undefined, 'siem'); // at 5: 4 behind
+    expect(await settled(waiting)).toBe(true);
+  });
+
+  it('does not wait for a reader that stopped reading from memory, and lets every wait go on release', async () => {
+    const { RecentEvents, IDLE_APPENDS } = await import('./recent-events.js');
+    const tail = new RecentEvents(8, 0);
+    tail.add('wb', entries(1, 1));
+    tail.read(0, 1, undefined, 'siem');
+    tail.add('wb', entries(2, 7));
+    const waiting = tail.pace() as Promise<void>;
+    tail.release();
+    expect(await settled(waiting)).toBe(true);
+    tail.read(0, 1, undefined, 'siem');
+    for (let n = 0; n <= IDLE_APPENDS; n += 1) tail.add('wb', entries(9 + n, 1));
+    expect(tail.pace()).toBeUndefined();
+  });
+});

@@ -3,6 +3,9 @@ import { firstEntryAfter, type JournalEntry, type SecurityEvent } from '@syslog-
 /** Appends without a read answered from memory after which it stops holding events. */
 export const IDLE_APPENDS = 4;
 
+/** The longest one append waits for a reader that is about to fall out of the tail (`pace`). */
+export const PACE_MAX_MS = 50;
+
 /**
  * The newest journal entries, kept in memory so that a destination keeping up reads them without a query and
  * without parsing their JSON again (the tail of the log, as a page cache keeps it for Kafka's consumers).
@@ -33,6 +36,13 @@ export class RecentEvents {
   #floor: number;
   /** Appends since a read was answered here. */
   #idleAppends = 0;
+  /**
+   * The readers the tail answered lately (by name): the last seq each has read, and the appends since. One that
+   * has not read here for `IDLE_APPENDS` appends is no longer paced for (it reads from the store, or stopped).
+   */
+  readonly #readers = new Map<string, { at: number; appends: number }>();
+  /** Appends waiting for a reader to move (`pace`), woken by a read or their timeout. */
+  #waiting: Array<() => void> = [];
 
   /**
    * `maxBytes` bounds what it holds by the events' JSON size (issue #16: items up to a source's `bytesPerItem`,
@@ -60,6 +70,7 @@ export class RecentEvents {
    */
   add(source: string, entries: readonly JournalEntry[], sizes: readonly number[] = []): void {
     this.#idleAppends += 1;
+    for (const [name, reader] of this.#readers) if ((reader.appends += 1) > IDLE_APPENDS) this.#readers.delete(name);
     if (this.#capacity === 0 || this.#idleAppends > IDLE_APPENDS) {
       // Nobody reads here: hold nothing, and claim nothing up to the newest event.
       this.#evict(this.size);
@@ -67,13 +78,13 @@ export class RecentEvents {
       if (last !== undefined) this.#floor = Math.max(this.#floor, last.seq);
       return;
     }
-    entries.forEach((entry, i) => {
+    for (let i = 0; i < entries.length; i += 1) {
       const size = sizes[i] ?? 0;
-      this.#entries.push(entry);
+      this.#entries.push(entries[i] as JournalEntry);
       this.#sources.push(source);
       this.#sizes.push(size);
       this.#bytes += size;
-    });
+    }
     let excess = Math.max(0, this.size - this.#capacity);
     let bytes = this.#bytes;
     for (let i = this.#start; i < this.#start + excess; i += 1) bytes -= this.#sizes[i] ?? 0;
@@ -91,12 +102,12 @@ export class RecentEvents {
   stored(source: string, events: readonly SecurityEvent[], seqs: readonly number[], removedThrough: number, sizes: readonly number[] = []): void {
     const entries: JournalEntry[] = [];
     const kept: number[] = [];
-    seqs.forEach((seq, i) => {
-      if (seq > 0) {
-        entries.push({ seq, event: events[i] as SecurityEvent });
-        kept.push(sizes[i] ?? 0);
-      }
-    });
+    for (let i = 0; i < seqs.length; i += 1) {
+      const seq = seqs[i] as number;
+      if (seq <= 0) continue;
+      entries.push({ seq, event: events[i] as SecurityEvent });
+      kept.push(sizes[i] ?? 0);
+    }
     this.add(source, entries, kept);
     if (removedThrough > 0) this.evictThrough(removedThrough);
   }
@@ -109,15 +120,69 @@ export class RecentEvents {
     this.#floor = Math.max(this.#floor, seq);
   }
 
-  /** At most `limit` entries after `after`, oldest first, of the given sources (all when undefined). Needs `covers(after)`. */
-  read(after: number, limit: number, sources: ReadonlySet<string> | undefined): JournalEntry[] {
+  /**
+   * At most `limit` entries after `after`, oldest first, of the given sources (all when undefined). Needs
+   * `covers(after)`. `reader` names who reads (a destination): `pace` keeps such a reader in the tail.
+   */
+  read(after: number, limit: number, sources: ReadonlySet<string> | undefined, reader?: string): JournalEntry[] {
     this.#idleAppends = 0;
     const entries = this.#entries;
     const result: JournalEntry[] = [];
-    for (let i = firstEntryAfter(entries, after, this.#start); i < entries.length && result.length < limit; i += 1) {
+    let i = firstEntryAfter(entries, after, this.#start);
+    for (; i < entries.length && result.length < limit; i += 1) {
       if (sources === undefined || sources.has(this.#sources[i] as string)) result.push(entries[i] as JournalEntry);
     }
+    if (reader !== undefined) {
+      // Read up to the last entry looked at (those of other sources included), or to `after` when there was none.
+      const at = i > this.#start ? (entries[i - 1] as JournalEntry).seq : after;
+      this.#readers.set(reader, { at: Math.max(at, after), appends: 0 });
+      if (this.#waiting.length > 0 && this.#lag() <= this.#capacity / 2) this.#wake();
+    }
     return result;
+  }
+
+  /**
+   * After an append: a promise to wait on when a reader the tail answers lately is about to fall out of it (more
+   * than three quarters of the capacity behind the newest entry), resolved once it is back within half of it, or
+   * after `PACE_MAX_MS`, or at `release`; undefined otherwise. A source that outruns such a destination would
+   * push it out of memory, and from there it reads every batch back from disk until it has caught up with the
+   * head. A reader that stopped reading here (a destination down, or reading an old backlog from the store) is
+   * not waited for.
+   */
+  pace(): Promise<void> | undefined {
+    if (this.#capacity === 0 || this.#readers.size === 0 || this.#lag() <= (this.#capacity * 3) / 4) return undefined;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, PACE_MAX_MS);
+      timer.unref();
+      const waiting = this.#waiting;
+      function done(): void {
+        clearTimeout(timer);
+        const at = waiting.indexOf(done);
+        if (at >= 0) waiting.splice(at, 1);
+        resolve();
+      }
+      waiting.push(done);
+    });
+  }
+
+  /** Lets every append waiting in `pace` go (the journal closes). */
+  release(): void {
+    this.#readers.clear();
+    this.#wake();
+  }
+
+  /** How far the slowest reader paced for is behind the newest entry held. */
+  #lag(): number {
+    const newest = this.size === 0 ? this.#floor : (this.#entries[this.#entries.length - 1] as JournalEntry).seq;
+    let lag = 0;
+    for (const reader of this.#readers.values()) lag = Math.max(lag, newest - reader.at);
+    return lag;
+  }
+
+  #wake(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const done of waiting) done();
   }
 
   #evict(count: number): void {

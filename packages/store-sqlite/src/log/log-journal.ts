@@ -328,6 +328,9 @@ export class LogJournal implements Journal {
       removedThrough = Math.max(removedThrough, this.#dropOldest());
     }
     this.#recent.stored(source, events, seqs, removedThrough, seqs.map((seq) => (seq > 0 ? (sizes[seq - first] as number) : 0)));
+    // Stored: what follows only lets a destination reading from memory keep up before this source goes on.
+    const pace = this.#recent.pace();
+    if (pace !== undefined) await pace;
     return { appended: fresh.length, duplicates: events.length - fresh.length };
   }
 
@@ -341,7 +344,7 @@ export class LogJournal implements Journal {
     if (limit === 0) return [];
     const after = options.after ?? this.#cursorOf(destination);
     const wanted = sources === undefined ? undefined : new Set(sources);
-    if (this.#recent.covers(after)) return this.#recent.read(after, limit, wanted);
+    if (this.#recent.covers(after)) return this.#recent.read(after, limit, wanted, destination);
     const out: JournalEntry[] = [];
     for (let i = this.#firstBatchAfter(after); i < this.#batches.length && out.length < limit; i += 1) {
       const batch = this.#batches[i] as Batch;
@@ -448,6 +451,7 @@ export class LogJournal implements Journal {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#recent.release();
     try {
       if (!this.#readOnly) this.#saveMarks();
     } finally {
