@@ -158,3 +158,28 @@ describe('RecentEvents pacing (issue #18): a source waits for a destination read
     expect(tail.pace()).toBeUndefined();
   });
 });
+
+describe('RecentEvents pacing for a reader just behind the tail', () => {
+  it('holds on and waits for a reader reading from the store close behind it, not for one reading an old backlog', async () => {
+    const { RecentEvents, IDLE_APPENDS } = await import('./recent-events.js');
+    const tail = new RecentEvents(8, 0);
+    const entries = (from: number, count: number): JournalEntry[] =>
+      Array.from({ length: count }, (_, i) => ({ seq: from + i, event: securityEvent('wb', `k${from + i}`) }));
+    for (let n = 0; n <= IDLE_APPENDS; n += 1) tail.add('wb', entries(n * 4 + 1, 4)); // nobody reads: idle
+    expect(tail.size).toBe(0);
+    tail.readFromStore(0, 2, 'backlog'); // 18 behind 20: farther than twice the capacity
+    tail.add('wb', entries(21, 1));
+    expect(tail.size).toBe(0);
+    expect(tail.pace()).toBeUndefined();
+    tail.readFromStore(10, 14, 'siem'); // 11 behind 21: close
+    tail.add('wb', entries(22, 1));
+    expect(tail.size).toBe(1);
+    const waiting = tail.pace() as Promise<void>;
+    expect(waiting).toBeInstanceOf(Promise);
+    tail.readFromStore(14, 20, 'siem');
+    let done = false;
+    void waiting.then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(true);
+  });
+});

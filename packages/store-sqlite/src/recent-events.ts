@@ -134,11 +134,21 @@ export class RecentEvents {
     }
     if (reader !== undefined) {
       // Read up to the last entry looked at (those of other sources included), or to `after` when there was none.
-      const at = i > this.#start ? (entries[i - 1] as JournalEntry).seq : after;
-      this.#readers.set(reader, { at: Math.max(at, after), appends: 0 });
-      if (this.#waiting.length > 0 && this.#lag() <= this.#capacity / 2) this.#wake();
+      this.#readerAt(reader, Math.max(after, i > this.#start ? (entries[i - 1] as JournalEntry).seq : after));
     }
     return result;
+  }
+
+  /**
+   * A reader was answered from the store (`covers(after)` was false), up to `reached`. Close behind the tail
+   * (within twice its capacity), it counts as a reader of the tail: the tail holds on for it, and `pace` waits for it, so it comes
+   * back into memory instead of reading from disk until it has caught up with the head. Farther behind (a backlog),
+   * it does not.
+   */
+  readFromStore(after: number, reached: number, reader: string): void {
+    if (this.#capacity === 0 || this.#newest() - after > this.#capacity * 2) return;
+    this.#idleAppends = 0;
+    this.#readerAt(reader, reached);
   }
 
   /**
@@ -171,12 +181,23 @@ export class RecentEvents {
     this.#wake();
   }
 
+  /** Where a reader paced for has read to; wakes the waiting appends once every such reader is within half the tail. */
+  #readerAt(reader: string, at: number): void {
+    this.#readers.set(reader, { at, appends: 0 });
+    if (this.#waiting.length > 0 && this.#lag() <= this.#capacity / 2) this.#wake();
+  }
+
   /** How far the slowest reader paced for is behind the newest entry held. */
   #lag(): number {
-    const newest = this.size === 0 ? this.#floor : (this.#entries[this.#entries.length - 1] as JournalEntry).seq;
+    const newest = this.#newest();
     let lag = 0;
     for (const reader of this.#readers.values()) lag = Math.max(lag, newest - reader.at);
     return lag;
+  }
+
+  /** The newest seq held, or claimed (the floor) when nothing is. */
+  #newest(): number {
+    return this.size === 0 ? this.#floor : (this.#entries[this.#entries.length - 1] as JournalEntry).seq;
   }
 
   #wake(): void {

@@ -356,6 +356,7 @@ export class LogJournal implements Journal {
         out.push({ seq: batch.first + k, event: events[k] as SecurityEvent });
       }
     }
+    this.#recent.readFromStore(after, out.at(-1)?.seq ?? after, destination);
     return out;
   }
 
