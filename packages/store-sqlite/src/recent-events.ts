@@ -112,6 +112,24 @@ export class RecentEvents {
     if (removedThrough > 0) this.evictThrough(removedThrough);
   }
 
+  /**
+   * `stored` for an append whose stored events have consecutive seqs from `first` on (the log engine's): builds no
+   * entry while nobody reads from memory.
+   */
+  storedRun(source: string, first: number, events: readonly SecurityEvent[], removedThrough: number, sizes: readonly number[]): void {
+    const entries: JournalEntry[] = [];
+    if (this.#capacity > 0 && this.#idleAppends < IDLE_APPENDS) {
+      for (let n = 0; n < events.length; n += 1) entries.push({ seq: first + n, event: events[n] as SecurityEvent });
+    }
+    if (entries.length > 0) this.add(source, entries, sizes);
+    else {
+      // As `add` does when it holds nothing: the appends count, and nothing is claimed up to the newest seq.
+      this.add(source, [], []);
+      if (events.length > 0) this.evictThrough(first + events.length - 1);
+    }
+    if (removedThrough > 0) this.evictThrough(removedThrough);
+  }
+
   /** Forgets every entry up to `seq` (they were removed from the store, or may have been): the floor rises to it. */
   evictThrough(seq: number): void {
     let count = 0;

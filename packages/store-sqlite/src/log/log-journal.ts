@@ -281,7 +281,6 @@ export class LogJournal implements Journal {
     const batchKeys = new KeyHashSet(events.length);
     const hashes = new Uint32Array(events.length * 2);
     const fresh: SecurityEvent[] = [];
-    const seqs = new Array<number>(events.length).fill(0);
     const first = this.#head + 1;
     for (let i = 0; i < events.length; i += 1) {
       const event = events[i] as SecurityEvent;
@@ -290,7 +289,6 @@ export class LogJournal implements Journal {
       const hi = hashes[fresh.length * 2] as number;
       const lo = hashes[fresh.length * 2 + 1] as number;
       if (this.#held(hi, lo) || !batchKeys.add(hi, lo)) continue;
-      seqs[i] = first + fresh.length;
       fresh.push(event);
     }
     const sizes: number[] = [];
@@ -327,7 +325,7 @@ export class LogJournal implements Journal {
     if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && fresh.length > 0) {
       removedThrough = Math.max(removedThrough, this.#dropOldest());
     }
-    this.#recent.stored(source, events, seqs, removedThrough, seqs.map((seq) => (seq > 0 ? (sizes[seq - first] as number) : 0)));
+    this.#recent.storedRun(source, first, fresh, removedThrough, sizes);
     // Stored: what follows only lets a destination reading from memory keep up before this source goes on.
     const pace = this.#recent.pace();
     if (pace !== undefined) await pace;
