@@ -199,10 +199,18 @@ export class RecentEvents {
     this.#wake();
   }
 
-  /** Where a reader paced for has read to; wakes the waiting appends once every such reader is within half the tail. */
+  /**
+   * Where a reader paced for has read to; wakes the waiting appends once every such reader is within half the tail.
+   * What every such reader has read is let go (as a store without the tail, a later read of it, a destination
+   * sending a window again, goes to the store): events held after they were read would survive the young
+   * generation's collections, copied each time, and die old — the larger part of the tail's cost.
+   */
   #readerAt(reader: string, at: number): void {
     this.#readers.set(reader, { at, appends: 0 });
     if (this.#waiting.length > 0 && this.#lag() <= this.#capacity / 2) this.#wake();
+    let read = Number.POSITIVE_INFINITY;
+    for (const r of this.#readers.values()) read = Math.min(read, r.at);
+    if (this.size > 0 && read > this.#floor) this.evictThrough(read);
   }
 
   /** How far the slowest reader paced for is behind the newest entry held. */
