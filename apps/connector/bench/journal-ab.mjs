@@ -1,12 +1,13 @@
 // The journal's own cost, A/B in one process (issue 18, third pass): the end-to-end pipeline of end-to-end.bench.ts
 // (fast in-process source → journal → CEF → TCP → counting sink) with the in-memory journal and the log journal,
 // rounds interleaved so that a shared machine's load falls on every variant alike; CPU per event from
-// `process.cpuUsage()`. With `--base DIR`, a second build of store-sqlite (e.g. a copy of its dist from before a
-// change, placed beside the package so that its imports resolve: packages/store-sqlite/dist-base) runs as a third
-// variant, `log (base)`.
+// `process.cpuUsage()`. With `--base DIR`, a second build of store-sqlite (a copy of its dist from before a change,
+// placed inside the package so that its imports resolve: packages/store-sqlite/node_modules/.dist-base) runs as a
+// third variant, `base`. Each line also says how many of the destination's reads were more than the log journal's
+// in-memory tail behind the head (those read from the segment files). A profile: `node --cpu-prof … --only log`.
 //
-//   node bench/journal-ab.mjs [--events 200000] [--rounds 3] [--base ../../packages/store-sqlite/dist-base]
-//                             [--only memory,log,base] [--cpu-prof-dir DIR]
+//   node bench/journal-ab.mjs [--events 200000] [--rounds 3] [--only memory,log,base]
+//                             [--base ../../packages/store-sqlite/node_modules/.dist-base]
 //
 // The first pipeline of each variant is a warm-up (not measured): it pays for compiling the path.
 import { spawn } from 'node:child_process';

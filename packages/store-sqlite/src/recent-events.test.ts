@@ -126,35 +126,39 @@ describe('RecentEvents pacing (issue #18): a source waits for a destination read
     return done;
   };
 
-  it('waits only while a reader the tail answered is more than three quarters of it behind, until it is back within half', async () => {
+  it('waits only while a reader the tail answered is more than a quarter of it behind, until it is within an eighth; lets go of what was read', async () => {
     const { RecentEvents } = await import('./recent-events.js');
-    const tail = new RecentEvents(8, 0);
+    const tail = new RecentEvents(32, 0); // waits past 8 behind, until 4
     tail.add('wb', entries(1, 4));
     expect(tail.pace()).toBeUndefined(); // nobody reads
     expect(tail.read(0, 2, undefined, 'siem').map((e) => e.seq)).toEqual([1, 2]);
-    tail.add('wb', entries(5, 4));
-    expect(tail.pace()).toBeUndefined(); // 6 behind: not more than 6
-    tail.add('wb', entries(9, 1));
+    expect(tail.covers(1)).toBe(false); // read by every reader: let go, a read of it goes to the store
+    expect(tail.covers(2)).toBe(true);
+    tail.add('wb', entries(5, 6));
+    expect(tail.pace()).toBeUndefined(); // 8 behind: not more than 8
+    tail.add('wb', entries(11, 1));
     const waiting = tail.pace() as Promise<void>;
     expect(waiting).toBeInstanceOf(Promise);
     expect(await settled(waiting)).toBe(false);
-    tail.read(2, 2, undefined, 'siem'); // at 4: 5 behind, not within half yet
+    expect(tail.read(2, 4, undefined, 'siem').map((e) => e.seq)).toEqual([3, 4, 5, 6]); // 5 behind
     expect(await settled(waiting)).toBe(false);
-    tail.read(4, 1, undefined, 'siem'); // at 5: 4 behind
+    tail.read(6, 1, undefined, 'siem'); // 4 behind
     expect(await settled(waiting)).toBe(true);
+    expect(tail.size).toBe(4);
   });
 
   it('does not wait for a reader that stopped reading from memory, and lets every wait go on release', async () => {
     const { RecentEvents, IDLE_APPENDS } = await import('./recent-events.js');
-    const tail = new RecentEvents(8, 0);
+    const tail = new RecentEvents(32, 0);
     tail.add('wb', entries(1, 1));
     tail.read(0, 1, undefined, 'siem');
-    tail.add('wb', entries(2, 7));
+    tail.add('wb', entries(2, 10));
     const waiting = tail.pace() as Promise<void>;
+    expect(waiting).toBeInstanceOf(Promise);
     tail.release();
     expect(await settled(waiting)).toBe(true);
-    tail.read(0, 1, undefined, 'siem');
-    for (let n = 0; n <= IDLE_APPENDS; n += 1) tail.add('wb', entries(9 + n, 1));
+    tail.read(1, 1, undefined, 'siem');
+    for (let n = 0; n <= IDLE_APPENDS; n += 1) tail.add('wb', entries(12 + n * 10, 10));
     expect(tail.pace()).toBeUndefined();
   });
 });
@@ -174,9 +178,9 @@ describe('RecentEvents pacing for a reader just behind the tail', () => {
     tail.readFromStore(10, 14, 'siem'); // 11 behind 21: close
     tail.add('wb', entries(22, 1));
     expect(tail.size).toBe(1);
-    const waiting = tail.pace() as Promise<void>;
+    const waiting = tail.pace() as Promise<void>; // 8 behind: more than a quarter of 8
     expect(waiting).toBeInstanceOf(Promise);
-    tail.readFromStore(14, 20, 'siem');
+    tail.readFromStore(14, 21, 'siem'); // 1 behind: within an eighth of 8
     let done = false;
     void waiting.then(() => (done = true));
     await new Promise((resolve) => setImmediate(resolve));
