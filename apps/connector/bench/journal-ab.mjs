@@ -6,7 +6,7 @@
 // third variant, `base`. Each line also says how many of the destination's reads were more than the log journal's
 // in-memory tail behind the head (those read from the segment files). A profile: `node --cpu-prof … --only log`.
 //
-//   node bench/journal-ab.mjs [--events 200000] [--rounds 3] [--only memory,log,base]
+//   node bench/journal-ab.mjs [--events 200000] [--rounds 3] [--only memory,log,json,base]
 //                             [--base ../../packages/store-sqlite/node_modules/.dist-base]
 //
 // The first pipeline of each variant is a warm-up (not measured): it pays for compiling the path.
@@ -99,15 +99,17 @@ const pipeline = async (journal, total) => {
 const variants = [
   ['memory', async () => ({ journal: new InMemoryJournal(), done: async () => undefined })],
   ['log', async () => logJournal(openStore)],
+  // The log journal writing JSON records (`eventEncoding: 'json'`, the format before MessagePack).
+  ['json', async () => logJournal(openStore, { eventEncoding: 'json' })],
 ];
 if (args.base !== undefined) {
   const base = await import(pathToFileURL(join(resolve(args.base), 'index.js')).href);
   variants.push(['base', async () => logJournal(base.openStore)]);
 }
 
-async function logJournal(open) {
+async function logJournal(open, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'journal-ab-'));
-  const journal = await open(dir, { engine: 'log' });
+  const journal = await open(dir, { engine: 'log', ...options });
   return {
     journal,
     done: async () => {
@@ -135,6 +137,6 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cpu = (name) => median(results.get(name).map((r) => r.cpuUsPerEvent));
 for (const [name] of chosen) console.log(`${name.padEnd(6)} median ${cpu(name).toFixed(2)} µs CPU/event, ${Math.round(median(results.get(name).map((r) => r.eventsPerSecond))).toLocaleString('en')} events/s`);
 if (results.has('memory')) {
-  for (const name of ['log', 'base']) if (results.has(name)) console.log(`in-memory/${name} by CPU: ${(cpu('memory') / cpu(name)).toFixed(2)}×`);
+  for (const name of ['log', 'json', 'base']) if (results.has(name)) console.log(`in-memory/${name} by CPU: ${(cpu('memory') / cpu(name)).toFixed(2)}×`);
 }
 if (results.has('base') && results.has('log')) console.log(`base/log by CPU: ${(cpu('base') / cpu('log')).toFixed(2)}×`);
