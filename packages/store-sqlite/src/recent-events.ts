@@ -168,9 +168,9 @@ export class RecentEvents {
 
   /**
    * A reader was answered from the store (`covers(after)` was false), up to `reached`. Close behind the tail
-   * (within twice its capacity), it counts as a reader of the tail: the tail holds on for it, and `pace` waits for it, so it comes
-   * back into memory instead of reading from disk until it has caught up with the head. Farther behind (a backlog),
-   * it does not.
+   * (within twice its capacity), it counts as a reader of the tail: the tail holds on for it, and `pace` waits for
+   * it, so it comes back into memory instead of reading from disk until it has caught up with the head. Farther
+   * behind (a backlog), it does not.
    */
   readFromStore(after: number, reached: number, reader: string): void {
     if (this.#capacity === 0 || this.#newest() - after > this.#capacity * 2) return;
@@ -181,10 +181,9 @@ export class RecentEvents {
   /**
    * After an append: a promise to wait on when a reader the tail answers lately is more than `PACE_FROM` of the
    * capacity behind the newest entry, resolved once it is back within `PACE_UNTIL` of it, or after `PACE_MAX_MS`,
-   * or at `release`; undefined otherwise. A source that outruns such a destination would
-   * push it out of memory, and from there it reads every batch back from disk until it has caught up with the
-   * head. A reader that stopped reading here (a destination down, or reading an old backlog from the store) is
-   * not waited for.
+   * or at `release`; undefined otherwise. A source that outruns such a destination would push it out of memory,
+   * and from there it would read every batch back from disk until it had caught up with the head. A reader that
+   * stopped reading here (a destination down, or reading an old backlog from the store) is not waited for.
    */
   pace(): Promise<void> | undefined {
     if (this.#capacity === 0 || this.#readers.size === 0 || this.#lag() <= this.#capacity * PACE_FROM) return undefined;
