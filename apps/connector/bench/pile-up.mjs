@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@syslog-connector/core';
 import { SourceRunner } from '@syslog-connector/core/engine';
-import { openStore } from '@syslog-connector/store-sqlite';
 import { benchSource, quiet } from './bench-event.mjs';
 
 const total = Number(process.argv[2]);
 const engine = process.argv[3] ?? 'log';
 const v8Flags = process.argv[4] ?? '';
 if (v8Flags.trim() !== '') setFlagsFromString(v8Flags);
+// PILE_UP_STORE: another build of store-sqlite (a file URL of its index.js), to compare two builds (journal-ab.mjs).
+const { openStore } = await import(process.env.PILE_UP_STORE ?? '@syslog-connector/store-sqlite');
 const source = benchSource(total);
 const dir = mkdtempSync(join(tmpdir(), 'bench-pileup-'));
 const journal = await openStore(dir, { engine });

@@ -115,3 +115,75 @@ describe('RecentEvents byte bound (issue #16)', () => {
     folder.remove();
   });
 });
+
+describe('RecentEvents pacing (issue #18): a source waits for a destination reading from memory', () => {
+  const entries = (from: number, count: number): JournalEntry[] =>
+    Array.from({ length: count }, (_, i) => ({ seq: from + i, event: securityEvent('wb', `k${from + i}`) }));
+  const settled = async (promise: Promise<void>): Promise<boolean> => {
+    let done = false;
+    void promise.then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    return done;
+  };
+
+  it('waits only while a reader the tail answered is more than a quarter of it behind, until it is within an eighth; lets go of what was read', async () => {
+    const { RecentEvents } = await import('./recent-events.js');
+    const tail = new RecentEvents(32, 0); // waits past 8 behind, until 4
+    tail.add('wb', entries(1, 4));
+    expect(tail.pace()).toBeUndefined(); // nobody reads
+    expect(tail.read(0, 2, undefined, 'siem').map((e) => e.seq)).toEqual([1, 2]);
+    expect(tail.covers(1)).toBe(false); // read by every reader: let go, a read of it goes to the store
+    expect(tail.covers(2)).toBe(true);
+    tail.add('wb', entries(5, 6));
+    expect(tail.pace()).toBeUndefined(); // 8 behind: not more than 8
+    tail.add('wb', entries(11, 1));
+    const waiting = tail.pace() as Promise<void>;
+    expect(waiting).toBeInstanceOf(Promise);
+    expect(await settled(waiting)).toBe(false);
+    expect(tail.read(2, 4, undefined, 'siem').map((e) => e.seq)).toEqual([3, 4, 5, 6]); // 5 behind
+    expect(await settled(waiting)).toBe(false);
+    tail.read(6, 1, undefined, 'siem'); // 4 behind
+    expect(await settled(waiting)).toBe(true);
+    expect(tail.size).toBe(4);
+  });
+
+  it('does not wait for a reader that stopped reading from memory, and lets every wait go on release', async () => {
+    const { RecentEvents, IDLE_APPENDS } = await import('./recent-events.js');
+    const tail = new RecentEvents(32, 0);
+    tail.add('wb', entries(1, 1));
+    tail.read(0, 1, undefined, 'siem');
+    tail.add('wb', entries(2, 10));
+    const waiting = tail.pace() as Promise<void>;
+    expect(waiting).toBeInstanceOf(Promise);
+    tail.release();
+    expect(await settled(waiting)).toBe(true);
+    tail.read(1, 1, undefined, 'siem');
+    for (let n = 0; n <= IDLE_APPENDS; n += 1) tail.add('wb', entries(12 + n * 10, 10));
+    expect(tail.pace()).toBeUndefined();
+  });
+});
+
+describe('RecentEvents pacing for a reader just behind the tail', () => {
+  it('holds on and waits for a reader reading from the store close behind it, not for one reading an old backlog', async () => {
+    const { RecentEvents, IDLE_APPENDS } = await import('./recent-events.js');
+    const tail = new RecentEvents(8, 0);
+    const entries = (from: number, count: number): JournalEntry[] =>
+      Array.from({ length: count }, (_, i) => ({ seq: from + i, event: securityEvent('wb', `k${from + i}`) }));
+    for (let n = 0; n <= IDLE_APPENDS; n += 1) tail.add('wb', entries(n * 4 + 1, 4)); // nobody reads: idle
+    expect(tail.size).toBe(0);
+    tail.readFromStore(0, 2, 'backlog'); // 18 behind 20: farther than twice the capacity
+    tail.add('wb', entries(21, 1));
+    expect(tail.size).toBe(0);
+    expect(tail.pace()).toBeUndefined();
+    tail.readFromStore(10, 14, 'siem'); // 11 behind 21: close
+    tail.add('wb', entries(22, 1));
+    expect(tail.size).toBe(1);
+    const waiting = tail.pace() as Promise<void>; // 8 behind: more than a quarter of 8
+    expect(waiting).toBeInstanceOf(Promise);
+    tail.readFromStore(14, 21, 'siem'); // 1 behind: within an eighth of 8
+    let done = false;
+    void waiting.then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(true);
+  });
+});

@@ -281,7 +281,6 @@ export class LogJournal implements Journal {
     const batchKeys = new KeyHashSet(events.length);
     const hashes = new Uint32Array(events.length * 2);
     const fresh: SecurityEvent[] = [];
-    const seqs = new Array<number>(events.length).fill(0);
     const first = this.#head + 1;
     for (let i = 0; i < events.length; i += 1) {
       const event = events[i] as SecurityEvent;
@@ -290,7 +289,6 @@ export class LogJournal implements Journal {
       const hi = hashes[fresh.length * 2] as number;
       const lo = hashes[fresh.length * 2 + 1] as number;
       if (this.#held(hi, lo) || !batchKeys.add(hi, lo)) continue;
-      seqs[i] = first + fresh.length;
       fresh.push(event);
     }
     const sizes: number[] = [];
@@ -327,7 +325,10 @@ export class LogJournal implements Journal {
     if (this.#maxBytes !== undefined && this.#policy === 'drop-oldest' && fresh.length > 0) {
       removedThrough = Math.max(removedThrough, this.#dropOldest());
     }
-    this.#recent.stored(source, events, seqs, removedThrough, seqs.map((seq) => (seq > 0 ? (sizes[seq - first] as number) : 0)));
+    this.#recent.storedRun(source, first, fresh, removedThrough, sizes);
+    // Stored: what follows only lets a destination reading from memory keep up before this source goes on.
+    const pace = this.#recent.pace();
+    if (pace !== undefined) await pace;
     return { appended: fresh.length, duplicates: events.length - fresh.length };
   }
 
@@ -341,7 +342,7 @@ export class LogJournal implements Journal {
     if (limit === 0) return [];
     const after = options.after ?? this.#cursorOf(destination);
     const wanted = sources === undefined ? undefined : new Set(sources);
-    if (this.#recent.covers(after)) return this.#recent.read(after, limit, wanted);
+    if (this.#recent.covers(after)) return this.#recent.read(after, limit, wanted, destination);
     const out: JournalEntry[] = [];
     for (let i = this.#firstBatchAfter(after); i < this.#batches.length && out.length < limit; i += 1) {
       const batch = this.#batches[i] as Batch;
@@ -353,6 +354,7 @@ export class LogJournal implements Journal {
         out.push({ seq: batch.first + k, event: events[k] as SecurityEvent });
       }
     }
+    this.#recent.readFromStore(after, out.at(-1)?.seq ?? after, destination);
     return out;
   }
 
@@ -448,6 +450,7 @@ export class LogJournal implements Journal {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#recent.release();
     try {
       if (!this.#readOnly) this.#saveMarks();
     } finally {
