@@ -284,6 +284,8 @@ export class Connector {
   #config: ConnectorConfig;
   #maintenanceRun: Promise<void> | undefined;
   #saved: SavedCounters = { sources: {}, destinations: {} };
+  /** The counters' JSON as last written (without an assignment), so an unchanged one is not written again. */
+  #savedText: string | undefined;
   /** Per destination, the truncation metric's value when its earlier runner's counters were folded into `#saved`. */
   readonly #truncatedFolded = new Map<string, number>();
   /** Per destination, its transport's certificates as last read (`Transport.certificates`). */
@@ -851,8 +853,13 @@ export class Connector {
   async #save(): Promise<void> {
     try {
       await this.#options.journal.compact();
-      if (this.#options.assignment === undefined) await this.#options.state.set(STATUS_NAMESPACE, STATUS_KEY, JSON.stringify(this.#counters()));
-      else await this.#saveParts([...[...this.#sources.keys()].map((id) => ({ kind: 'source' as const, id })), ...[...this.#destinations.keys()].map((id) => ({ kind: 'destination' as const, id }))]);
+      if (this.#options.assignment === undefined) {
+        // This daemon is the only writer of its store's counters: unchanged ones (every source paused or failing
+        // the same way, no delivery) are not written again.
+        const text = JSON.stringify(this.#counters());
+        if (text !== this.#savedText) await this.#options.state.set(STATUS_NAMESPACE, STATUS_KEY, text);
+        this.#savedText = text;
+      } else await this.#saveParts([...[...this.#sources.keys()].map((id) => ({ kind: 'source' as const, id })), ...[...this.#destinations.keys()].map((id) => ({ kind: 'destination' as const, id }))]);
     } catch (error) {
       this.#options.logger.warn({ error: (error as Error).message }, 'Saving status counters failed.');
     }
