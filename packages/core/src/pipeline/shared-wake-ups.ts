@@ -119,10 +119,6 @@ const byClock = new WeakMap<Clock, SharedWakeUps>();
 
 /** The shared wake-ups of this clock (one per clock: tests with their own clock get their own). */
 export const sharedWakeUps = (clock: Clock): SharedWakeUps => {
-  let wakeUps = byClock.get(clock);
-  if (wakeUps === undefined) {
-    wakeUps = new SharedWakeUps(clock);
-    byClock.set(clock, wakeUps);
-  }
-  return wakeUps;
+  if (!byClock.has(clock)) byClock.set(clock, new SharedWakeUps(clock));
+  return byClock.get(clock) as SharedWakeUps;
 };
