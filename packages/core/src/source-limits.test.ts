@@ -82,6 +82,11 @@ describe('readBodyWithin', () => {
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"a":1}');
           return;
         }
+        if (req.url === '/cut') {
+          // Half of the declared body, then the connection is gone.
+          res.writeHead(200, { 'content-length': '100' }).write('x'.repeat(50), () => res.socket?.destroy());
+          return;
+        }
         if (req.url === '/declared') {
           res.writeHead(200, { 'content-length': String(5 * 1024 * 1024) }).write('{}');
           return;
@@ -108,6 +113,14 @@ describe('readBodyWithin', () => {
       const message = await get('/endless');
       const error: unknown = await readBodyWithin(message, 1024, 'bytesPerResponse', 'GET /endless').catch((e: unknown) => e);
       expect((error as Error).message).toBe('GET /endless answered more than 1 KiB, over the limit of one response (1 KiB, limits.bytesPerResponse); the read was stopped');
+      expect(message.destroyed).toBe(true);
+    });
+
+    it('rejects a body whose connection ends before the body does, never waits for it', async () => {
+      const message = await get('/cut');
+      const error: unknown = await readBodyWithin(message, 1024, 'bytesPerResponse', 'GET /cut').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(SourceLimitError.isLimit(error)).toBe(false);
       expect(message.destroyed).toBe(true);
     });
 

@@ -1,5 +1,6 @@
 import { describeError, SyslogConnectorError } from '../errors.js';
 import { placeError } from './place-error.js';
+import { sharedWakeUps } from './shared-wake-ups.js';
 import { securityEventProblem } from '../event-contract.js';
 import { markScreened } from '../screened-batches.js';
 import type { Journal, SourceDeadLetter } from '../journal.js';
@@ -217,16 +218,18 @@ export class SourceRunner {
 
   #jittered(wait: number): number {
     const jitter = this.#schedule.jitter ?? 0;
-    if (jitter <= 0) return this.#onTick(wait);
-    return this.#onTick(Math.max(0, Math.round(wait * (1 + jitter * (2 * (this.#schedule.random ?? Math.random)() - 1)))));
+    if (jitter <= 0) return wait;
+    return Math.max(0, Math.round(wait * (1 + jitter * (2 * (this.#schedule.random ?? Math.random)() - 1))));
   }
 
-  /** `wait`, made to end on the schedule's tick grid (`tickMs`). */
-  #onTick(wait: number): number {
+  /**
+   * Waits `wait` ms; with a tick grid (`tickMs`), until the next multiple of the tick at or after that, through the
+   * one timer all runners of the clock share (`sharedWakeUps`) rather than a timer of its own (issue #20).
+   */
+  #sleep(wait: number, signal: AbortSignal): Promise<void> {
     const tick = this.#schedule.tickMs ?? 0;
-    if (tick <= 0) return wait;
-    const now = this.#clock.now();
-    return Math.ceil((now + wait) / tick) * tick - now;
+    if (tick <= 0) return this.#clock.sleep(wait, signal);
+    return sharedWakeUps(this.#clock).until(Math.ceil((this.#clock.now() + wait) / tick) * tick, signal);
   }
 
   async #journalFull(): Promise<boolean> {
@@ -247,7 +250,7 @@ export class SourceRunner {
     let failures = 0;
     if ((this.#schedule.firstPollDelayMs ?? 0) > 0) {
       try {
-        await this.#clock.sleep(this.#onTick(this.#schedule.firstPollDelayMs ?? 0), signal);
+        await this.#sleep(this.#schedule.firstPollDelayMs ?? 0, signal);
       } catch {
         return;
       }
@@ -272,7 +275,7 @@ export class SourceRunner {
         wait = auth ? Math.max(this.#source.pollIntervalMs, 60_000) : Math.min(this.#source.pollIntervalMs, 1_000 * 2 ** Math.min(failures - 1, 10));
       }
       try {
-        await this.#clock.sleep(this.#jittered(wait), signal);
+        await this.#sleep(this.#jittered(wait), signal);
       } catch {
         break;
       }

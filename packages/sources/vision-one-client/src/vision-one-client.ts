@@ -86,6 +86,22 @@ const envelopeSchema = z.object({
   nextLink: z.string().nullish(),
 });
 
+type Envelope = z.infer<typeof envelopeSchema>;
+
+/**
+ * The body as the list envelope when it is one, checked by hand: zod's object parse copied every envelope, an empty
+ * page's included, once per poll of every source (issue #20). Undefined when it is not: `envelopeSchema` then
+ * says why.
+ */
+const asEnvelope = (body: unknown): Envelope | undefined => {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const { totalCount, count, items, nextLink } = body as Record<string, unknown>;
+  if (!Array.isArray(items)) return undefined;
+  if ((totalCount !== undefined && typeof totalCount !== 'number') || (count !== undefined && typeof count !== 'number')) return undefined;
+  if (nextLink !== undefined && nextLink !== null && typeof nextLink !== 'string') return undefined;
+  return body as Envelope;
+};
+
 /** Trend's error body (PYTMV1 `core.py` `_validate` reads `error.code` / `error.message`). */
 const errorBodySchema = z.object({
   error: z.object({ code: z.string().optional(), message: z.string().optional(), number: z.number().optional() }),
@@ -116,6 +132,8 @@ type Attempt =
 export class VisionOneClient {
   readonly baseUrl: string;
   readonly #base: URL;
+  /** The base URL without its trailing slashes: the API paths are appended to it. */
+  readonly #prefix: string;
   readonly #sourceId: string;
   readonly #configPath: string;
   readonly #token: string;
@@ -123,7 +141,8 @@ export class VisionOneClient {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #backoff: RetryAfterBackoff;
-  readonly #userAgent: string;
+  /** The headers of every request (the filter's aside): built once, node:http copies them. */
+  readonly #headers: Readonly<Record<string, string>>;
   /** Shared by every Vision One source of this API host in the process (issue #20). */
   readonly #gate: ApiHostGate;
   readonly #tenant: string;
@@ -143,12 +162,13 @@ export class VisionOneClient {
     this.#configPath = place.configPath;
     this.baseUrl = visionOneBaseUrl(options);
     this.#base = new URL(this.baseUrl);
+    this.#prefix = this.#base.href.replace(/\/+$/, '');
     this.#token = options.token;
     this.#timeoutMs = options.requestTimeout;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
     this.#backoff = new RetryAfterBackoff({ ...DEFAULT_RETRY_POLICY, ...tuning.retry }, tuning.random);
-    this.#userAgent = tuning.userAgent ?? 'syslog-connector';
+    this.#headers = { authorization: `Bearer ${this.#token}`, accept: 'application/json', 'user-agent': tuning.userAgent ?? 'syslog-connector' };
     this.limits = options.limits ?? DEFAULT_SOURCE_LIMITS;
     this.#gate = apiHostGate(this.#base.origin);
     // The rate limit is the API key's (FACTS §B.3): the sources of one key share a 429's wait, other keys do not.
@@ -288,12 +308,7 @@ export class VisionOneClient {
   }
 
   async #attempt(url: URL, filter: string | undefined, signal: AbortSignal, where: string, budget: PollBudget): Promise<Attempt> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.#token}`,
-      accept: 'application/json',
-      'user-agent': this.#userAgent,
-    };
-    if (filter !== undefined) headers['tmv1-filter'] = filter;
+    const headers = filter === undefined ? this.#headers : { ...this.#headers, 'tmv1-filter': filter };
     let status: number;
     let retryAfter: string | null;
     let text: string;
@@ -364,7 +379,10 @@ export class VisionOneClient {
     });
   }
 
-  #envelope(body: unknown, url: URL): z.infer<typeof envelopeSchema> {
+  #envelope(body: unknown, url: URL): Envelope {
+    const envelope = asEnvelope(body);
+    if (envelope !== undefined) return envelope;
+    // Not the envelope: zod says what is wrong with it.
     const result = envelopeSchema.safeParse(body);
     if (!result.success) {
       throw new SyslogConnectorError('SOURCE_RESPONSE', `GET ${url.pathname} answered without the list envelope (${summarizeIssues(result.error)})`, {
@@ -376,13 +394,14 @@ export class VisionOneClient {
   }
 
   #url(path: string, query: VisionOneQuery): URL {
-    const url = new URL(this.#base.href.replace(/\/+$/, '') + path);
     // encodeURIComponent, not URLSearchParams: a space becomes %20, never `+` (`orderBy=createdDateTime%20asc`).
-    url.search = Object.entries(query)
-      .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
-      .join('&');
-    return url;
+    // One string, parsed once (a URL whose search is set afterwards is parsed twice).
+    let search = '';
+    for (const key in query) {
+      const value = query[key];
+      if (value !== undefined) search += `${search === '' ? '?' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
+    }
+    return new URL(this.#prefix + path + search);
   }
 
   /**

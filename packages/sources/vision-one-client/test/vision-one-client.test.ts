@@ -230,6 +230,41 @@ describe('VisionOneClient.list', () => {
     }
   });
 
+  it('reads the envelope without zod when it is one, and names what is wrong when it is not (issue #20); over IPv6 too', async () => {
+    const bodies = ['{"totalCount":0,"count":0,"items":[]}', '{"totalCount":0,"count":"0","items":[]}', '{"count":0,"items":{}}', '[]'];
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.headers.host ?? ''} ${req.url ?? ''} ${req.headers.authorization === `Bearer ${TOKEN}` ? 'key' : 'no key'}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(bodies.shift());
+    });
+    const host = await new Promise<string>((resolve) => {
+      server.once('error', () => server.listen(0, '127.0.0.1', () => resolve('127.0.0.1')));
+      server.listen(0, '::1', () => resolve('[::1]'));
+    });
+    try {
+      const baseUrl = `http://${host}:${(server.address() as AddressInfo).port}/`;
+      const client = new VisionOneClient(configPlace('sources', 'wb', process.cwd()), visionOneConnection.parse({ baseUrl, token: TOKEN }), {
+        clock: new ManualClock(NOW),
+        logger: new RecordingLogger([]),
+      });
+      const list = () => collect(client.list(WORKBENCH, { query: { ...WINDOW, skip: undefined }, itemSchema: idSchema, signal: AbortSignal.timeout(5_000) }));
+      expect(await list()).toEqual([{ page: 1, items: [], deadLetters: [], totalCount: 0, last: true }]);
+      const messages = [];
+      for (let i = 0; i < 3; i += 1) messages.push((await failure(list())).message);
+      expect(messages).toEqual([
+        'GET /v3.0/workbench/alerts answered without the list envelope (count: Invalid input: expected number, received string)',
+        'GET /v3.0/workbench/alerts answered without the list envelope (items: Invalid input: expected array, received object)',
+        'GET /v3.0/workbench/alerts answered without the list envelope ((item): Invalid input: expected object, received array)',
+      ]);
+      expect(seen[0]).toBe(
+        `${host}:${(server.address() as AddressInfo).port} /v3.0/workbench/alerts?startDateTime=2026-03-01T11%3A00%3A00Z&endDateTime=2026-03-01T12%3A00%3A00Z&orderBy=createdDateTime%20asc&top=200 key`,
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('stops at once when the caller aborts during a back-off wait', async () => {
     const { sim } = await setup();
     sim.failNext(1, 500);

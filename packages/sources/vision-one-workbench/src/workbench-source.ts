@@ -186,8 +186,8 @@ export class WorkbenchSource implements Source {
   }
 
   async close(): Promise<void> {
-    // Requests use the global fetch (one keep-alive pool per origin, shared) and end with each poll; the client
-    // only gives its host's request limit back.
+    // Requests use the shared node:http agent of their origin (one keep-alive pool, vision-one-client) and end with
+    // each poll; the client only gives its host's request limit back.
     this.#client.close();
   }
 
