@@ -1,7 +1,8 @@
 // Issue #20: many tenants on one daemon. Starts the real daemon (the built dist, `syslog-connector run`) with N
 // Workbench sources, each its own tenant (its own API key and alerts) on one loopback Vision One stand-in, and one TCP
 // destination; samples the daemon's /proc every second and prints what a managed provider would measure:
-// - RSS (VmRSS) at the end and the high-water mark (VmHWM), and the peak RSS during the first polls;
+// - RSS (VmRSS) at the end and the high-water mark (VmHWM) with the second it was reached, the high-water mark of the
+//   set-up (until the first request) and the peak RSS during the first polls;
 // - CPU % of one core over the whole run and over its last minute (utime + stime of /proc/<pid>/stat);
 // - how the sources' first polls spread over the poll interval (the stand-in notes each tenant's first request);
 // - the most requests the stand-in had in flight at one moment (it counts them).
@@ -10,10 +11,11 @@
 //                               [--steady-from 80] [--label today] [--config-extra 'key: value'] [--source-extra 'key: value']
 //                               [--cli /copy/of/apps/connector/dist/cli.js] [--snapshot-at 90 --snapshot-dir DIR]
 //                               [--memory-log FILE] [--allocation-profile FILE:FROM:TO] [--node-option=--flag] [--keep]
+//                               [--daemon-stdout FILE]
 //
 // Prints a readable report and one JSON line (`RESULT {…}`). Needs `pnpm build` first (it runs dist/cli.js).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +49,8 @@ const { values: args } = parseArgs({
     'allocation-profile': { type: 'string' },
     // More options for the daemon's node (e.g. --max-semi-space-size=1), to try what changes the figures.
     'node-option': { type: 'string', multiple: true },
+    // The daemon's standard output into this file (what `--node-option=--trace-gc` prints), not dropped.
+    'daemon-stdout': { type: 'string' },
   },
 });
 const SOURCES = Number(args.sources);
@@ -94,7 +98,7 @@ const nodeArgs = [
 ];
 const child = spawn(process.execPath, [...nodeArgs, CLI, 'run', '-c', config], {
   cwd: dir,
-  stdio: ['ignore', 'ignore', 'pipe'],
+  stdio: ['ignore', args['daemon-stdout'] === undefined ? 'ignore' : openSync(args['daemon-stdout'], 'w'), 'pipe'],
   env: {
     ...process.env,
     ...(args['memory-log'] === undefined ? {} : { MANY_TENANTS_MEMORY_LOG: args['memory-log'] }),
@@ -160,6 +164,12 @@ const cpu = (from, to, field = 'cpuTicks') => ((to[field] - from[field]) / TICKS
 // Peak during the first polls: the highest RSS until every tenant has been asked once, plus one interval.
 const firstPollWindow = (firstPollsDoneAt ?? last.t) + INTERVAL_S;
 const firstPollPeakMb = Math.max(...samples.filter((s) => s.t <= firstPollWindow).map((s) => s.rssMb));
+// The set-up's peak (reading the config, building the sources): the high-water mark until the first request reached
+// the stand-in. V8 grows its heap for that burst of short-lived objects, now and then well past what the first polls
+// need; and the second of the run at which the high-water mark reached its final value.
+const firstRequestAt = Math.min(...tenants.map((t) => t.firstRequestAt ?? Number.POSITIVE_INFINITY));
+const setUpPeakMb = Math.max(0, ...samples.filter((s) => started + s.t * 1_000 <= firstRequestAt).map((s) => s.hwmMb));
+const peakAtS = samples.find((s) => s.hwmMb >= last.hwmMb)?.t ?? last.t;
 const peakInFlight = simulator.peakConcurrentRequests;
 
 child.kill('SIGTERM');
@@ -205,6 +215,8 @@ const result = {
   rssMb: Math.round(last.rssMb),
   peakRssMb: Math.round(last.hwmMb),
   firstPollPeakRssMb: Math.round(firstPollPeakMb),
+  setUpPeakRssMb: Math.round(setUpPeakMb),
+  peakAtS: Math.round(peakAtS),
   cpuPercentAll: Number(cpu(samples[0], last).toFixed(2)),
   cpuPercentLastMinute: Number(cpu(minuteAgo, last).toFixed(2)),
   // Of which in the kernel (system time): the loopback stand-in's TCP work is charged to the daemon's writes.
@@ -236,7 +248,7 @@ if (!args.keep) rmSync(dir, { recursive: true, force: true });
 
 const out = process.stdout;
 out.write(`many tenants (${args.label}): ${SOURCES} Workbench sources × ${ALERTS} alerts, pollInterval ${INTERVAL_S}s, stand-in delay ${args.delay} ms, ${result.seconds}s, load ${load}\n`);
-out.write(`  RSS ${result.rssMb} MB at the end, peak ${result.peakRssMb} MB (VmHWM), ${result.firstPollPeakRssMb} MB during the first polls\n`);
+out.write(`  RSS ${result.rssMb} MB at the end, peak ${result.peakRssMb} MB (VmHWM, reached at ${result.peakAtS}s), ${result.setUpPeakRssMb} MB by the first request (set-up), ${result.firstPollPeakRssMb} MB during the first polls\n`);
 out.write(`  CPU ${result.cpuPercentAll}% of a core over the run, ${result.cpuPercentLastMinute}% over the last minute (${result.systemCpuPercentLastMinute}% of it in the kernel), ${result.cpuPercentSteady}% from ${result.steadyFromS}s to the end (${result.systemCpuPercentSteady}% in the kernel)\n`);
 out.write(`  delivered ${result.delivered}/${expected}${deliveredAt === undefined ? '' : ` after ${deliveredAt}s`}; log ${result.logMb} MB, ${errorLines} error lines; exit ${code}\n`);
 const fp = result.firstPolls;

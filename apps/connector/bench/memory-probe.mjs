@@ -14,7 +14,7 @@ if (file !== undefined) {
       file,
       `${JSON.stringify({ t: Math.round((Date.now() - started) / 1_000), rss: mb(rss), heapTotal: mb(heapTotal), heapUsed: mb(heapUsed), external: mb(external), arrayBuffers: mb(arrayBuffers), malloced: mb(malloced), peakMalloced: mb(peakMalloced) })}\n`,
     );
-  }, 5_000).unref();
+  }, Number(process.env.MANY_TENANTS_MEMORY_LOG_EVERY_MS ?? 5_000)).unref();
 }
 
 // MANY_TENANTS_ALLOCATION_PROFILE=FILE:FROM:TO: a sampling profile of every allocation (kept or collected) between
