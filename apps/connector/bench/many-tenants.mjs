@@ -11,7 +11,7 @@
 //                               [--steady-from 80] [--label today] [--config-extra 'key: value'] [--source-extra 'key: value']
 //                               [--cli /copy/of/apps/connector/dist/cli.js] [--snapshot-at 90 --snapshot-dir DIR]
 //                               [--memory-log FILE] [--allocation-profile FILE:FROM:TO] [--node-option=--flag] [--keep]
-//                               [--daemon-stdout FILE]
+//                               [--daemon-stdout FILE] [--no-unit-flags]
 //
 // Prints a readable report and one JSON line (`RESULT {…}`). Needs `pnpm build` first (it runs dist/cli.js).
 import { spawn } from 'node:child_process';
@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     'node-option': { type: 'string', multiple: true },
     // The daemon's standard output into this file (what `--node-option=--trace-gc` prints), not dropped.
     'daemon-stdout': { type: 'string' },
+    // Without the node flags of the systemd unit's ExecStart (plain `node dist/cli.js`).
+    'no-unit-flags': { type: 'boolean', default: false },
   },
 });
 const SOURCES = Number(args.sources);
@@ -89,9 +91,14 @@ for (const [i, tenant] of tenants.entries()) {
 lines.push('destinations:', '  siem:', '    protocol: tcp', '    address: 127.0.0.1', `    port: ${receiver.port}`, '    format: cef', '');
 writeFileSync(config, lines.join('\n'));
 
+// The daemon runs with the node flags of the shipped systemd unit (its ExecStart, as the container's ENTRYPOINT), so
+// the figures are those of the daemon as installed; `--no-unit-flags` runs plain `node dist/cli.js`.
+const UNIT = fileURLToPath(new URL('../../../deploy/systemd/syslog-connector.service', import.meta.url));
+const unitFlags = args['no-unit-flags'] ? [] : (/^ExecStart=\S+\/node((?: --\S+)*) \S+syslog-connector\.js /m.exec(readFileSync(UNIT, 'utf8'))?.[1] ?? '').trim().split(' ').filter(Boolean);
 const started = Date.now();
 const snapshotAt = args['snapshot-at'] === undefined ? undefined : Number(args['snapshot-at']);
 const nodeArgs = [
+  ...unitFlags,
   ...(snapshotAt === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['snapshot-dir']}`]),
   ...(args['memory-log'] === undefined && args['allocation-profile'] === undefined ? [] : [`--import=${fileURLToPath(new URL('./memory-probe.mjs', import.meta.url))}`]),
   ...(args['node-option'] ?? []),
@@ -206,6 +213,7 @@ for (let i = 0, j = 0; i < firsts.length; i += 1) {
 }
 const result = {
   label: args.label,
+  nodeFlags: [...unitFlags, ...(args['node-option'] ?? [])],
   sources: SOURCES,
   alertsPerSource: ALERTS,
   pollIntervalS: INTERVAL_S,
@@ -247,7 +255,7 @@ await Promise.all([simulator.stop(), receiver.stop()]);
 if (!args.keep) rmSync(dir, { recursive: true, force: true });
 
 const out = process.stdout;
-out.write(`many tenants (${args.label}): ${SOURCES} Workbench sources × ${ALERTS} alerts, pollInterval ${INTERVAL_S}s, stand-in delay ${args.delay} ms, ${result.seconds}s, load ${load}\n`);
+out.write(`many tenants (${args.label}): ${SOURCES} Workbench sources × ${ALERTS} alerts, pollInterval ${INTERVAL_S}s, stand-in delay ${args.delay} ms, ${result.seconds}s, load ${load}, node ${[...unitFlags, ...(args['node-option'] ?? [])].join(' ') || '(no flags)'}\n`);
 out.write(`  RSS ${result.rssMb} MB at the end, peak ${result.peakRssMb} MB (VmHWM, reached at ${result.peakAtS}s), ${result.setUpPeakRssMb} MB by the first request (set-up), ${result.firstPollPeakRssMb} MB during the first polls\n`);
 out.write(`  CPU ${result.cpuPercentAll}% of a core over the run, ${result.cpuPercentLastMinute}% over the last minute (${result.systemCpuPercentLastMinute}% of it in the kernel), ${result.cpuPercentSteady}% from ${result.steadyFromS}s to the end (${result.systemCpuPercentSteady}% in the kernel)\n`);
 out.write(`  delivered ${result.delivered}/${expected}${deliveredAt === undefined ? '' : ` after ${deliveredAt}s`}; log ${result.logMb} MB, ${errorLines} error lines; exit ${code}\n`);

@@ -215,6 +215,7 @@ describe.skipIf(requireMachineCondition(postgresCondition) || requireOracle('rsy
     }, 30_000, allLogs);
     const holder = await lease('source', 'workbench');
     const paused = pidOf(holder) as number;
+    const pausedLeases = (await readLeases(inspector as PostgresJournal)).filter((l) => l.holder === holder?.holder).map((l) => `${l.kind}:${l.id}`);
     const application = `syslog-connector ${holder?.holder ?? ''}`.slice(0, 63);
     process.kill(paused, 'SIGSTOP');
     stopped.add(paused);
@@ -223,6 +224,20 @@ describe.skipIf(requireMachineCondition(postgresCondition) || requireOracle('rsy
       async () => {
         const now = await lease('source', 'workbench');
         return now?.holder !== undefined && pidOf(now) !== paused ? now : undefined;
+      },
+      LEASE_TIMEOUT_MS + 5_000,
+      allLogs,
+    );
+    // Every lease of the paused daemon has gone to another daemon, not only the source's: a lease it acquired after its
+    // last renewal (its destination's, in the same round) runs out later, by as long as that round took; a machine
+    // under load (load 9-18) stretched that past the source's takeover, and the woken daemon then rightly wrote its
+    // destination's cursors under a lease still its own. What this test proves is that a daemon whose every part was
+    // taken over writes nothing afterwards.
+    await waitFor(
+      'every lease of the paused daemon to be taken over',
+      async () => {
+        const now = await readLeases(inspector as PostgresJournal);
+        return pausedLeases.every((name) => now.some((l) => `${l.kind}:${l.id}` === name && l.holder !== undefined && l.holder !== holder?.holder)) ? true : undefined;
       },
       LEASE_TIMEOUT_MS + 5_000,
       allLogs,

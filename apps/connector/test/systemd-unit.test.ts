@@ -45,7 +45,7 @@ describe.skipIf(missing)('the systemd unit (systemd-analyze)', () => {
   });
 
   it('starts the production folder with its own Node and the config in /etc/syslog-connector', () => {
-    expect(text).toMatch(/^ExecStart=\/opt\/syslog-connector\/node_modules\/\.bin\/node \/opt\/syslog-connector\/bin\/syslog-connector\.js run --config \/etc\/syslog-connector\/syslog-connector\.yaml$/m);
+    expect(text).toMatch(/^ExecStart=\/opt\/syslog-connector\/node_modules\/\.bin\/node --max-semi-space-size=16 \/opt\/syslog-connector\/bin\/syslog-connector\.js run --config \/etc\/syslog-connector\/syslog-connector\.yaml$/m);
     for (const line of ['DynamicUser=yes', 'StateDirectory=syslog-connector', 'ConfigurationDirectory=syslog-connector', 'ProtectSystem=strict', 'ExecReload=/bin/kill -HUP $MAINPID']) {
       expect(text.split('\n')).toContain(line);
     }
