@@ -151,7 +151,9 @@ export const readBodyWithin = async (
   };
   if (message !== undefined) {
     await readMessage(message, take);
-    return { text: Buffer.concat(chunks, bytes).toString('utf8'), bytes };
+    // A small answer arrives in one chunk: decoded as it is, not copied into a new buffer first.
+    const only = chunks.length === 1 ? chunks[0] : undefined;
+    return { text: only !== undefined && Buffer.isBuffer(only) ? only.toString('utf8') : Buffer.concat(chunks, bytes).toString('utf8'), bytes };
   }
   const body = fetched?.body ?? null;
   if (body === null) return { text: '', bytes: 0 };
@@ -204,10 +206,11 @@ const readMessage = (message: IncomingMessage, take: (value: Uint8Array) => void
       onClose();
       return;
     }
+    // `on`, not `once`: `done` takes all four off at the first of them, and `once` wraps each listener anew.
     message.on('data', onData);
-    message.once('end', onEnd);
-    message.once('error', done);
-    message.once('close', onClose);
+    message.on('end', onEnd);
+    message.on('error', done);
+    message.on('close', onClose);
   });
 
 /**

@@ -5,7 +5,6 @@ interface Waiter {
   readonly signal: AbortSignal;
   readonly resolve: () => void;
   readonly reject: (reason: unknown) => void;
-  readonly onAbort: () => void;
 }
 
 /**
@@ -13,7 +12,9 @@ interface Waiter {
  * one per runner (issue #20: 1,000 idle sources). Waiters are kept by the time they are due, a sorted list of the
  * distinct times (with a 500 ms grid and a 30 s interval, about 60) and one `clock.sleep` armed for the earliest:
  * each wake-up resolves every waiter due by then and arms the next. An aborted waiter rejects with its signal's
- * reason at once and leaves its slot; once no one waits, no timer is left to keep the process alive.
+ * reason at once and leaves its slot; once no one waits, no timer is left to keep the process alive. A signal gets
+ * one 'abort' listener for its life, not one per wait: adding and removing it at every poll was a tenth of an idle
+ * runner's garbage.
  */
 export class SharedWakeUps {
   readonly #clock: Clock;
@@ -22,6 +23,8 @@ export class SharedWakeUps {
   /** The keys of `#slots`, ascending. */
   readonly #dues: number[] = [];
   #armed: { readonly due: number; readonly controller: AbortController } | undefined;
+  /** The waiters of each signal, rejected when it aborts (its one listener). */
+  readonly #bySignal = new WeakMap<AbortSignal, Set<Waiter>>();
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -38,17 +41,8 @@ export class SharedWakeUps {
   until(due: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(signal.reason as Error);
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        due,
-        signal,
-        resolve,
-        reject,
-        onAbort: () => {
-          this.#remove(waiter);
-          reject(signal.reason);
-        },
-      };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      const waiter: Waiter = { due, signal, resolve, reject };
+      this.#waitersOf(signal).add(waiter);
       let slot = this.#slots.get(due);
       if (slot === undefined) {
         slot = new Set();
@@ -58,6 +52,27 @@ export class SharedWakeUps {
       slot.add(waiter);
       if (this.#armed === undefined || due < this.#armed.due) this.#arm();
     });
+  }
+
+  #waitersOf(signal: AbortSignal): Set<Waiter> {
+    let waiters = this.#bySignal.get(signal);
+    if (waiters === undefined) {
+      const set = new Set<Waiter>();
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const waiter of set) {
+            this.#remove(waiter);
+            waiter.reject(signal.reason);
+          }
+          set.clear();
+        },
+        { once: true },
+      );
+      this.#bySignal.set(signal, set);
+      waiters = set;
+    }
+    return waiters;
   }
 
   /** Where `due` goes in `#dues` (binary search). */
@@ -107,7 +122,7 @@ export class SharedWakeUps {
       const slot = this.#slots.get(due);
       this.#slots.delete(due);
       for (const waiter of slot ?? []) {
-        waiter.signal.removeEventListener('abort', waiter.onAbort);
+        this.#bySignal.get(waiter.signal)?.delete(waiter);
         waiter.resolve();
       }
     }

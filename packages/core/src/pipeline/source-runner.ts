@@ -59,6 +59,7 @@ export const EMPTY_CHECKPOINT_STORE_MS = 5 * 60_000;
  * refuses a batch over its budget under `block`, so a late pause costs one failed poll, never an event.
  */
 const ROOM_CHECK_MS = 1_000;
+const NO_LETTERS: readonly SourceDeadLetter[] = [];
 const roomCheckedAt = new WeakMap<Journal, number>();
 
 /**
@@ -102,7 +103,8 @@ export class SourceRunner {
    */
   async pollOnce(signal: AbortSignal): Promise<boolean> {
     this.#pollFailed = false;
-    if (await this.#journalFull()) {
+    // The room answer of the last second holds (most polls): no async call and no await for it (issue #20).
+    if (!this.#roomKnown() && (await this.#journalFull())) {
       if (!this.stats.paused) this.#logger.warn({ source: this.#id }, 'Journal full: source paused until destinations catch up.');
       this.stats.paused = true;
       this.stats.pausedPolls += 1;
@@ -113,8 +115,14 @@ export class SourceRunner {
     this.#stored ??= { checkpoint: await this.#journal.checkpoint(this.#id) };
     const from = this.#pending?.checkpoint ?? this.#stored.checkpoint;
     for await (const batch of this.#source.read(from, signal)) {
-      const { events, broken } = this.#screen(batch.events);
-      const deadLetters = [...(batch.deadLetters ?? []), ...broken];
+      // An empty page (an idle poll's only one) has nothing to screen or to set aside: no lists made for it.
+      let events = batch.events;
+      let deadLetters = NO_LETTERS;
+      if (events.length > 0 || (batch.deadLetters !== undefined && batch.deadLetters.length > 0)) {
+        const screened = this.#screen(events);
+        events = screened.events;
+        deadLetters = [...(batch.deadLetters ?? []), ...screened.broken];
+      }
       // Dead letters first: a crash before the batch re-reads the page, and the journal keeps each letter once.
       if (deadLetters.length > 0) {
         const stored = await this.#journal.deadLetterAtSource(this.#id, deadLetters);
@@ -232,11 +240,17 @@ export class SourceRunner {
     return sharedWakeUps(this.#clock).until(Math.ceil((this.#clock.now() + wait) / tick) * tick, signal);
   }
 
-  async #journalFull(): Promise<boolean> {
-    if (!this.#journal.capabilities.budget) return false;
+  /** The journal has room, as far as the last `ROOM_CHECK_MS` tell (or it keeps no budget). */
+  #roomKnown(): boolean {
+    if (!this.#journal.capabilities.budget) return true;
     const checkedAt = roomCheckedAt.get(this.#journal);
     const now = this.#clock.now();
-    if (checkedAt !== undefined && now >= checkedAt && now - checkedAt < ROOM_CHECK_MS) return false;
+    return checkedAt !== undefined && now >= checkedAt && now - checkedAt < ROOM_CHECK_MS;
+  }
+
+  async #journalFull(): Promise<boolean> {
+    if (this.#roomKnown()) return false;
+    const now = this.#clock.now();
     if (!(await this.#journal.usage()).full) {
       roomCheckedAt.set(this.#journal, now);
       return false;

@@ -36,3 +36,4 @@ export {
   visionOneAdvice,
 } from './trend-cef-profile.js';
 export { describeVisionOneTarget } from './vision-one-target.js';
+export { mapPages } from './map-pages.js';

@@ -19,12 +19,12 @@ import {
   SourceLimitError,
   type SourceDeadLetter,
   type SourceLimits,
+  type SourceLimitName,
   apiHostGate,
   type ApiHostGate,
-  requestSignal,
   tenantKey,
 } from '@syslog-connector/core';
-import { httpGet } from './vision-one-http.js';
+import { httpGet, type RequestUrl } from './vision-one-http.js';
 import { DEFAULT_RETRY_POLICY, RetryAfterBackoff, type RetryPolicy } from './retry-after-backoff.js';
 import { DEFAULT_MAX_CONCURRENT_REQUESTS, visionOneBaseUrl, type VisionOneConnectionOptions } from './vision-one-connection.js';
 
@@ -132,6 +132,8 @@ type Attempt =
 export class VisionOneClient {
   readonly baseUrl: string;
   readonly #base: URL;
+  /** Per API path, its URL without a query (`#url`). */
+  readonly #paths = new Map<string, Omit<RequestUrl, 'search'>>();
   /** The base URL without its trailing slashes: the API paths are appended to it. */
   readonly #prefix: string;
   readonly #sourceId: string;
@@ -141,13 +143,21 @@ export class VisionOneClient {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #backoff: RetryAfterBackoff;
-  /** The headers of every request (the filter's aside): built once, node:http copies them. */
-  readonly #headers: Readonly<Record<string, string>>;
+  /**
+   * The headers of every request, built once as node:http's flat list of names and values (it writes a list as it
+   * is, where an object's headers are set one by one on every request, issue #20): without the filter, then the
+   * host (every request goes to the base URL's origin, `#nextLink` sees to that), as node:http would add it.
+   */
+  readonly #headers: readonly string[];
+  /** `#headers` without the host, for a request with a filter. */
+  readonly #ownHeaders: readonly string[];
   /** Shared by every Vision One source of this API host in the process (issue #20). */
   readonly #gate: ApiHostGate;
   readonly #tenant: string;
   #unregister: (() => void) | undefined;
   readonly limits: SourceLimits;
+  /** Where a body over a limit points, per limit: built once, not on every request. */
+  readonly #limitDetails: Readonly<Record<SourceLimitName, { readonly path: string; readonly hint: string }>>;
 
   constructor(
     place: Pick<PluginPlace, 'id' | 'configPath'>,
@@ -168,8 +178,16 @@ export class VisionOneClient {
     this.#clock = deps.clock;
     this.#logger = deps.logger;
     this.#backoff = new RetryAfterBackoff({ ...DEFAULT_RETRY_POLICY, ...tuning.retry }, tuning.random);
-    this.#headers = { authorization: `Bearer ${this.#token}`, accept: 'application/json', 'user-agent': tuning.userAgent ?? 'syslog-connector' };
+    this.#ownHeaders = ['authorization', `Bearer ${this.#token}`, 'accept', 'application/json', 'user-agent', tuning.userAgent ?? 'syslog-connector'];
+    this.#headers = [...this.#ownHeaders, 'Host', this.#base.host];
     this.limits = options.limits ?? DEFAULT_SOURCE_LIMITS;
+    const limitDetails = (limit: SourceLimitName) => ({ path: this.#path(`limits.${limit}`), hint: LIMIT_HINT });
+    this.#limitDetails = {
+      pagesPerPoll: limitDetails('pagesPerPoll'),
+      bytesPerPoll: limitDetails('bytesPerPoll'),
+      bytesPerResponse: limitDetails('bytesPerResponse'),
+      itemDepth: limitDetails('itemDepth'),
+    };
     this.#gate = apiHostGate(this.#base.origin);
     // The rate limit is the API key's (FACTS §B.3): the sources of one key share a 429's wait, other keys do not.
     this.#tenant = tenantKey(this.#base.origin, this.#token);
@@ -190,19 +208,21 @@ export class VisionOneClient {
    * `limits.bytesPerItem` comes back as a dead letter with its reason, and the page goes on.
    */
   async *list<T>(path: string, options: VisionOneListOptions<T>): AsyncIterable<VisionOnePage<T>> {
-    let url: URL | undefined = this.#url(path, options.query);
+    let url: RequestUrl | undefined = this.#url(path, options.query);
     const budget = options.budget ?? new PollBudget(this.limits);
-    const visited = new Set<string>();
+    // The pages asked for so far, to catch a nextLink that loops: only made once there is a nextLink (an idle poll's
+    // one page has none).
+    let visited: Set<string> | undefined;
     let page = 0;
     while (url !== undefined) {
-      visited.add(url.href);
       budget.beforePage(`GET ${path}`, { path: this.#path('limits.pagesPerPoll'), hint: LIMIT_HINT });
       const answer = await this.#get(url, options.filter, options.signal, this.#backoff.maxRetries, budget);
       budget.read(answer.bytes);
       const envelope = this.#envelope(answer.body, url);
       page += 1;
       const next: URL | undefined = envelope.nextLink ? this.#nextLink(envelope.nextLink) : undefined;
-      if (next !== undefined && visited.has(next.href)) {
+      if (next !== undefined) (visited ??= new Set()).add(url.href);
+      if (next !== undefined && visited?.has(next.href) === true) {
         throw new SyslogConnectorError('SOURCE_RESPONSE', `Vision One sent a nextLink that loops back to an earlier page of ${path}`, {
           path: this.#path('baseUrl'),
         });
@@ -280,7 +300,7 @@ export class VisionOneClient {
    * One GET with retries; resolves to the parsed JSON body of a 2xx answer and its size. A body over the budget
    * is a `SourceLimitError`, thrown at once: asking again would download the same oversized answer again.
    */
-  async #get(url: URL, filter: string | undefined, signal: AbortSignal, maxRetries: number, budget: PollBudget): Promise<{ body: unknown; bytes: number }> {
+  async #get(url: RequestUrl, filter: string | undefined, signal: AbortSignal, maxRetries: number, budget: PollBudget): Promise<{ body: unknown; bytes: number }> {
     const where = `GET ${url.pathname}`;
     for (let retry = 0; ; retry += 1) {
       signal.throwIfAborted();
@@ -307,18 +327,18 @@ export class VisionOneClient {
     }
   }
 
-  async #attempt(url: URL, filter: string | undefined, signal: AbortSignal, where: string, budget: PollBudget): Promise<Attempt> {
-    const headers = filter === undefined ? this.#headers : { ...this.#headers, 'tmv1-filter': filter };
+  async #attempt(url: RequestUrl, filter: string | undefined, signal: AbortSignal, where: string, budget: PollBudget): Promise<Attempt> {
+    const headers = filter === undefined ? this.#headers : [...this.#ownHeaders, 'tmv1-filter', filter, 'Host', this.#base.host];
     let status: number;
     let retryAfter: string | null;
     let text: string;
     let bytes: number;
-    // The whole exchange, body included, shares one time limit; released as soon as it ends (requestSignal).
-    const request = requestSignal(signal, this.#timeoutMs);
+    // The whole exchange, body included, shares one time limit; its timer is cleared as soon as it ends.
+    const exchange = httpGet(url, headers, signal, this.#timeoutMs);
     try {
       // node:http, not fetch (a fraction of its cost per request, issue #20); a redirect is reported, never followed
       // with the API key to wherever it points.
-      const response = await httpGet(url, headers, request.signal);
+      const response = await exchange.response;
       status = response.statusCode ?? 0;
       const header = response.headers['retry-after'];
       retryAfter = header === undefined ? null : String(header);
@@ -326,19 +346,20 @@ export class VisionOneClient {
       // only read for its message.
       const ok = status >= 200 && status < 300;
       const allowance = ok ? budget.responseAllowance() : { bytes: ERROR_BODY_BYTES, limit: 'bytesPerResponse' as const };
-      ({ text, bytes } = await readBodyWithin(response, allowance.bytes, allowance.limit, where, { path: this.#path(`limits.${allowance.limit}`), hint: LIMIT_HINT }).catch(
-        (error: unknown) => {
-          if (!ok && SourceLimitError.isLimit(error)) return { text: '', bytes: 0 };
-          throw error;
-        },
-      ));
+      try {
+        ({ text, bytes } = await readBodyWithin(response, allowance.bytes, allowance.limit, where, this.#limitDetails[allowance.limit]));
+      } catch (error) {
+        if (ok || !SourceLimitError.isLimit(error)) throw error;
+        text = '';
+        bytes = 0;
+      }
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (SourceLimitError.isLimit(error)) throw error;
-      const reason = request.signal.aborted ? `no answer within ${this.#timeoutMs} ms` : `a network error (${networkCause(error)})`;
+      const reason = exchange.timedOut ? `no answer within ${this.#timeoutMs} ms` : `a network error (${networkCause(error)})`;
       return { ok: false, reason, retryAfter: null, status: undefined };
     } finally {
-      request.release();
+      exchange.done();
     }
 
     if (status >= 200 && status < 300) {
@@ -379,7 +400,7 @@ export class VisionOneClient {
     });
   }
 
-  #envelope(body: unknown, url: URL): Envelope {
+  #envelope(body: unknown, url: RequestUrl): Envelope {
     const envelope = asEnvelope(body);
     if (envelope !== undefined) return envelope;
     // Not the envelope: zod says what is wrong with it.
@@ -393,15 +414,27 @@ export class VisionOneClient {
     return result.data;
   }
 
-  #url(path: string, query: VisionOneQuery): URL {
-    // encodeURIComponent, not URLSearchParams: a space becomes %20, never `+` (`orderBy=createdDateTime%20asc`).
-    // One string, parsed once (a URL whose search is set afterwards is parsed twice).
+  /**
+   * The URL of a first page: the path's part parsed once per path (`#paths`), the query appended as text — a
+   * `RequestUrl` as `new URL` would make it, without parsing the whole of it again on every poll (issue #20).
+   */
+  #url(path: string, query: VisionOneQuery): RequestUrl {
+    // encodeURIComponent, not URLSearchParams: a space becomes %20, never `+` (`orderBy=createdDateTime%20asc`); and
+    // `'` as %27, as the URL parser writes it in a query.
     let search = '';
     for (const key in query) {
       const value = query[key];
-      if (value !== undefined) search += `${search === '' ? '?' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
+      if (value !== undefined) search += `${search === '' ? '?' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(String(value)).replaceAll("'", '%27')}`;
     }
-    return new URL(this.#prefix + path + search);
+    let base = this.#paths.get(path);
+    if (base === undefined) {
+      const url = new URL(this.#prefix + path);
+      // A path with a query or a fragment of its own is parsed with the query each time.
+      if (url.search !== '' || url.hash !== '') return new URL(this.#prefix + path + search);
+      base = { origin: url.origin, href: url.href, pathname: url.pathname };
+      this.#paths.set(path, base);
+    }
+    return { origin: base.origin, href: base.href + search, pathname: base.pathname, search };
   }
 
   /**

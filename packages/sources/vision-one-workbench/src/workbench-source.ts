@@ -5,6 +5,7 @@ import {
   alignToSecond,
   MIN_WINDOW_MS,
   toVisionOneDateTime,
+  mapPages,
   VisionOneClient,
   type VisionOneClientTuning,
   type VisionOneItem,
@@ -42,6 +43,15 @@ export interface WorkbenchSourceDeps {
 interface Stream {
   readonly target: WorkbenchDateTimeTarget;
   readonly version: WorkbenchAlertVersion;
+}
+
+/** What the streams of one poll share: the window end, the checkpoint's parts as they move, the poll's budget. */
+interface Poll {
+  readonly end: string;
+  readonly windows: Partial<Record<WorkbenchDateTimeTarget, string>>;
+  readonly firstRun: ReadonlySet<WorkbenchDateTimeTarget>;
+  readonly spans: Partial<Record<WorkbenchDateTimeTarget, number>>;
+  readonly budget: PollBudget;
 }
 
 /**
@@ -101,13 +111,17 @@ export class WorkbenchSource implements Source {
     return describeVisionOneTarget('workbench alerts', this.#client.baseUrl, this.#options.companyId);
   }
 
-  async *read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch> {
+  /**
+   * One poll. The default, one stream (`include: [new]`), hands back its stream's batches as they come, with no async
+   * generator around them: an idle poll's one empty page passed through four nested generators, a sixth of its
+   * garbage with 1,000 idle sources (issue #20).
+   */
+  read(from: Checkpoint | undefined, signal: AbortSignal): AsyncIterable<SourceBatch> {
     const stored = readWorkbenchCheckpoint(from);
     if (from !== undefined && stored === undefined) {
       this.#deps.logger.warn({ source: this.#id }, 'Stored workbench checkpoint is not readable; starting from `since`.');
     }
     const now = this.#deps.clock.now();
-    const end = toVisionOneDateTime(now - SAFETY_LAG_MS);
     const windows = { ...stored?.windows };
     const firstRun = new Set<WorkbenchDateTimeTarget>();
     for (const { target } of this.#streams) {
@@ -117,44 +131,57 @@ export class WorkbenchSource implements Source {
         firstRun.add(target);
       }
     }
-    const spans = { ...stored?.spans };
-    // One budget for the whole poll, both streams: `limits` bound a poll, not a stream.
-    const budget = new PollBudget(this.#client.limits);
-    for (const stream of this.#streams) {
-      const mark = windows[stream.target] ?? end;
-      const span = spans[stream.target];
-      // A narrowed read (a span in the checkpoint) resumes exactly where it stopped: with the overlap it would step
-      // back into the window that stopped it, poll after poll.
-      const start = firstRun.has(stream.target) || span !== undefined ? mark : toVisionOneDateTime(Date.parse(mark) - OVERLAP_MS);
-      if (Date.parse(start) >= Date.parse(end)) {
-        // Nothing to read yet (`since` is later than now − lag). Store the pinned start anyway, or a short `since`
-        // would be recomputed — and stay in the future — on every poll.
-        yield { events: [], checkpoint: toCheckpoint(windows, spans) };
-        continue;
-      }
-      yield* readNarrowingWindows({
-        sourceId: this.#id,
-        start: Date.parse(start),
-        end: Date.parse(end),
-        span,
-        minSpanMs: MIN_WINDOW_MS,
-        align: alignToSecond,
-        budget,
-        logger: this.#deps.logger,
-        now: () => this.#deps.clock.now(),
-        format: toVisionOneDateTime,
-        checkpoint: (readUpTo, narrowed) => {
-          if (readUpTo !== undefined) windows[stream.target] = toVisionOneDateTime(readUpTo);
-          if (narrowed === undefined) delete spans[stream.target];
-          else spans[stream.target] = narrowed;
-          return toCheckpoint(windows, spans);
-        },
-        read: (from, to, pollBudget) => this.#pages(stream, toVisionOneDateTime(from), toVisionOneDateTime(to), pollBudget, signal),
-      });
-    }
+    const poll: Poll = {
+      end: toVisionOneDateTime(now - SAFETY_LAG_MS),
+      windows,
+      firstRun,
+      spans: { ...stored?.spans },
+      // One budget for the whole poll, both streams: `limits` bound a poll, not a stream.
+      budget: new PollBudget(this.#client.limits),
+    };
+    const [only] = this.#streams;
+    return this.#streams.length === 1 && only !== undefined ? this.#readStream(poll, only, signal) : this.#readStreams(poll, signal);
   }
 
-  async *#pages(stream: Stream, start: string, end: string, budget: PollBudget, signal: AbortSignal): AsyncIterable<WindowPage> {
+  async *#readStreams(poll: Poll, signal: AbortSignal): AsyncIterable<SourceBatch> {
+    for (const stream of this.#streams) yield* this.#readStream(poll, stream, signal);
+  }
+
+  #readStream(poll: Poll, stream: Stream, signal: AbortSignal): AsyncIterable<SourceBatch> {
+    const { end, windows, spans, budget } = poll;
+    const mark = windows[stream.target] ?? end;
+    const span = spans[stream.target];
+    // A narrowed read (a span in the checkpoint) resumes exactly where it stopped: with the overlap it would step
+    // back into the window that stopped it, poll after poll.
+    const start = poll.firstRun.has(stream.target) || span !== undefined ? mark : toVisionOneDateTime(Date.parse(mark) - OVERLAP_MS);
+    if (Date.parse(start) >= Date.parse(end)) {
+      // Nothing to read yet (`since` is later than now − lag). Store the pinned start anyway, or a short `since`
+      // would be recomputed — and stay in the future — on every poll.
+      return batchOf({ events: [], checkpoint: toCheckpoint(windows, spans) });
+    }
+    return readNarrowingWindows({
+      sourceId: this.#id,
+      start: Date.parse(start),
+      end: Date.parse(end),
+      span,
+      minSpanMs: MIN_WINDOW_MS,
+      align: alignToSecond,
+      budget,
+      logger: this.#deps.logger,
+      now: () => this.#deps.clock.now(),
+      format: toVisionOneDateTime,
+      checkpoint: (readUpTo, narrowed) => {
+        if (readUpTo !== undefined) windows[stream.target] = toVisionOneDateTime(readUpTo);
+        if (narrowed === undefined) delete spans[stream.target];
+        else spans[stream.target] = narrowed;
+        return toCheckpoint(windows, spans);
+      },
+      read: (from, to, pollBudget) => this.#pages(stream, toVisionOneDateTime(from), toVisionOneDateTime(to), pollBudget, signal),
+    });
+  }
+
+  /** The window's pages as batches of events: the client's pages mapped one by one (`mapPages`, no generator). */
+  #pages(stream: Stream, start: string, end: string, budget: PollBudget, signal: AbortSignal): AsyncIterable<WindowPage> {
     const pages = this.#client.list(WORKBENCH_ALERTS_PATH, {
       query: {
         startDateTime: start,
@@ -168,9 +195,7 @@ export class WorkbenchSource implements Source {
       signal,
       budget,
     });
-    for await (const page of pages) {
-      yield { events: page.items.flatMap((item) => this.#event(item, stream.version)), deadLetters: page.deadLetters, last: page.last };
-    }
+    return mapPages(pages, (page) => ({ events: page.items.flatMap((item) => this.#event(item, stream.version)), deadLetters: page.deadLetters, last: page.last }));
   }
 
   check(signal: AbortSignal): AsyncIterable<CheckStep> {
@@ -217,4 +242,8 @@ export class WorkbenchSource implements Source {
       },
     ];
   }
+}
+
+async function* batchOf(batch: SourceBatch): AsyncIterable<SourceBatch> {
+  yield batch;
 }
