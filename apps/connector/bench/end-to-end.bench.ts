@@ -58,6 +58,8 @@ interface Rate {
 import { benchEvent } from './bench-event.mjs';
 // @ts-expect-error: a plain .mjs shared with pipeline-cost.mjs (no build step either).
 import { pipelineRound } from './pipeline-round.mjs';
+// @ts-expect-error: a plain .mjs shared with many-tenants.mjs.
+import { unitNodeFlags } from './unit-node-flags.mjs';
 
 const event = benchEvent as (n: number) => SecurityEvent;
 
@@ -253,7 +255,9 @@ const pileUp = async (
   engine: 'log' | 'sqlite',
   v8Flags: string,
 ): Promise<{ peakRssMb: number; seconds: number; cpuUsPerEvent: number; journalMb: number; backlog: number }> => {
-  const child = spawn(process.execPath, [PILE_UP_SCRIPT, String(total), engine, v8Flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // With the daemon's flags, its process also gets the systemd unit's node flags, as the installed daemon does.
+  const nodeFlags = v8Flags === DAEMON_V8_FLAGS ? (unitNodeFlags() as string[]) : [];
+  const child = spawn(process.execPath, [...nodeFlags, PILE_UP_SCRIPT, String(total), engine, v8Flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   await new Promise((resolve) => child.on('close', resolve));
@@ -359,7 +363,7 @@ describe(`end to end, ${EVENTS} events of ~400 B`, () => {
       const { peakRssMb, seconds, cpuUsPerEvent, journalMb, backlog } = await pileUp(PILE_UP, engine, flags);
       if (backlog !== PILE_UP) throw new Error(`expected ${PILE_UP} events in the backlog, found ${backlog}`);
       results.push({
-        path: `${engine} journal: ${PILE_UP.toLocaleString('en')} events pile up (destination down), ${flags === '' ? "V8's defaults" : `the daemon's V8 flags (${flags})`}`,
+        path: `${engine} journal: ${PILE_UP.toLocaleString('en')} events pile up (destination down), ${flags === '' ? "V8's defaults" : `the daemon's flags (${[...(unitNodeFlags() as string[]), flags].join(' ')})`}`,
         eventsPerSecond: PILE_UP / seconds,
         cpuUsPerEvent,
         note: `stored/s; peak RSS ${peakRssMb.toFixed(0)} MB (whole process), journal ${journalMb.toFixed(0)} MB on disk, ${Math.round((journalMb * 1_048_576) / PILE_UP)} B per event`,

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SyslogReceiver, VisionOneSimulator } from '@syslog-connector/simulators';
+import { unitNodeFlags } from './unit-node-flags.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -91,10 +92,8 @@ for (const [i, tenant] of tenants.entries()) {
 lines.push('destinations:', '  siem:', '    protocol: tcp', '    address: 127.0.0.1', `    port: ${receiver.port}`, '    format: cef', '');
 writeFileSync(config, lines.join('\n'));
 
-// The daemon runs with the node flags of the shipped systemd unit (its ExecStart, as the container's ENTRYPOINT), so
-// the figures are those of the daemon as installed; `--no-unit-flags` runs plain `node dist/cli.js`.
-const UNIT = fileURLToPath(new URL('../../../deploy/systemd/syslog-connector.service', import.meta.url));
-const unitFlags = args['no-unit-flags'] ? [] : (/^ExecStart=\S+\/node((?: --\S+)*) \S+syslog-connector\.js /m.exec(readFileSync(UNIT, 'utf8'))?.[1] ?? '').trim().split(' ').filter(Boolean);
+// The daemon runs with the node flags of the shipped systemd unit; `--no-unit-flags` runs plain `node dist/cli.js`.
+const unitFlags = args['no-unit-flags'] ? [] : unitNodeFlags();
 const started = Date.now();
 const snapshotAt = args['snapshot-at'] === undefined ? undefined : Number(args['snapshot-at']);
 const nodeArgs = [
